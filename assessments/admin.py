@@ -1,0 +1,373 @@
+"""Admin: question-set editing for admins, and a view on everything for staff.
+
+A question set in use is frozen by permission methods (`_editable`), not by custom
+views: the admin then shows it read-only and offers "new draft version" instead.
+"""
+
+import json
+from operator import attrgetter
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from .models import (
+    Answer,
+    Assessment,
+    Collaboration,
+    Dimension,
+    DimensionComment,
+    Organisation,
+    Partnership,
+    Question,
+    QuestionSet,
+    Respondent,
+)
+from .questionsets import (
+    QuestionSetFormatError,
+    questionset_clone,
+    questionset_import,
+    questionset_publish,
+    questionset_to_json,
+)
+
+
+def _editable(question_set):
+    return question_set is None or not question_set.is_locked
+
+
+class LockedWhenInUseMixin:
+    """Read-only once the question set is locked.
+
+    `question_set_path` names the way from the edited object to its question set
+    ("" for the set itself).
+    """
+
+    question_set_path = ""
+
+    def _question_set(self, obj):
+        return (
+            attrgetter(self.question_set_path)(obj) if self.question_set_path else obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not _editable(self._question_set(obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not _editable(self._question_set(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class LockedInlineMixin(LockedWhenInUseMixin):
+    """For inlines, whose permission methods get the parent object."""
+
+    def has_add_permission(self, request, obj=None):
+        if obj is not None and not _editable(self._question_set(obj)):
+            return False
+        return super().has_add_permission(request, obj)
+
+
+class DimensionInline(LockedInlineMixin, admin.TabularInline):
+    model = Dimension
+    fields = ["position", "code", "kind", "name_nl", "name_en", "weight"]
+    extra = 0
+    show_change_link = True
+    ordering = ["position", "code"]
+
+
+class QuestionInline(LockedInlineMixin, admin.TabularInline):
+    model = Question
+    fields = ["position", "code", "text_nl", "text_en", "weight", "reverse"]
+    extra = 0
+    ordering = ["position", "code"]
+    question_set_path = "question_set"  # the inline's obj is the parent dimension
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+    }
+
+
+class ImportQuestionSetForm(forms.Form):
+    file = forms.FileField(label=_("Question set (JSON)"))
+    publish = forms.BooleanField(label=_("Publish immediately"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 2 MB."), code="size")
+        try:
+            return json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise forms.ValidationError(
+                _("This is not a valid JSON file: %(error)s") % {"error": exc},
+                code="json",
+            ) from exc
+
+
+@admin.register(QuestionSet)
+class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "version", "status", "published_at", "in_use"]
+    list_filter = ["status", "slug"]
+    search_fields = ["name", "slug"]
+    ordering = ["slug", "-version"]
+    readonly_fields = ["status", "published_at", "created_at"]
+    inlines = [DimensionInline]
+    actions = ["new_draft_version", "publish", "retire"]
+    change_form_template = "admin/assessments/questionset/change_form.html"
+    change_list_template = "admin/assessments/questionset/change_list.html"
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "version", "status", "published_at"]}),
+        (_("Description"), {"fields": ["description_nl", "description_en"]}),
+        (
+            _("Scoring"),
+            {
+                "fields": [
+                    "min_coverage",
+                    "condition_weight",
+                    "link_weight",
+                    "green_threshold",
+                    "amber_threshold",
+                    "gap_attention",
+                    "gap_significant",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(boolean=True, description=_("in use"))
+    def in_use(self, obj):
+        return obj.is_in_use
+
+    def get_urls(self):
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="assessments_questionset_import",
+            ),
+            path(
+                "<int:pk>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="assessments_questionset_export",
+            ),
+            path(
+                "<int:pk>/clone/",
+                self.admin_site.admin_view(require_POST(self.clone_view)),
+                name="assessments_questionset_clone",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportQuestionSetForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            status = (
+                QuestionSet.Status.PUBLISHED
+                if form.cleaned_data["publish"]
+                else QuestionSet.Status.DRAFT
+            )
+            try:
+                question_set = questionset_import(
+                    data=form.cleaned_data["file"], status=status
+                )
+            except QuestionSetFormatError as exc:
+                for error in exc.errors:
+                    form.add_error("file", error)
+            else:
+                self.message_user(
+                    request, _("Imported %(set)s.") % {"set": question_set}
+                )
+                return HttpResponseRedirect(
+                    reverse(
+                        "admin:assessments_questionset_change", args=[question_set.pk]
+                    )
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Import question set"),
+        }
+        return TemplateResponse(
+            request, "admin/assessments/questionset/import.html", context
+        )
+
+    def export_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        question_set = get_object_or_404(QuestionSet, pk=pk)
+        response = HttpResponse(
+            questionset_to_json(question_set), content_type="application/json"
+        )
+        filename = f"{question_set.slug}-v{question_set.version}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def clone_view(self, request, pk):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        question_set = get_object_or_404(QuestionSet, pk=pk)
+        clone = questionset_clone(question_set=question_set)
+        self.message_user(
+            request, _("Created %(set)s as a new draft.") % {"set": clone}
+        )
+        return HttpResponseRedirect(
+            reverse("admin:assessments_questionset_change", args=[clone.pk])
+        )
+
+    @admin.action(description=_("New draft version of the selected sets"))
+    def new_draft_version(self, request, queryset):
+        for question_set in queryset:
+            questionset_clone(question_set=question_set)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("Created %d new draft.", "Created %d new drafts.", count) % count,
+        )
+
+    @admin.action(description=_("Publish the selected drafts"))
+    def publish(self, request, queryset):
+        for question_set in queryset.filter(status=QuestionSet.Status.DRAFT):
+            questionset_publish(question_set=question_set)
+        if queryset.exclude(status=QuestionSet.Status.PUBLISHED).exists():
+            self.message_user(
+                request,
+                _("Only drafts can be published; others were left alone."),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Retire the selected sets"))
+    def retire(self, request, queryset):
+        queryset.filter(status=QuestionSet.Status.PUBLISHED).update(
+            status=QuestionSet.Status.RETIRED
+        )
+
+
+@admin.register(Dimension)
+class DimensionAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
+    list_display = ["code", "name_nl", "kind", "weight", "question_set"]
+    list_filter = ["kind", "question_set"]
+    search_fields = ["code", "name_nl", "name_en"]
+    ordering = ["question_set", "position"]
+    inlines = [QuestionInline]
+    fieldsets = [
+        (None, {"fields": ["question_set", "code", "kind", "position", "weight"]}),
+        (
+            _("Texts"),
+            {"fields": ["name_nl", "name_en", "description_nl", "description_en"]},
+        ),
+        (
+            _("Advice per band"),
+            {
+                "fields": [
+                    "advice_red_nl",
+                    "advice_red_en",
+                    "advice_amber_nl",
+                    "advice_amber_en",
+                    "advice_green_nl",
+                    "advice_green_en",
+                ]
+            },
+        ),
+    ]
+
+    question_set_path = "question_set"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # New dimensions may only go into sets that can still change.
+        if db_field.name == "question_set":
+            kwargs["queryset"] = QuestionSet.objects.exclude(
+                status=QuestionSet.Status.RETIRED
+            ).filter(assessments__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Question)
+class QuestionAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
+    list_display = ["code", "text_nl", "weight", "reverse", "dimension"]
+    list_filter = ["reverse", "dimension__question_set", "dimension__kind"]
+    search_fields = ["code", "text_nl", "text_en"]
+    list_select_related = ["dimension"]
+    question_set_path = "dimension.question_set"
+
+
+class OrganisationInline(admin.TabularInline):
+    model = Organisation
+    extra = 0
+
+
+class CollaborationInline(admin.TabularInline):
+    model = Collaboration
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "created_at", "archived_at"]
+    list_filter = ["archived_at"]
+    search_fields = ["name", "organisations__name", "owner__username"]
+    list_select_related = ["owner"]
+    inlines = [OrganisationInline, CollaborationInline]
+
+
+class RespondentInline(admin.TabularInline):
+    model = Respondent
+    fields = ["label", "organisation", "email", "language", "is_group", "submitted_at"]
+    readonly_fields = ["submitted_at"]
+    extra = 0
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "partnership", "question_set", "status", "created_at"]
+    list_filter = ["status", "question_set"]
+    search_fields = ["title", "partnership__name"]
+    list_select_related = ["partnership", "question_set"]
+    inlines = [RespondentInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "question_set":
+            kwargs["queryset"] = QuestionSet.objects.published()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Respondent)
+class RespondentAdmin(admin.ModelAdmin):
+    list_display = ["label", "organisation", "assessment", "language", "submitted_at"]
+    list_filter = ["language", "is_group"]
+    search_fields = ["label", "email", "organisation__name"]
+    list_select_related = ["organisation", "assessment__partnership"]
+    readonly_fields = ["started_at", "submitted_at", "invited_at", "reminded_at"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["respondent", "question", "value", "updated_at"]
+    list_select_related = ["respondent__organisation", "question"]
+    search_fields = ["respondent__label", "question__code"]
+
+
+@admin.register(DimensionComment)
+class DimensionCommentAdmin(admin.ModelAdmin):
+    list_display = ["respondent", "dimension", "updated_at"]
+    list_select_related = ["respondent__organisation", "dimension"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "partnership"]
+    search_fields = ["name", "partnership__name"]
+    list_select_related = ["partnership"]

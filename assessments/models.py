@@ -1,0 +1,610 @@
+"""Partnerscan's domain: question sets, partnerships, assessments and answers.
+
+See docs/domain.md for the picture. Derived figures (scores, gaps, verdicts) are never
+stored: `assessments.scoring` recomputes them from answers and the pinned question set.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
+
+SCALE_MIN = 1
+SCALE_MAX = 5
+
+# Length caps keep free text bounded everywhere it is shown (pages, PDF, exports).
+NAME_MAX = 200
+COMMENT_MAX = 2000
+
+
+def localized(obj, field, language=None):
+    """Return `obj.<field>_<lang>` for the active language, falling back to Dutch."""
+    lang = (language or get_language() or "nl")[:2]
+    value = getattr(obj, f"{field}_{lang}", "") if lang in ("nl", "en") else ""
+    return value or getattr(obj, f"{field}_nl")
+
+
+class QuestionSetQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=QuestionSet.Status.PUBLISHED)
+
+    def newest_published(self, slug="partnerscan"):
+        return self.published().filter(slug=slug).order_by("-version").first()
+
+
+class QuestionSet(models.Model):
+    """A versioned instrument: the dimensions, questions, weights and thresholds.
+
+    Lifecycle draft -> published -> retired. A set that an assessment uses is frozen
+    (`is_locked`): changing it means cloning a new draft version, so historic results
+    never change.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        RETIRED = "retired", _("retired")
+
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    slug = models.SlugField(_("slug"), max_length=100)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    min_coverage = models.FloatField(
+        _("minimum coverage"),
+        default=2 / 3,
+        help_text=_(
+            "Share of a dimension's question weight a respondent must answer for a "
+            "score (0-1)."
+        ),
+    )
+    condition_weight = models.FloatField(
+        _("weight of the basic conditions block"), default=50
+    )
+    link_weight = models.FloatField(_("weight of the zipper links block"), default=50)
+    green_threshold = models.FloatField(_("green from"), default=75)
+    amber_threshold = models.FloatField(_("amber from"), default=50)
+    gap_attention = models.FloatField(_("gap needs attention from"), default=25)
+    gap_significant = models.FloatField(_("gap is significant from"), default=40)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = QuestionSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question set")
+        verbose_name_plural = _("question sets")
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "version"],
+                name="assessments_questionset_version_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_coverage__gte=0) & Q(min_coverage__lte=1),
+                name="assessments_questionset_coverage_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(amber_threshold__gte=0)
+                & Q(amber_threshold__lt=models.F("green_threshold"))
+                & Q(green_threshold__lte=100),
+                name="assessments_questionset_band_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(gap_attention__gt=0)
+                & Q(gap_attention__lte=models.F("gap_significant"))
+                & Q(gap_significant__lte=100),
+                name="assessments_questionset_gap_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(condition_weight__gte=0)
+                & Q(link_weight__gte=0)
+                & (Q(condition_weight__gt=0) | Q(link_weight__gt=0)),
+                name="assessments_questionset_block_weights",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version} ({self.get_status_display()})"
+
+    @property
+    def description(self):
+        return localized(self, "description")
+
+    @property
+    def is_in_use(self):
+        return self.assessments.exists()
+
+    @property
+    def is_locked(self):
+        """Frozen: retired, or published and pinned by at least one assessment."""
+        if self.status == self.Status.RETIRED:
+            return True
+        return self.status == self.Status.PUBLISHED and self.is_in_use
+
+
+class Dimension(models.Model):
+    """One of the 5 basisvoorwaarden or 9 ritsschakels of a question set."""
+
+    class Kind(models.TextChoices):
+        CONDITION = "condition", _("basic condition")
+        LINK = "link", _("zipper link")
+
+    question_set = models.ForeignKey(
+        QuestionSet,
+        on_delete=models.CASCADE,
+        related_name="dimensions",
+        verbose_name=_("question set"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        help_text=_("Stable across versions (BV1-BV5, RS1-RS9) so trends can compare."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    weight = models.FloatField(_("weight"), default=1)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=NAME_MAX)
+    name_en = models.CharField(_("name (English)"), max_length=NAME_MAX)
+    description_nl = models.TextField(_("description (Dutch)"))
+    description_en = models.TextField(_("description (English)"))
+    advice_red_nl = models.TextField(_("advice red (Dutch)"))
+    advice_red_en = models.TextField(_("advice red (English)"))
+    advice_amber_nl = models.TextField(_("advice amber (Dutch)"))
+    advice_amber_en = models.TextField(_("advice amber (English)"))
+    advice_green_nl = models.TextField(_("advice green (Dutch)"))
+    advice_green_en = models.TextField(_("advice green (English)"))
+
+    class Meta:
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+        ordering = ["question_set", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question_set", "code"], name="assessments_dimension_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0), name="assessments_dimension_weight_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["condition", "link"]),
+                name="assessments_dimension_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+    @property
+    def description(self):
+        return localized(self, "description")
+
+    def advice(self, band, language=None):
+        """Advice text for a band ("red", "amber" or "green")."""
+        return localized(self, f"advice_{band}", language)
+
+
+class Question(models.Model):
+    """A statement answered on a 1-5 agreement scale, or "weet niet / n.v.t."."""
+
+    dimension = models.ForeignKey(
+        Dimension,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("dimension"),
+    )
+    code = models.CharField(_("code"), max_length=20)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text_nl = models.TextField(_("statement (Dutch)"))
+    text_en = models.TextField(_("statement (English)"))
+    weight = models.FloatField(_("weight"), default=1)
+    reverse = models.BooleanField(
+        _("reverse scored"),
+        default=False,
+        help_text=_("Agreeing is a bad sign: 5 scores 0 and 1 scores 100."),
+    )
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["dimension", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "code"], name="assessments_question_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0), name="assessments_question_weight_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.text}"
+
+    @property
+    def text(self):
+        return localized(self, "text")
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Partnerships the user owns or collaborates on."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(owner=user) | Q(collaborations__user=user)).distinct()
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class Partnership(models.Model):
+    """Two or more organisations considering a strategic partnership."""
+
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    description = models.TextField(_("description"), blank=True, max_length=COMMENT_MAX)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        verbose_name=_("consultant"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    """A partner organisation within one partnership."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="organisations",
+        verbose_name=_("partnership"),
+    )
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["partnership", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="assessments_organisation_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Collaboration(models.Model):
+    """Another consultant given access to a partnership."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="collaborations",
+        verbose_name=_("partnership"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="collaborations",
+        verbose_name=_("consultant"),
+    )
+    can_edit = models.BooleanField(_("may edit"), default=False)
+
+    class Meta:
+        verbose_name = _("collaborator")
+        verbose_name_plural = _("collaborators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "user"], name="assessments_collaboration_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.partnership}"
+
+
+class Assessment(models.Model):
+    """One scan of one partnership, pinned to one published question set."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("partnership"),
+    )
+    question_set = models.ForeignKey(
+        QuestionSet,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("question set"),
+    )
+    title = models.CharField(_("title"), max_length=NAME_MAX, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("previous assessment"),
+    )
+    allow_comments = models.BooleanField(
+        _("anonymous comments in the results"), default=True
+    )
+    privacy_minimum = models.PositiveSmallIntegerField(
+        _("privacy minimum per organisation"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_(
+            "Organisations with fewer respondents are not shown separately in the "
+            "results."
+        ),
+    )
+    closes_on = models.DateField(_("closing date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(privacy_minimum__gte=1),
+                name="assessments_assessment_privacy_minimum",
+            ),
+            models.CheckConstraint(
+                condition=~Q(previous=models.F("id")),
+                name="assessments_assessment_not_own_previous",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or f"{self.partnership} #{self.pk}"
+
+    @property
+    def is_open(self):
+        if self.status != self.Status.OPEN:
+            return False
+        return self.closes_on is None or timezone.localdate() <= self.closes_on
+
+
+def _hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RespondentQuerySet(models.QuerySet):
+    def by_token(self, token):
+        """The respondent an invitation token belongs to (revoked tokens match none)."""
+        if not token or len(token) > 200:
+            return self.none()
+        return self.filter(token_hash=_hash_token(token))
+
+
+class Respondent(models.Model):
+    """A person (or, in workshop mode, an organisation's group) answering the scan.
+
+    The invitation token is never stored. We keep a random seed (128 bits) and the
+    SHA-256 of the token; the token itself is an HMAC of the seed under SECRET_KEY, so
+    the consultant can copy the link again while a database dump alone reveals no
+    working link. Revoking clears both.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="respondents",
+        verbose_name=_("assessment"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="respondents",
+        verbose_name=_("organisation"),
+    )
+    label = models.CharField(
+        _("name or pseudonym"),
+        max_length=NAME_MAX,
+        help_text=_("Stable label used in exports and imports."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl"
+    )
+    is_group = models.BooleanField(
+        _("workshop group"),
+        default=False,
+        help_text=_("Answers for the whole organisation in a joint session."),
+    )
+    token_seed = models.CharField(max_length=64, blank=True, editable=False)
+    token_hash = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RespondentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("respondent")
+        verbose_name_plural = _("respondents")
+        ordering = ["assessment", "organisation__position", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "label"],
+                name="assessments_respondent_label_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "email"],
+                condition=~Q(email=""),
+                name="assessments_respondent_email_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "organisation"],
+                condition=Q(is_group=True),
+                name="assessments_respondent_one_group_per_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.organisation})"
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+    @property
+    def has_valid_token(self):
+        return bool(self.token_hash)
+
+    def _token_from_seed(self):
+        return salted_hmac(
+            "partnerscan.invitation", self.token_seed, algorithm="sha256"
+        ).hexdigest()
+
+    def issue_token(self):
+        """Give the respondent a fresh invitation token (the old link stops working).
+
+        Returns the token; the caller saves the respondent.
+        """
+        self.token_seed = secrets.token_hex(16)
+        token = self._token_from_seed()
+        self.token_hash = _hash_token(token)
+        return token
+
+    def revoke_token(self):
+        self.token_seed = ""
+        self.token_hash = None
+
+    @property
+    def token(self):
+        """The current invitation token, or None when revoked."""
+        if not self.token_hash or not self.token_seed:
+            return None
+        token = self._token_from_seed()
+        # A rotated SECRET_KEY makes old links unrecoverable; say so rather than
+        # hand out a link that will not work.
+        return token if _hash_token(token) == self.token_hash else None
+
+    def invitation_path(self):
+        token = self.token
+        if token is None:
+            return None
+        return reverse("assessments:invitation", kwargs={"token": token})
+
+    def invitation_url(self):
+        path = self.invitation_path()
+        return f"{settings.SITE_URL}{path}" if path else None
+
+
+class Answer(models.Model):
+    """One respondent's answer to one question; value None means "weet niet"."""
+
+    respondent = models.ForeignKey(
+        Respondent,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("respondent"),
+    )
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name=_("question"),
+    )
+    value = models.PositiveSmallIntegerField(
+        _("value"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(SCALE_MIN), MaxValueValidator(SCALE_MAX)],
+        help_text=_("1-5; empty means don't know / not applicable."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "question"], name="assessments_answer_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True)
+                | (Q(value__gte=SCALE_MIN) & Q(value__lte=SCALE_MAX)),
+                name="assessments_answer_value_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.respondent} {self.question.code}={self.value}"
+
+
+class DimensionComment(models.Model):
+    """A respondent's optional comment on one dimension."""
+
+    respondent = models.ForeignKey(
+        Respondent,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("respondent"),
+    )
+    dimension = models.ForeignKey(
+        Dimension,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("dimension"),
+    )
+    text = models.TextField(_("comment"), max_length=COMMENT_MAX)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "dimension"], name="assessments_comment_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.respondent} {self.dimension.code}"

@@ -1,0 +1,128 @@
+"""Shared personas and small `make_*` helpers (STYLE.md: no factory library, no fixtures
+files). Personas: `owner` (the consultant), `collaborator` (read-only), `outsider`
+(another consultant) and `other_respondent` (a respondent of another assessment)."""
+
+import copy
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from assessments.models import (
+    Answer,
+    Assessment,
+    Collaboration,
+    Organisation,
+    Partnership,
+    Question,
+    Respondent,
+)
+from assessments.questionsets import (
+    DEFAULT_QUESTIONSET_PATH,
+    questionset_install_default,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+_DEFAULT_DATA = json.loads(DEFAULT_QUESTIONSET_PATH.read_text(encoding="utf-8"))
+
+
+def questionset_data():
+    """A fresh, valid copy of the shipped default question set as a dict."""
+    return copy.deepcopy(_DEFAULT_DATA)
+
+
+def make_user(username, **extra):
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
+    )
+
+
+def make_partnership(owner, name="Alfa & Beta", organisations=("Alfa", "Beta")):
+    partnership = Partnership.objects.create(name=name, owner=owner)
+    for position, org_name in enumerate(organisations):
+        Organisation.objects.create(
+            partnership=partnership, name=org_name, position=position
+        )
+    return partnership
+
+
+def make_assessment(partnership, question_set, **extra):
+    return Assessment.objects.create(
+        partnership=partnership, question_set=question_set, **extra
+    )
+
+
+def make_respondent(assessment, organisation=None, label=None, **extra):
+    organisation = organisation or assessment.partnership.organisations.first()
+    count = assessment.respondents.count()
+    respondent = Respondent(
+        assessment=assessment,
+        organisation=organisation,
+        label=label or f"Respondent {count + 1}",
+        **extra,
+    )
+    token = respondent.issue_token()
+    respondent.save()
+    respondent.raw_token = token
+    return respondent
+
+
+def answer_all(respondent, value=4):
+    """Give every question of the respondent's set the same answer."""
+    questions = Question.objects.filter(
+        dimension__question_set=respondent.assessment.question_set
+    )
+    Answer.objects.bulk_create(
+        [Answer(respondent=respondent, question=q, value=value) for q in questions]
+    )
+
+
+@pytest.fixture
+def question_set(db):
+    return questionset_install_default()[0]
+
+
+@pytest.fixture
+def owner(db):
+    return make_user("owner")
+
+
+@pytest.fixture
+def collaborator(db):
+    return make_user("collaborator")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("outsider")
+
+
+@pytest.fixture
+def partnership(owner, collaborator):
+    partnership = make_partnership(owner)
+    Collaboration.objects.create(
+        partnership=partnership, user=collaborator, can_edit=False
+    )
+    return partnership
+
+
+@pytest.fixture
+def assessment(partnership, question_set):
+    return make_assessment(partnership, question_set)
+
+
+@pytest.fixture
+def respondent(assessment):
+    return make_respondent(assessment, label="Anna")
+
+
+@pytest.fixture
+def other_respondent(outsider, question_set):
+    other = make_assessment(
+        make_partnership(
+            outsider, name="Gamma & Delta", organisations=("Gamma", "Delta")
+        ),
+        question_set,
+    )
+    return make_respondent(other, label="Otto")

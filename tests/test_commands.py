@@ -1,0 +1,114 @@
+"""The command line: seed_demo, export_questionset, import_questionset."""
+
+import json
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import translation
+
+from assessments.models import Answer, Assessment, QuestionSet, Respondent
+
+from .conftest import questionset_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+class TestSeedDemo:
+    def test_it_creates_a_partly_answered_demo_and_prints_full_links(self):
+        output = _run("seed_demo")
+        assessment = Assessment.objects.get()
+        assert f"Assessment {assessment.pk}" in output
+        links = re.findall(r"^http://\S+/i/\S+/$", output, flags=re.MULTILINE)
+        assert len(links) == assessment.respondents.count() == 6
+        submitted = assessment.respondents.filter(submitted_at__isnull=False).count()
+        assert 0 < submitted < 6
+        assert Answer.objects.exists()
+        assert "consultant" in output and "partnerscan-demo" in output
+
+    def test_it_is_idempotent(self):
+        _run("seed_demo")
+        counts = (
+            QuestionSet.objects.count(),
+            Assessment.objects.count(),
+            Respondent.objects.count(),
+            Answer.objects.count(),
+        )
+        output = _run("seed_demo")
+        assert "already present" in output
+        assert counts == (
+            QuestionSet.objects.count(),
+            Assessment.objects.count(),
+            Respondent.objects.count(),
+            Answer.objects.count(),
+        )
+
+    def test_the_demo_logins_work(self):
+        _run("seed_demo")
+        client = Client()
+        assert client.login(username="consultant", password="partnerscan-demo")
+        assert client.login(username="admin", password="partnerscan-admin")
+
+
+class TestExportImport:
+    def test_export_prints_the_default_set(self):
+        _run("seed_demo")
+        data = json.loads(_run("export_questionset"))
+        kinds = [d["kind"] for d in data["dimensions"]]
+        assert kinds.count("condition") == 5 and kinds.count("link") == 9
+        for dim in data["dimensions"]:
+            assert len(dim["questions"]) >= 4
+            assert dim["name"]["nl"] and dim["name"]["en"]
+
+    def test_export_of_an_unknown_set_fails_clearly(self):
+        with pytest.raises(CommandError, match="nosuchset"):
+            _run("export_questionset", "nosuchset")
+
+    def test_export_then_import_round_trips(self, tmp_path, question_set):
+        target = tmp_path / "set.json"
+        _run("export_questionset", "partnerscan", "--version", "1", "-o", str(target))
+        data = json.loads(target.read_text())
+        data["version"] = 2
+        target.write_text(json.dumps(data))
+        output = _run("import_questionset", str(target))
+        assert "Imported" in output
+        imported = QuestionSet.objects.get(version=2)
+        assert imported.status == QuestionSet.Status.DRAFT
+        again = json.loads(_run("export_questionset", "partnerscan", "--version", "2"))
+        data.pop("status"), again.pop("status")
+        assert again == data
+
+    def test_a_broken_file_is_refused_with_every_problem_and_changes_nothing(
+        self, tmp_path
+    ):
+        data = questionset_data()
+        data["dimensions"] = data["dimensions"][1:]
+        data["dimensions"][0]["kind"] = "condition"
+        target = tmp_path / "broken.json"
+        target.write_text(json.dumps(data))
+        with translation.override("en"), pytest.raises(CommandError) as excinfo:
+            _run("import_questionset", str(target))
+        message = str(excinfo.value)
+        assert "nothing changed" in message
+        assert "BV1 is missing" in message
+        assert "RS" not in message or "kind" in message
+        assert not QuestionSet.objects.exists()
+
+    def test_a_file_that_is_not_json_is_refused(self, tmp_path):
+        target = tmp_path / "nonsense.json"
+        target.write_text("{not json")
+        with pytest.raises(CommandError, match="not valid JSON"):
+            _run("import_questionset", str(target))
+
+    def test_a_missing_file_is_refused(self, tmp_path):
+        with pytest.raises(CommandError, match="Cannot read"):
+            _run("import_questionset", str(tmp_path / "absent.json"))
