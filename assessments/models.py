@@ -265,6 +265,7 @@ class Partnership(models.Model):
         verbose_name=_("consultant"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
 
     objects = PartnershipQuerySet.as_manager()
@@ -289,6 +290,7 @@ class Organisation(models.Model):
     )
     name = models.CharField(_("name"), max_length=NAME_MAX)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -379,6 +381,7 @@ class Assessment(models.Model):
     )
     closes_on = models.DateField(_("closing date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
@@ -462,6 +465,7 @@ class Respondent(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RespondentQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "assessments",
 ]
 
@@ -61,10 +63,31 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Deny by default: every view needs a login unless marked @login_not_required
+    # (landing page, invitation and questionnaire views, login itself).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# A strict Content-Security-Policy on every page: no inline scripts or styles, nothing
+# from other origins. SVG charts use presentation attributes, not style="".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 ROOT_URLCONF = "partnerscan.urls"
 
@@ -113,7 +136,8 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"),
             "OPTIONS": _SQLITE_OPTIONS,
             # A file, not :memory:, so that tests exercise WAL and real concurrency.
-            "TEST": {"NAME": BASE_DIR / "test_db.sqlite3"},
+            # One file per test process, so parallel runs never share a database.
+            "TEST": {"NAME": BASE_DIR / f"test_db_{os.getpid()}.sqlite3"},
         }
     }
 
@@ -130,7 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "home"  # the dashboard, once the workspace exists
 LOGOUT_REDIRECT_URL = "home"
 
 # Internationalisation: Dutch first, English complete.

@@ -17,3 +17,19 @@ def test_the_landing_page_switches_to_english(client):
     )
     assert '<html lang="en">' in response.text
     assert "Ready for a strategic partnership?" in response.text
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_strict_content_security_policy(client):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_the_login_page_is_public_and_the_rest_is_not(client):
+    assert client.get(reverse("login")).status_code == 200
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
