@@ -1,0 +1,67 @@
+"""Per-client rate limits that hold across app processes.
+
+Counters live in Django's cache. With the default local-memory cache they are per
+process (fine for `make run`); production sets a shared cache (the database cache
+table, see docs/deployment.md) so every gunicorn worker and instance counts together.
+"""
+
+import hashlib
+import time
+
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+# scope: (allowed requests, window in seconds)
+LIMITS = {
+    "token": (30, 60),  # invitation links opened (guessing protection)
+    "login": (10, 300),  # failed log-in attempts
+    "report": (20, 60),  # PDF downloads
+}
+
+
+def client_key(request):
+    """The client's address; behind a proxy set the forwarded header in the proxy."""
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _cache_key(scope, key):
+    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
+    window = LIMITS[scope][1]
+    return f"throttle:{scope}:{digest}:{int(time.time() // window)}"
+
+
+def hit(scope, key):
+    """Count one request; return True when it is over the limit."""
+    limit, window = LIMITS[scope]
+    cache_key = _cache_key(scope, key)
+    # add() then incr() is atomic on shared backends, so processes never undercount.
+    cache.add(cache_key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=window + 1)
+        count = 1
+    return count > limit
+
+
+def is_blocked(scope, key):
+    """Over the limit already, without counting this request."""
+    limit, _window = LIMITS[scope]
+    return (cache.get(_cache_key(scope, key)) or 0) >= limit
+
+
+def reset(scope, key):
+    cache.delete(_cache_key(scope, key))
+
+
+def too_many_requests(request, scope):
+    """A friendly 429 page in the user's language."""
+    response = render(
+        request,
+        "429.html",
+        {"message": _("Too many attempts. Please wait a minute and try again.")},
+        status=429,
+    )
+    response["Retry-After"] = str(LIMITS[scope][1])
+    return response

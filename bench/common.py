@@ -1,0 +1,77 @@
+"""Shared benchmark harness: an isolated database, an in-process client, baselines.
+
+Every figure is a ratio against a baseline measured in the same run on the same
+machine, so the numbers travel between machines. Requests go through Django's full
+middleware stack via the test client (no network, no HTTP server), which is what we
+compare: our views against the cheapest views the same stack can serve.
+"""
+
+import os
+import statistics
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+
+
+def setup():
+    """Configure Django on a fresh SQLite file under bench/out/ and migrate it."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    db = OUT / "bench.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerscan.settings")
+    os.environ["SQLITE_PATH"] = str(db)
+    os.environ.setdefault("DEBUG", "0")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+
+
+def measure(call, seconds=2.0, warmup=10):
+    """Call `call()` repeatedly for about `seconds`; return rate and latency figures."""
+    for _ in range(warmup):
+        call()
+    timings = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        call()
+        timings.append(time.perf_counter() - start)
+    timings.sort()
+    return {
+        "rps": len(timings) / sum(timings),
+        "p50_ms": statistics.median(timings) * 1000,
+        "p95_ms": timings[int(len(timings) * 0.95) - 1] * 1000,
+        "n": len(timings),
+    }
+
+
+def get_ok(client, url, **kwargs):
+    """A GET that must succeed; a benchmark of an error page would be worthless."""
+
+    def call():
+        response = client.get(url, **kwargs)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return call
+
+
+def baselines(client):
+    """The two reference views every ratio is measured against."""
+    return {
+        "bare_view": measure(get_ok(client, "/bench/bare/")),
+        "bare_template": measure(get_ok(client, "/bench/template/")),
+    }
+
+
+def ratio(result, baseline):
+    return result["rps"] / baseline["rps"]
