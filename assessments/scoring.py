@@ -1,0 +1,583 @@
+"""The Partnerscan method: readiness, perception gaps, verdict, agenda and trend.
+
+Pure functions on plain values (frozen dataclasses, mappings): no ORM, no request.
+`assessments.results` turns database rows into these values; the results page, the
+PDF, the exports and the CLI all go through `score_assessment` and `compare`. The
+method is explained for consultants in docs/scoring.md. All figures are on a 0-100
+scale and are never rounded here; `display` rounds for people.
+
+Steps (DESIGN.md "Scoring"):
+
+1.  item score            s = (a - 1) / 4 * 100, reverse s = (5 - a) / 4 * 100
+2.  respondent x dim      sum(w_q * s_q) / sum(w_q) over answered items, defined only
+                          when sum(w answered) >= min_coverage * sum(w all)
+3.  organisation x dim    mean over its respondents with a defined score; n, min, max,
+                          population standard deviation
+4.  partnership x dim     mean over organisations with a defined score
+5.  gap                   max - min over organisations (>= 2 defined); pair matrix
+6.  block                 sum(w_d * P_d) / sum(w_d) over the block's defined dims
+7.  readiness index       block-weighted mean of the defined blocks
+8.  band                  green >= green threshold, amber >= amber threshold, else red
+9.  verdict               band of the index, capped at amber while any dimension is
+                          red or any gap is significant (the zipper rule)
+10. agenda / quick wins   see `agenda` and `quick_wins`
+11. trend                 see `compare`
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import combinations
+
+# Threshold comparisons forgive float noise: 4 of 6 equal weights must count as 2/3,
+# and a mean that should be exactly 75 must be green.
+EPSILON = 1e-9
+
+CONDITION, LINK = "condition", "link"
+GREEN, AMBER, RED = "green", "amber", "red"
+ATTENTION, SIGNIFICANT = "attention", "significant"
+CLOSED, WIDENED, UNCHANGED = "closed", "widened", "unchanged"
+
+
+@dataclass(frozen=True)
+class Method:
+    """The question set's thresholds and weights (defaults as in DESIGN.md)."""
+
+    min_coverage: float = 2 / 3
+    condition_weight: float = 50.0
+    link_weight: float = 50.0
+    green: float = 75.0
+    amber: float = 50.0
+    gap_attention: float = 25.0
+    gap_significant: float = 40.0
+    # How many items the agenda and the quick wins list at most.
+    agenda_size: int = 5
+    quick_win_size: int = 3
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    code: str
+    weight: float = 1.0
+    reverse: bool = False
+
+
+@dataclass(frozen=True)
+class DimensionSpec:
+    code: str
+    kind: str  # CONDITION or LINK
+    questions: tuple[QuestionSpec, ...]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Response:
+    """One respondent's answers: question code -> 1-5, or None for "weet niet"."""
+
+    respondent: str
+    organisation: str
+    answers: Mapping[str, int | None]
+
+
+@dataclass(frozen=True)
+class OrganisationScore:
+    """Step 3: one organisation on one dimension, with the spread inside it."""
+
+    name: str
+    score: float | None
+    n: int
+    min: float | None = None
+    max: float | None = None
+    sd: float | None = None
+
+
+@dataclass(frozen=True)
+class PairGap:
+    a: str
+    b: str
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    code: str
+    kind: str
+    weight: float
+    organisations: tuple[OrganisationScore, ...]
+    partnership: float | None
+    band: str | None
+    gap: float | None
+    gap_flag: str | None
+    pairs: tuple[PairGap, ...]
+
+    def organisation(self, name):
+        return next(o for o in self.organisations if o.name == name)
+
+
+@dataclass(frozen=True)
+class RespondentResult:
+    label: str
+    organisation: str
+    items: Mapping[str, float | None]
+    dimensions: Mapping[str, float | None]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Step 9. `band` is the verdict; `capped` says the zipper rule lowered it."""
+
+    band: str | None
+    index_band: str | None
+    capped: bool
+    red_dimensions: tuple[str, ...]
+    significant_gaps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    code: str
+    priority: float
+    score: float
+    gap: float | None
+    band: str
+    gap_flag: str | None
+    low_score: bool  # on the agenda because the score is below green
+    advice_band: str  # band of the lowest organisation: the advice to read
+
+
+@dataclass(frozen=True)
+class QuickWin:
+    code: str
+    strength: float
+    score: float
+    gap: float
+    band: str
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    method: Method
+    organisations: tuple[str, ...]
+    respondents: tuple[RespondentResult, ...]
+    dimensions: tuple[DimensionResult, ...]
+    blocks: Mapping[str, float | None]
+    index: float | None
+    verdict: Verdict
+    weakest_link: str | None
+    largest_gap: str | None
+    agenda: tuple[AgendaItem, ...]
+    quick_wins: tuple[QuickWin, ...]
+
+    def dimension(self, code):
+        return next(d for d in self.dimensions if d.code == code)
+
+
+def display(value, places=0):
+    """Round half up for people (62.5 -> 63, not Python's 62); None stays None."""
+    if value is None:
+        return None
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return int(exact) if places == 0 else float(exact)
+
+
+def _mean(values):
+    return math.fsum(values) / len(values)
+
+
+def _at_least(value, threshold):
+    return value >= threshold - EPSILON
+
+
+# Step 1 ---------------------------------------------------------------------------
+
+
+def item_score(answer, reverse=False):
+    """s = (a - 1) / 4 * 100, or (5 - a) / 4 * 100 when reverse; None stays None."""
+    if answer is None:
+        return None
+    if isinstance(answer, bool) or answer not in (1, 2, 3, 4, 5):
+        raise ValueError(f"An answer is 1-5 or None, not {answer!r}")
+    return ((5 - answer) if reverse else (answer - 1)) / 4 * 100
+
+
+# Step 2 ---------------------------------------------------------------------------
+
+
+def respondent_dimension_score(dimension, item_scores, min_coverage):
+    """Weighted mean of the answered items: sum(w * s) / sum(w).
+
+    `item_scores` maps question code -> item score (None or absent = not answered).
+    None ("insufficient data") unless the answered items carry at least
+    `min_coverage` of the dimension's question weight.
+    """
+    total = math.fsum(q.weight for q in dimension.questions)
+    answered = [
+        (q.weight, item_scores[q.code])
+        for q in dimension.questions
+        if item_scores.get(q.code) is not None
+    ]
+    weight = math.fsum(w for w, _ in answered)
+    if not answered or total <= 0 or not _at_least(weight, min_coverage * total):
+        return None
+    return math.fsum(w * s for w, s in answered) / weight
+
+
+# Steps 3-5 ------------------------------------------------------------------------
+
+
+def organisation_score(name, scores):
+    """Mean of the defined respondent scores, with n, min, max and the population
+    standard deviation sqrt(sum((x - mean)^2) / n) as the spread inside it."""
+    defined = [s for s in scores if s is not None]
+    if not defined:
+        return OrganisationScore(name=name, score=None, n=0)
+    mean = _mean(defined)
+    sd = math.sqrt(math.fsum((s - mean) ** 2 for s in defined) / len(defined))
+    return OrganisationScore(
+        name=name, score=mean, n=len(defined), min=min(defined), max=max(defined), sd=sd
+    )
+
+
+def partnership_score(organisation_scores):
+    """Mean over organisations with a defined score: each counts once, however many
+    people it sent."""
+    defined = [o.score for o in organisation_scores if o.score is not None]
+    return _mean(defined) if defined else None
+
+
+def gap(organisation_scores):
+    """max - min over the defined organisation scores; None with fewer than two."""
+    defined = [o.score for o in organisation_scores if o.score is not None]
+    return max(defined) - min(defined) if len(defined) >= 2 else None
+
+
+def gap_flag(value, method):
+    """ "significant" at >= gap_significant, "attention" at >= gap_attention."""
+    if value is None:
+        return None
+    if _at_least(value, method.gap_significant):
+        return SIGNIFICANT
+    if _at_least(value, method.gap_attention):
+        return ATTENTION
+    return None
+
+
+def pair_gaps(organisation_scores):
+    """|a - b| for every pair of organisations (None when either is undefined)."""
+    return tuple(
+        PairGap(
+            a.name,
+            b.name,
+            None if a.score is None or b.score is None else abs(a.score - b.score),
+        )
+        for a, b in combinations(organisation_scores, 2)
+    )
+
+
+# Steps 6-8 ------------------------------------------------------------------------
+
+
+def block_score(dimension_results, kind):
+    """sum(w_d * P_d) / sum(w_d) over the block's dimensions with a defined score."""
+    defined = [
+        (d.weight, d.partnership)
+        for d in dimension_results
+        if d.kind == kind and d.partnership is not None
+    ]
+    weight = math.fsum(w for w, _ in defined)
+    if weight <= 0:
+        return None
+    return math.fsum(w * p for w, p in defined) / weight
+
+
+def readiness_index(blocks, method):
+    """(W_c * B_c + W_l * B_l) / (W_c + W_l) over the defined blocks."""
+    weighted = [
+        (weight, blocks[kind])
+        for kind, weight in (
+            (CONDITION, method.condition_weight),
+            (LINK, method.link_weight),
+        )
+        if blocks.get(kind) is not None and weight > 0
+    ]
+    total = math.fsum(w for w, _ in weighted)
+    if total <= 0:
+        return None
+    return math.fsum(w * b for w, b in weighted) / total
+
+
+def band(score, method):
+    if score is None:
+        return None
+    if _at_least(score, method.green):
+        return GREEN
+    if _at_least(score, method.amber):
+        return AMBER
+    return RED
+
+
+# Step 9 ---------------------------------------------------------------------------
+
+
+def verdict(index, dimension_results, method):
+    """The zipper rule: the band of the index, but never green while any dimension's
+    partnership score is red or any gap is significant. One missing link jams the
+    zipper, so the verdict is not a plain average."""
+    red = tuple(d.code for d in dimension_results if d.band == RED)
+    significant = tuple(d.code for d in dimension_results if d.gap_flag == SIGNIFICANT)
+    index_band = band(index, method)
+    capped = index_band == GREEN and bool(red or significant)
+    return Verdict(
+        band=AMBER if capped else index_band,
+        index_band=index_band,
+        capped=capped,
+        red_dimensions=red,
+        significant_gaps=significant,
+    )
+
+
+def weakest_link(dimension_results):
+    """The dimension with the lowest partnership score; the first in order on a tie."""
+    scored = [d for d in dimension_results if d.partnership is not None]
+    if not scored:
+        return None
+    lowest = min(d.partnership for d in scored)
+    return next(d.code for d in scored if d.partnership <= lowest + EPSILON)
+
+
+def largest_gap(dimension_results):
+    """The dimension with the largest gap above 0; the first in order on a tie."""
+    gapped = [d for d in dimension_results if d.gap is not None and d.gap > EPSILON]
+    if not gapped:
+        return None
+    widest = max(d.gap for d in gapped)
+    return next(d.code for d in gapped if d.gap >= widest - EPSILON)
+
+
+# Step 10 --------------------------------------------------------------------------
+
+
+def agenda(dimension_results, method):
+    """Bespreekpunten: what most needs a conversation, most urgent first.
+
+    On the agenda: every dimension with a partnership score below green, or with a
+    gap flag. Priority = (100 - P) + G, with G = 0 when there is no gap: every point
+    short of 100 and every point of disagreement weigh the same. Ties keep dimension
+    order; at most `method.agenda_size` items. The advice to read is the band of the
+    lowest organisation (the side that is least ready), or of P with one organisation.
+    """
+    items = []
+    for d in dimension_results:
+        if d.partnership is None or (d.band == GREEN and d.gap_flag is None):
+            continue
+        lowest = min(o.score for o in d.organisations if o.score is not None)
+        items.append(
+            AgendaItem(
+                code=d.code,
+                priority=(100 - d.partnership) + (d.gap or 0.0),
+                score=d.partnership,
+                gap=d.gap,
+                band=d.band,
+                gap_flag=d.gap_flag,
+                low_score=d.band != GREEN,
+                advice_band=band(lowest, method),
+            )
+        )
+    return tuple(_ranked(items, "priority", dimension_results)[: method.agenda_size])
+
+
+def quick_wins(dimension_results, agenda_items, method):
+    """ "Begin klein": strong, shared ground to build a first small success on.
+
+    Candidates: not on the agenda, partnership score at least amber, at least two
+    organisations scored and no gap flag. Strength = P - G; the strongest first
+    (ties keep dimension order), at most `method.quick_win_size`.
+    """
+    on_agenda = {item.code for item in agenda_items}
+    items = [
+        QuickWin(
+            code=d.code,
+            strength=d.partnership - d.gap,
+            score=d.partnership,
+            gap=d.gap,
+            band=d.band,
+        )
+        for d in dimension_results
+        if d.code not in on_agenda
+        and d.band in (GREEN, AMBER)
+        and d.gap is not None
+        and d.gap_flag is None
+    ]
+    return tuple(_ranked(items, "strength", dimension_results)[: method.quick_win_size])
+
+
+def _ranked(items, attribute, dimension_results):
+    order = {d.code: position for position, d in enumerate(dimension_results)}
+    # Rounding the key keeps float noise from breaking a tie out of dimension order.
+    return sorted(
+        items, key=lambda i: (-round(getattr(i, attribute), 9), order[i.code])
+    )
+
+
+# Steps 1-10 together --------------------------------------------------------------
+
+
+def score_respondent(dimensions, response, method):
+    items = {}
+    scores = {}
+    for dimension in dimensions:
+        for q in dimension.questions:
+            items[q.code] = item_score(response.answers.get(q.code), q.reverse)
+        scores[dimension.code] = respondent_dimension_score(
+            dimension, items, method.min_coverage
+        )
+    return RespondentResult(
+        label=response.respondent,
+        organisation=response.organisation,
+        items=items,
+        dimensions=scores,
+    )
+
+
+def score_dimension(dimension, respondents, organisations, method):
+    org_scores = tuple(
+        organisation_score(
+            name,
+            [
+                r.dimensions[dimension.code]
+                for r in respondents
+                if r.organisation == name
+            ],
+        )
+        for name in organisations
+    )
+    partnership = partnership_score(org_scores)
+    spread = gap(org_scores)
+    return DimensionResult(
+        code=dimension.code,
+        kind=dimension.kind,
+        weight=dimension.weight,
+        organisations=org_scores,
+        partnership=partnership,
+        band=band(partnership, method),
+        gap=spread,
+        gap_flag=gap_flag(spread, method),
+        pairs=pair_gaps(org_scores),
+    )
+
+
+def score_assessment(method, dimensions, responses, organisations=()):
+    """Score one assessment (steps 1-10).
+
+    `dimensions` in display order; `organisations` names the partner organisations
+    in display order (an organisation without responses still gets a column);
+    organisations only found in `responses` follow in alphabetical order.
+    """
+    names = list(dict.fromkeys(organisations))
+    names += sorted({r.organisation for r in responses} - set(names))
+    respondents = tuple(score_respondent(dimensions, r, method) for r in responses)
+    results = tuple(score_dimension(d, respondents, names, method) for d in dimensions)
+    blocks = {kind: block_score(results, kind) for kind in (CONDITION, LINK)}
+    index = readiness_index(blocks, method)
+    agenda_items = agenda(results, method)
+    return AssessmentResult(
+        method=method,
+        organisations=tuple(names),
+        respondents=respondents,
+        dimensions=results,
+        blocks=blocks,
+        index=index,
+        verdict=verdict(index, results, method),
+        weakest_link=weakest_link(results),
+        largest_gap=largest_gap(results),
+        agenda=agenda_items,
+        quick_wins=quick_wins(results, agenda_items, method),
+    )
+
+
+# Step 11 --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DimensionTrend:
+    code: str
+    score_then: float | None
+    score_now: float | None
+    delta: float | None  # now - then
+    gap_then: float | None
+    gap_now: float | None
+    gap_change: str | None  # CLOSED, WIDENED or UNCHANGED
+    band_then: str | None
+    band_now: str | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    index_then: float | None
+    index_now: float | None
+    index_delta: float | None
+    verdict_then: str | None
+    verdict_now: str | None
+    blocks_delta: Mapping[str, float | None]
+    dimensions: tuple[DimensionTrend, ...]
+
+    def dimension(self, code):
+        return next(d for d in self.dimensions if d.code == code)
+
+
+def _delta(then, now):
+    return None if then is None or now is None else now - then
+
+
+def gap_change(gap_then, gap_now):
+    """ "closed" when the gap got smaller, "widened" when larger, else "unchanged"."""
+    if gap_then is None or gap_now is None:
+        return None
+    if gap_now < gap_then - EPSILON:
+        return CLOSED
+    if gap_now > gap_then + EPSILON:
+        return WIDENED
+    return UNCHANGED
+
+
+def compare(previous, current):
+    """Step 11: the current result against the previous one, dimension by dimension
+    matched on code (kept stable across question-set versions). Dimensions only in
+    the previous scan follow the current ones, with "now" figures None."""
+    before = {d.code: d for d in previous.dimensions}
+    codes = [d.code for d in current.dimensions]
+    codes += [code for code in before if code not in set(codes)]
+    now = {d.code: d for d in current.dimensions}
+    rows = []
+    for code in codes:
+        then_d, now_d = before.get(code), now.get(code)
+        score_then = then_d.partnership if then_d else None
+        score_now = now_d.partnership if now_d else None
+        gap_then = then_d.gap if then_d else None
+        gap_now = now_d.gap if now_d else None
+        rows.append(
+            DimensionTrend(
+                code=code,
+                score_then=score_then,
+                score_now=score_now,
+                delta=_delta(score_then, score_now),
+                gap_then=gap_then,
+                gap_now=gap_now,
+                gap_change=gap_change(gap_then, gap_now),
+                band_then=then_d.band if then_d else None,
+                band_now=now_d.band if now_d else None,
+            )
+        )
+    return Trend(
+        index_then=previous.index,
+        index_now=current.index,
+        index_delta=_delta(previous.index, current.index),
+        verdict_then=previous.verdict.band,
+        verdict_now=current.verdict.band,
+        blocks_delta={
+            kind: _delta(previous.blocks.get(kind), current.blocks.get(kind))
+            for kind in (CONDITION, LINK)
+        },
+        dimensions=tuple(rows),
+    )
