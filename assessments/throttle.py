@@ -1,13 +1,16 @@
 """Per-client rate limits that hold across app processes.
 
 Counters live in Django's cache. With the default local-memory cache they are per
-process (fine for `make run`); production sets a shared cache (the database cache
-table, see docs/deployment.md) so every gunicorn worker and instance counts together.
+process (fine for `make run`); production sets a shared cache (Redis, or the database
+cache table; see docs/deployment.md) so every gunicorn worker and instance counts
+together. Both increment atomically (Redis INCR; partnerscan.cache.DatabaseCache
+locks the row), so concurrent requests never undercount.
 """
 
 import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -21,7 +24,21 @@ LIMITS = {
 
 
 def client_key(request):
-    """The client's address; behind a proxy set the forwarded header in the proxy."""
+    """The client's address.
+
+    Behind `settings.PROXY_COUNT` proxies that each append the address they saw to
+    X-Forwarded-For, the client is that many entries from the right; entries further
+    left are whatever the client sent, so they are never trusted.
+    """
+    proxies = settings.PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

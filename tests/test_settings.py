@@ -67,7 +67,7 @@ def test_production_refuses_to_start_without_a_real_secret_key():
 
 
 def test_production_turns_debug_off_by_default():
-    env = {"DJANGO_ENV": "production", "SECRET_KEY": "x" * 64}
+    env = {"DJANGO_ENV": "production", "SECRET_KEY": "a-real-random-key-" * 4}
     env.pop("DEBUG", None)
     result = _settings_in_subprocess({**env, "DEBUG": ""})
     assert result.returncode == 0, result.stderr

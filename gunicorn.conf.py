@@ -1,0 +1,44 @@
+"""gunicorn settings for Partnerscan: `gunicorn -c gunicorn.conf.py partnerscan.wsgi`.
+
+Every value can be overridden from the environment (see docs/deployment.md). Sync
+workers: a request holds its worker for its whole duration (a PDF render about half a
+second, cached downloads and questionnaire steps a few milliseconds), so size
+`GUNICORN_WORKERS` for the PDF downloads you expect at once.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# 2 x cores + 1 is gunicorn's rule of thumb for sync workers on I/O-bound apps.
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+worker_class = "sync"
+# Longer than PDF_RENDER_TIMEOUT (20 s), so a slow render is stopped by the render
+# guard with a friendly page before gunicorn kills the whole worker.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM (deploys, restarts) let requests in flight finish their transaction.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then, so slow leaks (fonts, caches) cannot grow forever;
+# the jitter keeps all workers from restarting at the same moment.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# The heartbeat file lives in memory: a slow or full disk must not make the arbiter
+# think a worker hangs.
+worker_tmp_dir = "/dev/shm"  # noqa: S108  # nosec B108
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Client address, request line, status, size and duration in microseconds.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus'
+# Limits on what reaches Django at all.
+limit_request_line = 4094
+limit_request_fields = 100
+# Proxies allowed to set X-Forwarded-* headers (127.0.0.1 by default).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "partnerscan"
