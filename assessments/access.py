@@ -31,6 +31,14 @@ def get_partnership_for_user_rw(request, pk):
     return partnership
 
 
+def get_partnership_for_owner(request, pk):
+    """Only the owner manages collaborators: 404 for outsiders, 403 for the rest."""
+    partnership = get_partnership_for_user(request, pk)
+    if partnership.owner_id != request.user.pk:
+        raise PermissionDenied
+    return partnership
+
+
 def get_assessment_for_user(request, pk):
     visible = Partnership.objects.for_user(request.user)
     return get_object_or_404(
@@ -45,6 +53,11 @@ def get_assessment_for_user_rw(request, pk):
     if not can_edit(request.user, assessment.partnership):
         raise PermissionDenied
     return assessment
+
+
+def get_collaboration_of(partnership, pk):
+    """A collaboration on a partnership already obtained through an access helper."""
+    return get_object_or_404(partnership.collaborations.select_related("user"), pk=pk)
 
 
 def get_respondent_of(assessment, pk):

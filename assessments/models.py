@@ -10,7 +10,8 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -252,6 +253,47 @@ class PartnershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def search(self, text):
+        """Name or an organisation's name contains `text` (case-insensitive)."""
+        text = text.strip()
+        if not text:
+            return self
+        matching_organisations = Organisation.objects.filter(name__icontains=text)
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(pk__in=matching_organisations.values("partnership"))
+        )
+
+    def with_latest_activity(self):
+        """Annotate `latest_activity`: the newest change to it, its scans or answers.
+
+        Subqueries rather than joins, so the visibility join in `for_user` cannot
+        multiply rows.
+        """
+        newest_assessment = Assessment.objects.filter(
+            partnership=OuterRef("pk")
+        ).order_by("-updated_at")
+        newest_respondent = Respondent.objects.filter(
+            assessment__partnership=OuterRef("pk")
+        ).order_by("-updated_at")
+        own = models.F("updated_at")
+        return self.annotate(
+            latest_activity=Greatest(
+                own,
+                Coalesce(Subquery(newest_assessment.values("updated_at")[:1]), own),
+                Coalesce(Subquery(newest_respondent.values("updated_at")[:1]), own),
+            )
+        )
+
+    def with_latest_assessment_id(self):
+        newest = Assessment.objects.filter(partnership=OuterRef("pk")).order_by(
+            "-created_at", "-pk"
+        )
+        return self.annotate(latest_assessment_id=Subquery(newest.values("pk")[:1]))
+
 
 class Partnership(models.Model):
     """Two or more organisations considering a strategic partnership."""
@@ -336,6 +378,23 @@ class Collaboration(models.Model):
         return f"{self.user} @ {self.partnership}"
 
 
+class AssessmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(partnership__in=Partnership.objects.for_user(user))
+
+    def with_progress(self):
+        """Annotate respondent counts: `respondents_total`, `_started`, `_submitted`."""
+        submitted = Q(respondents__submitted_at__isnull=False)
+        return self.annotate(
+            respondents_total=Count("respondents"),
+            respondents_submitted=Count("respondents", filter=submitted),
+            respondents_started=Count(
+                "respondents",
+                filter=Q(respondents__started_at__isnull=False) & ~submitted,
+            ),
+        )
+
+
 class Assessment(models.Model):
     """One scan of one partnership, pinned to one published question set."""
 
@@ -384,6 +443,8 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    objects = AssessmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
@@ -419,6 +480,10 @@ class RespondentQuerySet(models.QuerySet):
         if not token or len(token) > 200:
             return self.none()
         return self.filter(token_hash=_hash_token(token))
+
+    def with_answer_count(self):
+        """Annotate `answers_given`: questions answered so far ("weet niet" counts)."""
+        return self.annotate(answers_given=Count("answers"))
 
 
 class Respondent(models.Model):

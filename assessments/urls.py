@@ -1,6 +1,8 @@
 from django.urls import path
 
-from .views import questionnaire
+from .views import accounts, questionnaire
+from .views.workspace import assessments as ws_assessments
+from .views.workspace import dashboard, partnerships, respondents
 
 app_name = "assessments"
 
@@ -10,6 +12,121 @@ urlpatterns = [
     path("i/<str:token>/", questionnaire.invitation, name="invitation"),
     # Workshop ("samen invullen").
     # Consultant workspace: dashboard, partnerships, assessments, respondents.
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("account/", accounts.account, name="account"),
+    path(
+        "partnerships/new/", partnerships.create_partnership, name="partnership-create"
+    ),
+    path(
+        "partnerships/<int:pk>/",
+        partnerships.show_partnership,
+        name="partnership-detail",
+    ),
+    path(
+        "partnerships/<int:pk>/edit/",
+        partnerships.edit_partnership,
+        name="partnership-edit",
+    ),
+    path(
+        "partnerships/<int:pk>/archive/",
+        partnerships.archive_partnership,
+        name="partnership-archive",
+    ),
+    path(
+        "partnerships/<int:pk>/unarchive/",
+        partnerships.unarchive_partnership,
+        name="partnership-unarchive",
+    ),
+    path(
+        "partnerships/<int:pk>/collaborators/add/",
+        partnerships.add_collaborator,
+        name="collaborator-add",
+    ),
+    path(
+        "partnerships/<int:pk>/collaborators/<int:collaboration_pk>/rights/",
+        partnerships.change_collaborator_rights,
+        name="collaborator-rights",
+    ),
+    path(
+        "partnerships/<int:pk>/collaborators/<int:collaboration_pk>/remove/",
+        partnerships.remove_collaborator,
+        name="collaborator-remove",
+    ),
+    path(
+        "partnerships/<int:pk>/assessments/new/",
+        ws_assessments.create_assessment,
+        name="assessment-create",
+    ),
+    path(
+        "assessments/<int:pk>/",
+        ws_assessments.show_assessment,
+        name="assessment-detail",
+    ),
+    path(
+        "assessments/<int:pk>/settings/",
+        ws_assessments.edit_assessment,
+        name="assessment-edit",
+    ),
+    path(
+        "assessments/<int:pk>/close/",
+        ws_assessments.close_assessment,
+        name="assessment-close",
+    ),
+    path(
+        "assessments/<int:pk>/reopen/",
+        ws_assessments.reopen_assessment,
+        name="assessment-reopen",
+    ),
+    path(
+        "assessments/<int:pk>/follow-up/",
+        ws_assessments.start_follow_up,
+        name="assessment-follow-up",
+    ),
+    path(
+        "assessments/<int:pk>/invitations/",
+        ws_assessments.send_invitations,
+        name="assessment-invite",
+    ),
+    path(
+        "assessments/<int:pk>/reminders/",
+        ws_assessments.send_reminders,
+        name="assessment-remind",
+    ),
+    path(
+        "assessments/<int:pk>/respondents/add/",
+        respondents.add_respondent,
+        name="respondent-add",
+    ),
+    path(
+        "assessments/<int:pk>/respondents/paste/",
+        respondents.paste_respondents,
+        name="respondent-paste",
+    ),
+    path(
+        "assessments/<int:pk>/respondents/<int:respondent_pk>/edit/",
+        respondents.edit_respondent,
+        name="respondent-edit",
+    ),
+    path(
+        "assessments/<int:pk>/respondents/<int:respondent_pk>/delete/",
+        respondents.delete_respondent,
+        name="respondent-delete",
+    ),
+    path(
+        "assessments/<int:pk>/respondents/<int:respondent_pk>/revoke/",
+        respondents.revoke_link,
+        name="respondent-revoke",
+    ),
+    path(
+        "assessments/<int:pk>/respondents/<int:respondent_pk>/new-link/",
+        respondents.replace_link,
+        name="respondent-replace-link",
+    ),
+    path(
+        "assessments/<int:pk>/respondents/<int:respondent_pk>/send/",
+        respondents.send_invitation,
+        name="respondent-send",
+    ),
     # Results.
     # Exports and imports.
     # PDF report.

@@ -3,13 +3,23 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from assessments.views import pages
+from assessments.views import accounts, pages
+# Friendly pages for oversized or malformed requests and for transient faults.
+from assessments.views.errors import bad_request as handler400  # noqa: F401
+from assessments.views.errors import server_error as handler500  # noqa: F401
 
 urlpatterns = [
     path("", pages.home, name="home"),
     # Participants switch language before (and without) logging in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    # Throttled versions first; the rest of Django's account views follow.
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path(
+        "password_reset/",
+        accounts.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("", include("django.contrib.auth.urls")),
     path("", include("assessments.urls")),
 ]

@@ -1,0 +1,401 @@
+"""Forms of the consultant's workspace: they validate and normalise, nothing more."""
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from ..models import (
+    LANGUAGE_CHOICES,
+    NAME_MAX,
+    Assessment,
+    Collaboration,
+    Organisation,
+    Partnership,
+    QuestionSet,
+    Respondent,
+)
+from ..workspace import OrganisationRow, RespondentRow
+
+MIN_ORGANISATIONS = 2
+MAX_ORGANISATIONS = 12
+MAX_PASTED_ROWS = 500
+LANGUAGE_CODES = [code for code, _label in LANGUAGE_CHOICES]
+
+
+class DashboardFilterForm(forms.Form):
+    SORT_CHOICES = [
+        ("name", _("name")),
+        ("activity", _("latest activity")),
+    ]
+    SHOW_CHOICES = [
+        ("active", _("active")),
+        ("archived", _("archived")),
+        ("all", _("all")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=NAME_MAX)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    show = forms.ChoiceField(label=_("Show"), choices=SHOW_CHOICES, required=False)
+
+    def values(self):
+        """Cleaned values, falling back to defaults for anything invalid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "q": data.get("q", ""),
+            "sort": data.get("sort") or "activity",
+            "show": data.get("show") or "active",
+        }
+
+
+class PartnershipForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class _OrganisationFormSetBase(forms.BaseInlineFormSet):
+    """Two or more organisations, distinct names, none removed that has answers."""
+
+    def clean(self):
+        # Our own checks first: they say more than Django's generic duplicate error.
+        if any(self.errors):
+            return
+        self._check_names()
+        super().clean()
+
+    def _check_names(self):
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            name = form.cleaned_data.get("name", "")
+            if self.can_delete and self._should_delete_form(form):
+                if form.instance.pk and form.instance.respondents.exists():
+                    raise ValidationError(
+                        _(
+                            "%(name)s has respondents in a scan and cannot be "
+                            "removed. Rename it instead."
+                        )
+                        % {"name": form.instance.name},
+                        code="in_use",
+                    )
+                continue
+            if name.casefold() in seen:
+                raise ValidationError(
+                    _("%(name)s is listed twice. Give each organisation its own name.")
+                    % {"name": name},
+                    code="duplicate",
+                )
+            seen.add(name.casefold())
+
+    def rows(self):
+        """The organisations to keep, in order, as `OrganisationRow`s."""
+        return [
+            OrganisationRow(name=form.cleaned_data["name"], pk=form.instance.pk)
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+
+
+OrganisationFormSet = forms.inlineformset_factory(
+    Partnership,
+    Organisation,
+    formset=_OrganisationFormSetBase,
+    fields=["name"],
+    extra=2,
+    min_num=MIN_ORGANISATIONS,
+    validate_min=True,
+    max_num=MAX_ORGANISATIONS,
+    validate_max=True,
+    can_delete=True,
+    error_messages={
+        "too_few_forms": ngettext_lazy(
+            "A partnership needs at least %(num)d organisation.",
+            "A partnership needs at least %(num)d organisations.",
+            "num",
+        ),
+        "too_many_forms": ngettext_lazy(
+            "A partnership can have at most %(num)d organisation.",
+            "A partnership can have at most %(num)d organisations.",
+            "num",
+        ),
+    },
+)
+
+
+class CollaboratorForm(forms.Form):
+    user = forms.CharField(
+        label=_("Consultant"),
+        max_length=254,
+        help_text=_("Their username or e-mail address."),
+    )
+    can_edit = forms.TypedChoiceField(
+        label=_("Rights"),
+        choices=[("0", _("read only")), ("1", _("may edit"))],
+        coerce=lambda value: value == "1",
+        initial="0",
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        self.partnership = partnership
+        super().__init__(*args, **kwargs)
+
+    def clean_user(self):
+        value = self.cleaned_data["user"].strip()
+        user = (
+            get_user_model()
+            .objects.filter(Q(username__iexact=value) | Q(email__iexact=value))
+            .filter(is_active=True)
+            .first()
+        )
+        if user is None:
+            raise ValidationError(
+                _("No consultant has that username or e-mail address."),
+                code="unknown",
+            )
+        if user.pk == self.partnership.owner_id:
+            raise ValidationError(
+                _("That is the owner of this partnership."), code="owner"
+            )
+        if Collaboration.objects.filter(
+            partnership=self.partnership, user=user
+        ).exists():
+            raise ValidationError(
+                _("%(user)s already collaborates on this partnership.")
+                % {"user": user.get_username()},
+                code="duplicate",
+            )
+        return user
+
+
+class CollaboratorRightsForm(forms.Form):
+    can_edit = forms.BooleanField(label=_("May edit"), required=False)
+
+
+class AssessmentSettingsForm(forms.ModelForm):
+    """The settings a consultant may change while the scan runs."""
+
+    closes_on = forms.DateField(
+        label=_("Closing date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Optional. Links stop working after this day."),
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["title", "allow_comments", "privacy_minimum", "closes_on"]
+        help_texts = {
+            "title": _("For example: baseline 2026, or follow-up after one year."),
+            "allow_comments": _(
+                "Show respondents' comments, without names, in the results."
+            ),
+        }
+
+    def clean_closes_on(self):
+        value = self.cleaned_data["closes_on"]
+        # A date that has passed may stay when other settings change; a new one
+        # may not lie in the past.
+        unchanged = self.instance.pk and value == self.instance.closes_on
+        if value is not None and value < timezone.localdate() and not unchanged:
+            raise ValidationError(
+                _("The closing date lies in the past. Choose today or a later date."),
+                code="past",
+            )
+        return value
+
+
+class AssessmentForm(AssessmentSettingsForm):
+    """A new scan: the settings plus the question set it is pinned to."""
+
+    question_set = forms.ModelChoiceField(
+        label=_("Question set"),
+        queryset=QuestionSet.objects.published().order_by("slug", "-version"),
+        empty_label=None,
+        help_text=_("Only published question sets are offered."),
+    )
+
+    class Meta(AssessmentSettingsForm.Meta):
+        fields = ["title", "question_set", *AssessmentSettingsForm.Meta.fields[1:]]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = QuestionSet.objects.newest_published()
+        if default is not None:
+            self.fields["question_set"].initial = default.pk
+
+
+class RespondentForm(forms.ModelForm):
+    """One respondent, added or edited within an assessment."""
+
+    class Meta:
+        model = Respondent
+        fields = ["label", "organisation", "email", "language"]
+        labels = {"label": _("Name")}
+        help_texts = {
+            "label": _("A name or a pseudonym; shown to you and in exports."),
+            "email": _("Optional: needed to send the invitation by e-mail."),
+        }
+
+    def __init__(self, *args, assessment, **kwargs):
+        self.assessment = assessment
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "organisation"
+        ].queryset = assessment.partnership.organisations.all()
+        self.fields["organisation"].empty_label = _("Choose an organisation")
+        self.fields["organisation"].error_messages["required"] = _(
+            "Choose the organisation this respondent answers for."
+        )
+
+    def _others(self):
+        others = Respondent.objects.filter(assessment=self.assessment)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        return others
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        if self._others().filter(label__iexact=label).exists():
+            raise ValidationError(
+                _("This scan already has a respondent called %(name)s.")
+                % {"name": label},
+                code="duplicate",
+            )
+        return label
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email and self._others().filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("%(email)s is already invited to this scan.") % {"email": email},
+                code="duplicate",
+            )
+        return email
+
+    def row(self):
+        data = self.cleaned_data
+        return RespondentRow(
+            label=data["label"],
+            organisation=data["organisation"],
+            email=data["email"],
+            language=data["language"],
+        )
+
+
+_SEPARATOR = re.compile(r"\s*[;\t]\s*")
+
+
+class RespondentPasteForm(forms.Form):
+    """Many respondents at once, one per line: name; e-mail; organisation; nl|en.
+
+    All or nothing: every bad line is reported by number and none is added.
+    """
+
+    rows = forms.CharField(
+        label=_("Respondents, one per line"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Per line: name; e-mail; organisation; language (nl or en). E-mail and "
+            "language may be left empty. Columns copied from a spreadsheet work too."
+        ),
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        self.assessment = assessment
+        super().__init__(*args, **kwargs)
+
+    def clean_rows(self):
+        organisations = {
+            org.name.casefold(): org
+            for org in self.assessment.partnership.organisations.all()
+        }
+        existing = self.assessment.respondents.values_list("label", "email")
+        labels = {label.casefold() for label, _email in existing}
+        emails = {email.casefold() for _label, email in existing if email}
+        rows, errors = [], []
+        lines = [
+            (number, line)
+            for number, line in enumerate(self.cleaned_data["rows"].splitlines(), 1)
+            if line.strip()
+        ]
+        if len(lines) > MAX_PASTED_ROWS:
+            raise ValidationError(
+                _("Paste at most %(max)d lines at a time.") % {"max": MAX_PASTED_ROWS},
+                code="too_many",
+            )
+        for number, line in lines:
+            try:
+                row = _parse_line(line, organisations, labels, emails)
+            except ValidationError as error:
+                errors.append(
+                    ValidationError(
+                        _("Line %(number)d: %(problem)s")
+                        % {"number": number, "problem": error.messages[0]},
+                        code="line",
+                    )
+                )
+                continue
+            labels.add(row.label.casefold())
+            if row.email:
+                emails.add(row.email)
+            rows.append(row)
+        if errors:
+            raise ValidationError(errors)
+        return rows
+
+
+def _parse_line(line, organisations, labels, emails):
+    """One pasted line as a `RespondentRow`, or a ValidationError saying why not."""
+    columns = _SEPARATOR.split(line.strip())
+    if len(columns) > 4:
+        raise ValidationError(
+            _("expected at most four columns: name; e-mail; organisation; language.")
+        )
+    label, email, organisation_name, language = [*columns, "", "", ""][:4]
+    email = email.lower()
+    if not label:
+        raise ValidationError(_("the name is missing."))
+    if len(label) > NAME_MAX:
+        raise ValidationError(_("the name is too long."))
+    if label.casefold() in labels:
+        raise ValidationError(
+            _("%(name)s is already a respondent of this scan.") % {"name": label}
+        )
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(
+                _("%(email)s is not a valid e-mail address.") % {"email": email}
+            ) from None
+        if email in emails:
+            raise ValidationError(
+                _("%(email)s is already invited to this scan.") % {"email": email}
+            )
+    if not organisation_name:
+        raise ValidationError(_("the organisation is missing."))
+    organisation = organisations.get(organisation_name.casefold())
+    if organisation is None:
+        raise ValidationError(
+            _("%(name)s is not an organisation of this partnership.")
+            % {"name": organisation_name}
+        )
+    language = language.lower() or "nl"
+    if language not in LANGUAGE_CODES:
+        raise ValidationError(
+            _("the language must be nl or en, not %(language)s.")
+            % {"language": language}
+        )
+    return RespondentRow(
+        label=label, organisation=organisation, email=email, language=language
+    )

@@ -1,0 +1,84 @@
+"""Invitation and reminder e-mails, each in the respondent's own language.
+
+The texts live in templates/assessments/email/<kind>_<lang>.txt (kind `invitation`
+or `reminder`, lang `nl` or `en`); the first line is the subject. Mail goes through
+Django's mail settings: the console locally, SMTP when EMAIL_HOST is set.
+"""
+
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Respondent
+
+INVITATION = "invitation"
+REMINDER = "reminder"
+
+
+def _reachable(respondents):
+    """People with an e-mail address and a working link who have not submitted."""
+    return (
+        respondents.filter(is_group=False, submitted_at__isnull=True)
+        .exclude(email="")
+        .exclude(token_hash__isnull=True)
+    )
+
+
+def invitable(assessment):
+    """Respondents who have not been e-mailed yet."""
+    return _reachable(assessment.respondents.all()).filter(invited_at__isnull=True)
+
+
+def remindable(assessment):
+    """Respondents who were invited and have not submitted yet."""
+    return _reachable(assessment.respondents.all()).filter(invited_at__isnull=False)
+
+
+def _message(respondent, kind, consultant):
+    assessment = respondent.assessment
+    context = {
+        "respondent": respondent,
+        "partnership": assessment.partnership,
+        "organisation": respondent.organisation,
+        "assessment": assessment,
+        "url": respondent.invitation_url(),
+        "consultant_name": consultant.get_full_name() or consultant.username,
+    }
+    with translation.override(respondent.language):
+        text = render_to_string(
+            f"assessments/email/{kind}_{respondent.language}.txt", context
+        )
+    subject, _, body = text.strip().partition("\n")
+    return EmailMessage(
+        subject=subject.strip(),
+        body=body.lstrip("\n"),
+        to=[respondent.email],
+        reply_to=[consultant.email] if consultant.email else None,
+    )
+
+
+def _send(respondents, kind, consultant):
+    """Send one e-mail per respondent; stamp those sent. Returns how many went out."""
+    respondents = list(
+        respondents.select_related("organisation", "assessment__partnership")
+    )
+    messages = [_message(r, kind, consultant) for r in respondents if r.token]
+    if not messages:
+        return 0
+    sent = get_connection().send_messages(messages) or 0
+    stamp = "invited_at" if kind == INVITATION else "reminded_at"
+    sent_ids = [r.pk for r in respondents if r.token]
+    Respondent.objects.filter(pk__in=sent_ids).update(
+        **{stamp: timezone.now(), "updated_at": timezone.now()}
+    )
+    return sent
+
+
+def invitation_send(*, respondents, consultant):
+    """E-mail the invitation link to each of `respondents` (a queryset)."""
+    return _send(_reachable(respondents), INVITATION, consultant)
+
+
+def reminder_send(*, respondents, consultant):
+    """Remind each of `respondents` (a queryset) who has not submitted yet."""
+    return _send(_reachable(respondents), REMINDER, consultant)

@@ -1,0 +1,126 @@
+"""How far a scan has got: per respondent, per organisation, per partnership.
+
+Reads only, in a fixed number of queries however many rows there are, so the
+dashboard and the assessment page stay fast for a consultant with many scans.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assessment, Collaboration, Question
+
+NOT_STARTED = "not_started"
+BUSY = "busy"
+SUBMITTED = "submitted"
+
+STATUS_LABELS = {
+    NOT_STARTED: _("not started"),
+    BUSY: _("busy"),
+    SUBMITTED: _("submitted"),
+}
+
+
+def respondent_status(respondent):
+    """`respondent` carries `answers_given` (see `with_answer_count`)."""
+    if respondent.submitted_at:
+        return SUBMITTED
+    if respondent.started_at or respondent.answers_given:
+        return BUSY
+    return NOT_STARTED
+
+
+@dataclass
+class OrganisationProgress:
+    organisation: object
+    respondents: list = field(default_factory=list)
+    submitted: int = 0
+    busy: int = 0
+    not_started: int = 0
+
+    @property
+    def total(self):
+        return len(self.respondents)
+
+
+def question_count(question_set):
+    return Question.objects.filter(dimension__question_set=question_set).count()
+
+
+def assessment_progress(assessment):
+    """Respondents grouped per organisation, each with `status` and `answers_given`.
+
+    Three queries: organisations, respondents with their answer counts, questions.
+    """
+    organisations = list(assessment.partnership.organisations.all())
+    respondents = (
+        assessment.respondents.with_answer_count()
+        .select_related("organisation")
+        .order_by("organisation__position", "is_group", "label")
+    )
+    per_org = {org.pk: OrganisationProgress(org) for org in organisations}
+    for respondent in respondents:
+        respondent.status = respondent_status(respondent)
+        group = per_org[respondent.organisation_id]
+        group.respondents.append(respondent)
+        setattr(group, respondent.status, getattr(group, respondent.status) + 1)
+    return {
+        "organisations": list(per_org.values()),
+        "question_count": question_count(assessment.question_set),
+    }
+
+
+def partnership_rows(partnerships, user):
+    """Evaluate a page of partnerships with everything the dashboard shows.
+
+    Each partnership gets `organisation_list`, `role` ("owner", "editor" or
+    "reader") and `latest` (its newest assessment with progress counts, or None).
+    A fixed number of queries: the page, organisations, the user's collaborations,
+    and the latest assessments.
+    """
+    partnerships = list(
+        partnerships.select_related("owner").prefetch_related(
+            "organisations",
+            Prefetch(
+                "collaborations",
+                queryset=Collaboration.objects.filter(user=user),
+                to_attr="own_collaborations",
+            ),
+        )
+    )
+    latest_ids = [
+        p.latest_assessment_id for p in partnerships if p.latest_assessment_id
+    ]
+    latest = latest_assessments(latest_ids)
+    for partnership in partnerships:
+        partnership.organisation_list = list(partnership.organisations.all())
+        partnership.role = _role(partnership, user)
+        partnership.latest = latest.get(partnership.latest_assessment_id)
+    return partnerships
+
+
+def latest_assessments(ids):
+    """Assessments by id, with progress counts and the question set, in one query."""
+    queryset = (
+        Assessment.objects.filter(pk__in=ids)
+        .select_related("question_set")
+        .with_progress()
+    )
+    return {assessment.pk: assessment for assessment in queryset}
+
+
+def partnership_assessments(partnership):
+    """A partnership's assessments, newest first, with progress counts (one query)."""
+    return list(
+        partnership.assessments.select_related("question_set", "previous")
+        .with_progress()
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _role(partnership, user):
+    if partnership.owner_id == user.pk:
+        return "owner"
+    collaborations = partnership.own_collaborations
+    return "editor" if collaborations and collaborations[0].can_edit else "reader"

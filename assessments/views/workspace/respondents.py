@@ -1,0 +1,120 @@
+"""Respondents of a scan and their invitation links."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ... import invitations, workspace
+from ...access import get_assessment_for_user_rw, get_respondent_of
+from ...forms.workspace import RespondentForm, RespondentPasteForm
+from .assessments import send_and_report
+
+
+def _back(assessment):
+    return redirect(
+        reverse("assessments:assessment-detail", kwargs={"pk": assessment.pk})
+        + "#respondents"
+    )
+
+
+def add_respondent(request, pk):
+    assessment = get_assessment_for_user_rw(request, pk)
+    form = RespondentForm(request.POST or None, assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        workspace.respondent_add_many(assessment=assessment, rows=[form.row()])
+        messages.success(
+            request, _("%(name)s added.") % {"name": form.cleaned_data["label"]}
+        )
+        return _back(assessment)
+    context = {"assessment": assessment, "form": form}
+    return render(request, "assessments/add_respondent.html", context)
+
+
+def paste_respondents(request, pk):
+    assessment = get_assessment_for_user_rw(request, pk)
+    form = RespondentPasteForm(request.POST or None, assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        added = workspace.respondent_add_many(
+            assessment=assessment, rows=form.cleaned_data["rows"]
+        )
+        messages.success(
+            request,
+            ngettext("%(n)d respondent added.", "%(n)d respondents added.", len(added))
+            % {"n": len(added)},
+        )
+        return _back(assessment)
+    context = {"assessment": assessment, "form": form}
+    return render(request, "assessments/paste_respondents.html", context)
+
+
+def edit_respondent(request, pk, respondent_pk):
+    assessment = get_assessment_for_user_rw(request, pk)
+    respondent = get_respondent_of(assessment, respondent_pk)
+    form = RespondentForm(
+        request.POST or None, instance=respondent, assessment=assessment
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("%(name)s saved.") % {"name": respondent.label})
+        return _back(assessment)
+    context = {"assessment": assessment, "respondent": respondent, "form": form}
+    return render(request, "assessments/edit_respondent.html", context)
+
+
+@require_POST
+def delete_respondent(request, pk, respondent_pk):
+    assessment = get_assessment_for_user_rw(request, pk)
+    respondent = get_respondent_of(assessment, respondent_pk)
+    if respondent.started_at or respondent.answers.exists():
+        messages.error(
+            request,
+            _("%(name)s has already answered; revoke the link instead.")
+            % {"name": respondent.label},
+        )
+        return _back(assessment)
+    workspace.respondent_delete(respondent=respondent)
+    messages.success(request, _("%(name)s removed.") % {"name": respondent.label})
+    return _back(assessment)
+
+
+@require_POST
+def revoke_link(request, pk, respondent_pk):
+    assessment = get_assessment_for_user_rw(request, pk)
+    respondent = get_respondent_of(assessment, respondent_pk)
+    workspace.respondent_revoke_link(respondent=respondent)
+    messages.success(
+        request,
+        _("The link of %(name)s no longer works.") % {"name": respondent.label},
+    )
+    return _back(assessment)
+
+
+@require_POST
+def replace_link(request, pk, respondent_pk):
+    assessment = get_assessment_for_user_rw(request, pk)
+    respondent = get_respondent_of(assessment, respondent_pk)
+    workspace.respondent_replace_link(respondent=respondent)
+    messages.success(
+        request,
+        _("%(name)s has a new link; the old one no longer works.")
+        % {"name": respondent.label},
+    )
+    return _back(assessment)
+
+
+@require_POST
+def send_invitation(request, pk, respondent_pk):
+    """The invitation to one respondent, or a reminder once they were invited."""
+    assessment = get_assessment_for_user_rw(request, pk)
+    respondent = get_respondent_of(assessment, respondent_pk)
+    send = (
+        invitations.reminder_send
+        if respondent.invited_at
+        else (invitations.invitation_send)
+    )
+    one = assessment.respondents.filter(pk=respondent.pk)
+    send_and_report(request, assessment, send, one)
+    return _back(assessment)

@@ -1,0 +1,215 @@
+"""The consultant's writes: partnerships, collaborators, assessments, respondents.
+
+Each function that touches more than one row is keyword-only and atomic (STYLE.md);
+forms have validated the input already, the database constraints are the last guard.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import (
+    Assessment,
+    Collaboration,
+    Organisation,
+    Partnership,
+    QuestionSet,
+    Respondent,
+)
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """One organisation as the consultant lists it: `pk` None for a new one."""
+
+    name: str
+    pk: int | None = None
+
+
+@transaction.atomic
+def partnership_create(*, owner, name, description="", organisation_names):
+    partnership = Partnership.objects.create(
+        owner=owner, name=name, description=description
+    )
+    Organisation.objects.bulk_create(
+        Organisation(partnership=partnership, name=org_name, position=position)
+        for position, org_name in enumerate(organisation_names)
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(*, partnership, name, description, organisations):
+    """Rename, reorder, add and remove organisations in one go.
+
+    `organisations` is the full new list of `OrganisationRow`s in display order;
+    existing organisations missing from it are deleted (the form refuses that for
+    organisations with respondents).
+    """
+    partnership.name = name
+    partnership.description = description
+    partnership.save(update_fields=["name", "description", "updated_at"])
+    existing = {org.pk: org for org in partnership.organisations.all()}
+    kept = {row.pk for row in organisations if row.pk is not None}
+    Organisation.objects.filter(
+        pk__in=[pk for pk in existing if pk not in kept]
+    ).delete()
+    # Two passes so that swapping two names never trips the unique constraint.
+    renamed = [
+        row for row in organisations if row.pk and existing[row.pk].name != row.name
+    ]
+    for row in renamed:
+        Organisation.objects.filter(pk=row.pk).update(name=f"\x00{row.pk}")
+    for position, row in enumerate(organisations):
+        if row.pk is None:
+            Organisation.objects.create(
+                partnership=partnership, name=row.name, position=position
+            )
+        else:
+            Organisation.objects.filter(pk=row.pk).update(
+                name=row.name, position=position, updated_at=timezone.now()
+            )
+    return partnership
+
+
+def partnership_archive(*, partnership):
+    partnership.archived_at = timezone.now()
+    partnership.save(update_fields=["archived_at", "updated_at"])
+
+
+def partnership_unarchive(*, partnership):
+    partnership.archived_at = None
+    partnership.save(update_fields=["archived_at", "updated_at"])
+
+
+def collaborator_add(*, partnership, user, can_edit):
+    return Collaboration.objects.create(
+        partnership=partnership, user=user, can_edit=can_edit
+    )
+
+
+def collaborator_update(*, collaboration, can_edit):
+    collaboration.can_edit = can_edit
+    collaboration.save(update_fields=["can_edit"])
+
+
+def collaborator_remove(*, collaboration):
+    collaboration.delete()
+
+
+def assessment_create(*, partnership, question_set, **settings):
+    """A new open scan; `settings` are the editable fields of `AssessmentForm`."""
+    return Assessment.objects.create(
+        partnership=partnership, question_set=question_set, **settings
+    )
+
+
+def assessment_close(*, assessment):
+    assessment.status = Assessment.Status.CLOSED
+    assessment.closed_at = timezone.now()
+    assessment.save(update_fields=["status", "closed_at", "updated_at"])
+
+
+def assessment_reopen(*, assessment):
+    """Open again; a closing date already past is cleared, or nothing would open.
+
+    Returns True when the closing date was cleared.
+    """
+    cleared = (
+        assessment.closes_on is not None and assessment.closes_on < timezone.localdate()
+    )
+    assessment.status = Assessment.Status.OPEN
+    assessment.closed_at = None
+    if cleared:
+        assessment.closes_on = None
+    assessment.save(update_fields=["status", "closed_at", "closes_on", "updated_at"])
+    return cleared
+
+
+def follow_up_question_set(assessment):
+    """The set a follow-up uses: the newest published version of the same set.
+
+    Dimension codes stay the same across versions, so the trend still compares.
+    None when no version of it is published any more.
+    """
+    return QuestionSet.objects.newest_published(slug=assessment.question_set.slug)
+
+
+@transaction.atomic
+def assessment_follow_up(*, assessment, question_set):
+    """A new scan of the same partnership that compares with `assessment` (trend).
+
+    The respondents come along with fresh links (not yet invited); workshop groups
+    do not, the workshop creates its own when it starts.
+    """
+    follow_up = Assessment.objects.create(
+        partnership=assessment.partnership,
+        question_set=question_set,
+        previous=assessment,
+        allow_comments=assessment.allow_comments,
+        privacy_minimum=assessment.privacy_minimum,
+    )
+    copies = []
+    for person in assessment.respondents.filter(is_group=False):
+        copy = Respondent(
+            assessment=follow_up,
+            organisation_id=person.organisation_id,
+            label=person.label,
+            email=person.email,
+            language=person.language,
+        )
+        copy.issue_token()
+        copies.append(copy)
+    Respondent.objects.bulk_create(copies)
+    return follow_up
+
+
+@dataclass(frozen=True)
+class RespondentRow:
+    """A validated respondent to add (from the form or a pasted line)."""
+
+    label: str
+    organisation: Organisation
+    email: str = ""
+    language: str = "nl"
+
+
+@transaction.atomic
+def respondent_add_many(*, assessment, rows):
+    """Add every row or none; each gets its own invitation link."""
+    respondents = []
+    for row in rows:
+        respondent = Respondent(
+            assessment=assessment,
+            organisation=row.organisation,
+            label=row.label,
+            email=row.email,
+            language=row.language,
+        )
+        respondent.issue_token()
+        respondents.append(respondent)
+    return Respondent.objects.bulk_create(respondents)
+
+
+def respondent_update(*, respondent, label, organisation, email, language):
+    respondent.label = label
+    respondent.organisation = organisation
+    respondent.email = email
+    respondent.language = language
+    respondent.save()
+
+
+def respondent_revoke_link(*, respondent):
+    respondent.revoke_token()
+    respondent.save(update_fields=["token_seed", "token_hash", "updated_at"])
+
+
+def respondent_replace_link(*, respondent):
+    """A fresh link; the old one stops working. Answers given so far are kept."""
+    respondent.issue_token()
+    respondent.save(update_fields=["token_seed", "token_hash", "updated_at"])
+
+
+def respondent_delete(*, respondent):
+    respondent.delete()
