@@ -75,7 +75,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Database briefly down, PDF render over budget: a friendly 503, not a 500.
+    "assessments.middleware.ServiceUnavailableMiddleware",
 ]
+
+# A friendly, translated page when a form's CSRF token is missing or stale.
+CSRF_FAILURE_VIEW = "assessments.views.errors.csrf_failure"
 
 # A strict Content-Security-Policy on every page: no inline scripts or styles, nothing
 # from other origins. SVG charts use presentation attributes, not style="".
@@ -277,6 +282,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL)
+    # still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Outside production WhiteNoise serves straight from the app's static folders, so

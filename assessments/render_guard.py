@@ -1,0 +1,99 @@
+"""Run a PDF render with a time and memory budget, without risking the worker.
+
+WeasyPrint runs in the request's own worker. A pathological document (a huge table,
+an endless layout) could hold that worker past gunicorn's timeout, which then kills
+it and every other request it had, or grow until the machine's OOM killer steps in.
+So the render runs in a forked child process: the child gets an address-space limit
+(`RLIMIT_AS`) and the parent waits at most `PDF_RENDER_TIMEOUT` seconds, then kills
+the child and raises `RenderBudgetExceeded`, which the middleware answers with a
+friendly 503. Forking costs a few milliseconds; the child shares the parent's loaded
+code and fonts, so the render itself is as fast as inline.
+"""
+
+import multiprocessing
+import os
+import resource
+import time
+
+from django.conf import settings
+from django.db import connections
+
+
+class RenderBudgetExceeded(Exception):
+    """The render took too long or needed too much memory and was stopped."""
+
+
+def render_pdf(context):
+    """`assessments.report.render_pdf(context)` under the configured budget."""
+    from .report import render_pdf as render
+
+    return run_guarded(render, context)
+
+
+def run_guarded(function, *args, timeout=None, memory_mb=None):
+    """Call `function(*args)` in a child process; return what it returns.
+
+    Exceptions raised by `function` are raised here again (as RuntimeError when they
+    cannot be pickled). Over budget: `RenderBudgetExceeded`.
+    """
+    timeout = settings.PDF_RENDER_TIMEOUT if timeout is None else timeout
+    memory_mb = settings.PDF_RENDER_MEMORY_MB if memory_mb is None else memory_mb
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_child, args=(writer, function, args, memory_mb), daemon=True
+    )
+    started = time.monotonic()
+    child.start()
+    writer.close()
+    try:
+        if not reader.poll(timeout):
+            raise RenderBudgetExceeded(f"not done after {timeout:.1f} s")
+        try:
+            status, payload = reader.recv()
+        except EOFError:
+            raise RenderBudgetExceeded(
+                f"render process died (exit code {child.exitcode})"
+            ) from None
+    finally:
+        reader.close()
+        if child.is_alive():
+            child.kill()
+        child.join(timeout=5)
+    if status == "ok":
+        return payload
+    if status == "memory":
+        raise RenderBudgetExceeded(
+            f"over the {memory_mb} MB memory budget after "
+            f"{time.monotonic() - started:.1f} s"
+        )
+    raise payload
+
+
+def _child(writer, function, args, memory_mb):
+    # The parent's database connections share their sockets with us: forget them
+    # without closing (closing would end the parent's session), so that a stray
+    # query here opens its own connection instead of corrupting the parent's.
+    for connection in connections.all(initialized_only=True):
+        connection.connection = None
+    if memory_mb:
+        limit = _address_space() + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        result = ("ok", function(*args))
+    except MemoryError:
+        result = ("memory", None)
+    except Exception as error:  # relayed to the parent, which raises it
+        result = ("error", error)
+    try:
+        writer.send(result)
+    except Exception as error:  # an unpicklable exception or result
+        writer.send(("error", RuntimeError(repr(error))))
+    writer.close()
+
+
+def _address_space():
+    """This process's current virtual size in bytes (the limit comes on top)."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[0])
+    return pages * os.sysconf("SC_PAGE_SIZE")
