@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, questionnaire
+from .views import accounts, questionnaire, workshop
 from .views.workspace import assessments as ws_assessments
 from .views.workspace import dashboard, partnerships, respondents
 
@@ -9,8 +9,41 @@ app_name = "assessments"
 # One block per area; keep each block's routes together.
 urlpatterns = [
     # Participants: invitation link and questionnaire.
-    path("i/<str:token>/", questionnaire.invitation, name="invitation"),
+    path("i/<str:token>/", questionnaire.open_invitation, name="invitation"),
+    path("q/", questionnaire.show_welcome, name="questionnaire-welcome"),
+    path(
+        "q/step/<int:step>/", questionnaire.answer_step, name="questionnaire-step"
+    ),
+    path("q/save/", questionnaire.save_answers, name="questionnaire-save"),
+    path("q/review/", questionnaire.review_answers, name="questionnaire-review"),
+    path("q/submit/", questionnaire.submit_answers, name="questionnaire-submit"),
+    path("q/thanks/", questionnaire.show_thanks, name="questionnaire-thanks"),
     # Workshop ("samen invullen").
+    path(
+        "assessments/<int:pk>/workshop/start/",
+        workshop.start_workshop,
+        name="workshop-start",
+    ),
+    path(
+        "assessments/<int:pk>/workshop/step/<int:step>/",
+        workshop.answer_workshop_step,
+        name="workshop-step",
+    ),
+    path(
+        "assessments/<int:pk>/workshop/save/",
+        workshop.save_workshop_answers,
+        name="workshop-save",
+    ),
+    path(
+        "assessments/<int:pk>/workshop/review/",
+        workshop.review_workshop,
+        name="workshop-review",
+    ),
+    path(
+        "assessments/<int:pk>/workshop/finish/",
+        workshop.finish_workshop,
+        name="workshop-finish",
+    ),
     # Consultant workspace: dashboard, partnerships, assessments, respondents.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/", accounts.account, name="account"),

@@ -1,10 +1,274 @@
-"""The participant's questionnaire, reached through a personal invitation link."""
+"""The participant's questionnaire, reached through a personal invitation link.
 
+The link's token is exchanged for a session at once, and every later page works from
+that session and a clean URL, so the token does not linger in the address bar,
+history or Referer. A session belongs to one respondent at a time; revoking the link
+(or issuing a new one) ends it, because the session remembers the token's hash.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .. import throttle
+from ..forms.questionnaire import AnswersForm
+from ..models import COMMENT_MAX, Dimension, Respondent
+from ..questionnaire import (
+    AnswersLocked,
+    answers_of,
+    answers_save,
+    comments_of,
+    first_open_step,
+    question_dimension_ids,
+    questionnaire_steps,
+    respondent_open,
+    respondent_set_language,
+    respondent_submit,
+)
+from ._answering import (
+    comment_cells,
+    review_sections,
+    save_status,
+    scale_choices,
+    statement_rows,
+    step_or_404,
+)
+
+SESSION_RESPONDENT = "questionnaire_respondent"
+SESSION_TOKEN = "questionnaire_token_hash"  # noqa: S105 - a session key name
+
+# About 12.5 seconds per statement: 72 statements take some 15 minutes.
+SECONDS_PER_STATEMENT = 12.5
+
+
+def _invalid_link(request):
+    """One page for unknown, revoked and closed links alike: it reveals nothing."""
+    return render(request, "assessments/questionnaire_invalid.html", status=404)
+
+
+def _session_respondent(request):
+    pk = request.session.get(SESSION_RESPONDENT)
+    token_hash = request.session.get(SESSION_TOKEN)
+    if not pk or not token_hash:
+        return None
+    return (
+        Respondent.objects.select_related("assessment__question_set", "organisation")
+        .filter(pk=pk, token_hash=token_hash, is_group=False)
+        .first()
+    )
+
+
+def respondent_required(view):
+    """Pass the session's respondent to the view, or show the invalid-link page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        respondent = _session_respondent(request)
+        if respondent is None:
+            return _invalid_link(request)
+        respondent_set_language(
+            respondent=respondent, language=translation.get_language()[:2]
+        )
+        return view(request, respondent, *args, **kwargs)
+
+    return login_not_required(never_cache(wrapper))
+
+
+def _locked(respondent):
+    """Why the answers cannot change any more, or None."""
+    if respondent.is_submitted:
+        return AnswersLocked(AnswersLocked.SUBMITTED)
+    if not respondent.assessment.is_open:
+        return AnswersLocked(AnswersLocked.CLOSED)
+    return None
+
+
+def _resume_url(respondent, answers=None):
+    """Where the link takes a returning participant: the first unanswered step."""
+    if respondent.is_submitted:
+        return reverse("assessments:questionnaire-thanks")
+    if answers is None:
+        answers = answers_of([respondent])
+    if not answers:
+        return reverse("assessments:questionnaire-welcome")
+    steps = questionnaire_steps(respondent.assessment.question_set)
+    step = first_open_step(steps, lambda q: (respondent.pk, q.pk) in answers)
+    if step is None:
+        return reverse("assessments:questionnaire-review")
+    return reverse("assessments:questionnaire-step", kwargs={"step": step.number})
 
 
 @login_not_required
-def invitation(request, token):
-    # Filled in by the questionnaire issue; until then no link is valid.
-    raise Http404
+@never_cache
+def open_invitation(request, token):
+    client = throttle.client_key(request)
+    if throttle.is_blocked("token", client):
+        return throttle.too_many_requests(request, "token")
+    respondent = (
+        Respondent.objects.by_token(token)
+        .filter(is_group=False)
+        .select_related("assessment__question_set")
+        .first()
+    )
+    if respondent is None or not respondent.assessment.is_open:
+        throttle.hit("token", client)
+        response = _invalid_link(request)
+    else:
+        request.session.cycle_key()
+        request.session[SESSION_RESPONDENT] = respondent.pk
+        request.session[SESSION_TOKEN] = respondent.token_hash
+        respondent_open(respondent=respondent)
+        translation.activate(respondent.language)
+        response = redirect(_resume_url(respondent))
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            respondent.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@respondent_required
+def show_welcome(request, respondent):
+    assessment = respondent.assessment
+    steps = questionnaire_steps(assessment.question_set)
+    statements = sum(len(step.questions) for step in steps)
+    minutes = max(5, round(statements * SECONDS_PER_STATEMENT / 60 / 5) * 5)
+    answers = answers_of([respondent])
+    context = {
+        "respondent": respondent,
+        "steps_count": len(steps),
+        "statements": statements,
+        "minutes": minutes,
+        "conditions": [
+            s for s in steps if s.dimension.kind == Dimension.Kind.CONDITION
+        ],
+        "links": [s for s in steps if s.dimension.kind == Dimension.Kind.LINK],
+        "resume_url": _resume_url(respondent, answers) if answers else None,
+        "locked": _locked(respondent),
+    }
+    return render(request, "assessments/questionnaire_welcome.html", context)
+
+
+@respondent_required
+def answer_step(request, respondent, step):
+    steps = questionnaire_steps(respondent.assessment.question_set)
+    current = step_or_404(steps, step)
+    locked = _locked(respondent)
+    form, status = None, 200
+    if request.method == "POST":
+        questions = {q.pk: s.dimension.pk for s in steps for q in s.questions}
+        form = AnswersForm(request.POST, questions=questions)
+        if form.is_valid():
+            try:
+                if form.values or form.comments:
+                    answers_save(
+                        respondent=respondent,
+                        values=form.values,
+                        comments=form.comments,
+                    )
+            except AnswersLocked as exc:
+                messages.error(request, exc.message)
+                status = 409
+            else:
+                return redirect(_navigate(request.POST.get("nav"), current, steps))
+        else:
+            status = 400
+    answers = answers_of([respondent])
+    comments = comments_of([respondent], current.dimension)
+    forms = {respondent.pk: form} if form is not None else None
+    context = {
+        "respondent": respondent,
+        "steps": steps,
+        "step": current,
+        "scale": scale_choices(),
+        "rows": statement_rows(current, answers, [respondent], forms),
+        "comments": comment_cells(current, comments, [respondent], forms),
+        "comment_max": COMMENT_MAX,
+        "save_url": reverse("assessments:questionnaire-save"),
+        "form": form,
+        "locked": locked,
+        "answered": len(answers),
+        "total": sum(len(s.questions) for s in steps),
+    }
+    return render(
+        request, "assessments/questionnaire_step.html", context, status=status
+    )
+
+
+def _navigate(nav, current, steps):
+    if nav == "back" and current.number > 1:
+        return reverse("assessments:questionnaire-step", args=[current.number - 1])
+    if nav == "back":
+        return reverse("assessments:questionnaire-welcome")
+    if nav == "next" and current.number < len(steps):
+        return reverse("assessments:questionnaire-step", args=[current.number + 1])
+    return reverse("assessments:questionnaire-review")
+
+
+@require_POST
+@respondent_required
+def save_answers(request, respondent):
+    """The htmx autosave: one upsert, answered with a small status fragment."""
+    questions = question_dimension_ids(respondent.assessment.question_set)
+    form = AnswersForm(request.POST, questions=questions)
+    if form.is_empty:
+        error = _("There was nothing to save in this request.")
+        return save_status(request, error=error, status=400)
+    if not form.is_valid():
+        return save_status(request, error=form.first_error(), status=400)
+    try:
+        answers_save(respondent=respondent, values=form.values, comments=form.comments)
+    except AnswersLocked as exc:
+        return save_status(request, error=exc.message, status=409)
+    return save_status(request, saved_at=timezone.now())
+
+
+@respondent_required
+def review_answers(request, respondent):
+    steps = questionnaire_steps(respondent.assessment.question_set)
+    answers = answers_of([respondent])
+    comments = comments_of([respondent])
+    sections = review_sections(steps, [respondent], answers, comments)
+    context = {
+        "respondent": respondent,
+        "steps": steps,
+        "sections": sections,
+        "unanswered": sum(s["unanswered"] for s in sections),
+        "locked": _locked(respondent),
+    }
+    return render(request, "assessments/questionnaire_review.html", context)
+
+
+@require_POST
+@respondent_required
+def submit_answers(request, respondent):
+    try:
+        respondent_submit(respondent=respondent)
+    except AnswersLocked as exc:
+        messages.error(request, exc.message)
+        return redirect("assessments:questionnaire-review")
+    return redirect("assessments:questionnaire-thanks")
+
+
+@respondent_required
+def show_thanks(request, respondent):
+    if not respondent.is_submitted:
+        return redirect("assessments:questionnaire-review")
+    return render(
+        request, "assessments/questionnaire_thanks.html", {"respondent": respondent}
+    )

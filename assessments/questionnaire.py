@@ -1,0 +1,307 @@
+"""Filling in the scan: the question set as steps, saving answers, submitting.
+
+A participant answers one step per dimension. Every write is a keyword-only function
+in one transaction, and saving is one upsert per model however many answers arrive,
+so an autosave of one changed answer costs the same as saving a whole step.
+
+Concurrency: a save first stamps the respondent row (`UPDATE ... WHERE submitted_at
+IS NULL`). That one statement checks the lock, and on PostgreSQL it holds the row
+until commit, so two tabs of one respondent queue instead of interleaving; on SQLite
+`BEGIN IMMEDIATE` (settings) serialises writers. Two respondents never touch the same
+answer rows.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import NAME_MAX, Answer, Dimension, DimensionComment, Question, Respondent
+
+# Advice texts are for results and reports; the questionnaire never shows them.
+_ADVICE_FIELDS = [
+    f"advice_{band}_{lang}"
+    for band in ("red", "amber", "green")
+    for lang in ("nl", "en")
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the questionnaire: a dimension and its statements."""
+
+    number: int
+    dimension: Dimension
+    questions: tuple
+    kind_number: int  # "basisvoorwaarde 2 van 5"
+    kind_total: int
+
+    @property
+    def question_ids(self):
+        return [question.pk for question in self.questions]
+
+
+class AnswersLocked(Exception):
+    """The answers can no longer change: submitted, or the scan is closed."""
+
+    SUBMITTED = "submitted"
+    CLOSED = "closed"
+
+    def __init__(self, reason):
+        self.reason = reason
+        super().__init__(reason)
+
+    @property
+    def message(self):
+        if self.reason == self.CLOSED:
+            return _("This scan is closed: answers can no longer be changed.")
+        return _("These answers have been submitted and can no longer be changed.")
+
+
+def questionnaire_steps(question_set):
+    """The steps of a question set, one per dimension in position order.
+
+    Two queries, remembered on the question-set instance for the rest of the request.
+    """
+    steps = getattr(question_set, "_questionnaire_steps", None)
+    if steps is not None:
+        return steps
+    dimensions = list(
+        Dimension.objects.filter(question_set=question_set)
+        .defer(*_ADVICE_FIELDS)
+        .order_by("position", "code")
+        .prefetch_related(
+            Prefetch(
+                "questions", queryset=Question.objects.order_by("position", "code")
+            )
+        )
+    )
+    totals = Counter(dimension.kind for dimension in dimensions)
+    seen = Counter()
+    steps = []
+    for number, dimension in enumerate(dimensions, start=1):
+        seen[dimension.kind] += 1
+        steps.append(
+            Step(
+                number=number,
+                dimension=dimension,
+                questions=tuple(dimension.questions.all()),
+                kind_number=seen[dimension.kind],
+                kind_total=totals[dimension.kind],
+            )
+        )
+    question_set._questionnaire_steps = steps
+    return steps
+
+
+def question_dimension_ids(question_set):
+    """{question id: dimension id} of a question set, in one light query.
+
+    Enough to validate an autosave without loading texts.
+    """
+    return dict(
+        Question.objects.filter(dimension__question_set=question_set).values_list(
+            "pk", "dimension_id"
+        )
+    )
+
+
+def answers_of(respondents):
+    """{(respondent id, question id): value} for the given respondents (one query)."""
+    return {
+        (respondent_id, question_id): value
+        for respondent_id, question_id, value in Answer.objects.filter(
+            respondent__in=respondents
+        ).values_list("respondent_id", "question_id", "value")
+    }
+
+
+def comments_of(respondents, dimension=None):
+    """{(respondent id, dimension id): text}, optionally for one dimension only."""
+    comments = DimensionComment.objects.filter(respondent__in=respondents)
+    if dimension is not None:
+        comments = comments.filter(dimension=dimension)
+    return {
+        (respondent_id, dimension_id): text
+        for respondent_id, dimension_id, text in comments.values_list(
+            "respondent_id", "dimension_id", "text"
+        )
+    }
+
+
+def first_open_step(steps, is_answered):
+    """The first step with a statement for which `is_answered(question)` is false."""
+    for step in steps:
+        if not all(is_answered(question) for question in step.questions):
+            return step
+    return None
+
+
+def respondent_open(*, respondent):
+    """Note the first time a respondent opens their invitation link."""
+    if respondent.started_at is None:
+        respondent.started_at = timezone.now()
+        Respondent.objects.filter(pk=respondent.pk, started_at__isnull=True).update(
+            started_at=respondent.started_at, updated_at=respondent.started_at
+        )
+
+
+def respondent_set_language(*, respondent, language):
+    """Remember the participant's language for the next visit (and for reminders)."""
+    if language in ("nl", "en") and respondent.language != language:
+        respondent.language = language
+        Respondent.objects.filter(pk=respondent.pk).update(language=language)
+
+
+def answers_save(*, respondent, values, comments):
+    """Save some answers and comments of one respondent.
+
+    `values` maps question id to 1-5 or None ("weet niet / n.v.t."); `comments` maps
+    dimension id to text, where empty text removes the comment. The caller has checked
+    that the ids belong to the respondent's question set. Raises AnswersLocked.
+    """
+    _answers_upsert([(respondent, values, comments)])
+
+
+def workshop_answers_save(*, entries):
+    """Save a workshop screen: `entries` is [(group respondent, values, comments)]."""
+    _answers_upsert(entries)
+
+
+@transaction.atomic
+def _answers_upsert(entries):
+    if not entries:
+        return
+    if any(not respondent.assessment.is_open for respondent, _v, _c in entries):
+        raise AnswersLocked(AnswersLocked.CLOSED)
+    now = timezone.now()
+    ids = sorted({respondent.pk for respondent, _v, _c in entries})
+    stamped = Respondent.objects.filter(pk__in=ids, submitted_at__isnull=True).update(
+        updated_at=now
+    )
+    if stamped != len(ids):
+        raise AnswersLocked(AnswersLocked.SUBMITTED)
+
+    answers = sorted(
+        (
+            Answer(respondent_id=respondent.pk, question_id=question_id, value=value)
+            for respondent, values, _c in entries
+            for question_id, value in values.items()
+        ),
+        key=lambda answer: (answer.respondent_id, answer.question_id),
+    )
+    if answers:
+        Answer.objects.bulk_create(
+            answers,
+            update_conflicts=True,
+            unique_fields=["respondent", "question"],
+            update_fields=["value", "updated_at"],
+        )
+
+    kept, dropped = [], Q()
+    for respondent, _v, comments in entries:
+        for dimension_id, text in comments.items():
+            if text:
+                kept.append(
+                    DimensionComment(
+                        respondent_id=respondent.pk,
+                        dimension_id=dimension_id,
+                        text=text,
+                    )
+                )
+            else:
+                dropped |= Q(respondent_id=respondent.pk, dimension_id=dimension_id)
+    if kept:
+        DimensionComment.objects.bulk_create(
+            kept,
+            update_conflicts=True,
+            unique_fields=["respondent", "dimension"],
+            update_fields=["text", "updated_at"],
+        )
+    if dropped:
+        DimensionComment.objects.filter(dropped).delete()
+
+
+@transaction.atomic
+def respondent_submit(*, respondent):
+    """Lock a respondent's answers. Submitting twice is harmless.
+
+    Returns True when this call submitted them. Raises AnswersLocked on a closed scan.
+    """
+    if respondent.submitted_at is not None:
+        return False
+    if not respondent.assessment.is_open:
+        raise AnswersLocked(AnswersLocked.CLOSED)
+    now = timezone.now()
+    submitted = Respondent.objects.filter(
+        pk=respondent.pk, submitted_at__isnull=True
+    ).update(submitted_at=now, updated_at=now)
+    if submitted:
+        respondent.submitted_at = now
+    return bool(submitted)
+
+
+def workshop_groups(assessment):
+    """The assessment's workshop groups, one per organisation, in partner order."""
+    return list(
+        assessment.respondents.filter(is_group=True)
+        .select_related("organisation")
+        .order_by("organisation__position", "organisation__name")
+    )
+
+
+@transaction.atomic
+def workshop_start(*, assessment, language="nl"):
+    """Make sure every organisation has its workshop group; return the groups.
+
+    Idempotent, also when two clicks race: the database allows one group per
+    organisation, and the loser of a race simply finds the winner's group.
+    """
+    existing = {group.organisation_id for group in workshop_groups(assessment)}
+    now = timezone.now()
+    for organisation in assessment.partnership.organisations.all():
+        if organisation.pk in existing:
+            continue
+        label = _free_label(assessment, f"{organisation.name} (workshop)")
+        try:
+            with transaction.atomic():
+                Respondent.objects.create(
+                    assessment=assessment,
+                    organisation=organisation,
+                    label=label,
+                    is_group=True,
+                    language=language,
+                    started_at=now,
+                )
+        except IntegrityError:
+            pass  # created a moment ago by a parallel request
+    return workshop_groups(assessment)
+
+
+def _free_label(assessment, label):
+    """`label`, or `label 2`, `label 3`… when a respondent already carries it."""
+    base = label[: NAME_MAX - 4]
+    taken = set(
+        assessment.respondents.filter(label__startswith=base).values_list(
+            "label", flat=True
+        )
+    )
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base} {n}"
+    return candidate
+
+
+@transaction.atomic
+def workshop_finish(*, assessment):
+    """Lock every workshop group's answers (finishing twice is harmless)."""
+    if not assessment.is_open:
+        raise AnswersLocked(AnswersLocked.CLOSED)
+    now = timezone.now()
+    return Respondent.objects.filter(
+        assessment=assessment, is_group=True, submitted_at__isnull=True
+    ).update(submitted_at=now, updated_at=now)
