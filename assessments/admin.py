@@ -9,6 +9,9 @@ from operator import attrgetter
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
@@ -19,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from .accounts import password_link_send
 from .models import (
     Answer,
     Assessment,
@@ -371,3 +375,66 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "partnership"]
     search_fields = ["name", "partnership__name"]
     list_select_related = ["partnership"]
+
+
+class ConsultantCreationForm(AdminUserCreationForm):
+    """New accounts are consultants: ordinary users with an e-mail address."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ["username", "email", "first_name", "last_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+
+class ConsultantUserAdmin(UserAdmin):
+    """Adding a user here creates a consultant; tick "staff" only for admins."""
+
+    add_form = ConsultantCreationForm
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+                "description": _(
+                    "Creates a consultant who logs in to the workspace (not staff). "
+                    "Without a password, use the action “E-mail a link to choose a "
+                    "password” afterwards."
+                ),
+            },
+        )
+    ]
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_active",
+        "last_login",
+    ]
+    actions = ["send_password_link"]
+
+    @admin.action(description=_("E-mail a link to choose a password"))
+    def send_password_link(self, request, queryset):
+        users = [user for user in queryset if user.email and user.is_active]
+        for user in users:
+            password_link_send(user=user, request=request)
+        self.message_user(
+            request,
+            ngettext("Sent %d e-mail.", "Sent %d e-mails.", len(users)) % len(users),
+        )
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), ConsultantUserAdmin)

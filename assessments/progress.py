@@ -104,7 +104,7 @@ def latest_assessments(ids):
     """Assessments by id, with progress counts and the question set, in one query."""
     queryset = (
         Assessment.objects.filter(pk__in=ids)
-        .select_related("question_set")
+        .select_related("partnership", "question_set")
         .with_progress()
     )
     return {assessment.pk: assessment for assessment in queryset}
@@ -113,7 +113,9 @@ def latest_assessments(ids):
 def partnership_assessments(partnership):
     """A partnership's assessments, newest first, with progress counts (one query)."""
     return list(
-        partnership.assessments.select_related("question_set", "previous")
+        partnership.assessments.select_related(
+            "partnership", "question_set", "previous__partnership"
+        )
         .with_progress()
         .order_by("-created_at", "-pk")
     )

@@ -1,0 +1,358 @@
+"""One scan: create, settings, progress, e-mails, close/reopen and follow-up."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Answer, Assessment, Question, QuestionSet, Respondent
+from assessments.questionsets import questionset_clone, questionset_publish
+
+from ..conftest import answer_all, make_respondent, make_user
+
+pytestmark = pytest.mark.django_db
+
+YESTERDAY = timezone.localdate() - timedelta(days=1)
+NEXT_WEEK = timezone.localdate() + timedelta(days=7)
+
+
+def _settings(**extra):
+    return {
+        "title": "Nulmeting",
+        "allow_comments": "on",
+        "privacy_minimum": "2",
+        "closes_on": "",
+        **extra,
+    }
+
+
+def _detail(assessment):
+    return reverse("assessments:assessment-detail", args=[assessment.pk])
+
+
+class TestCreate:
+    def _url(self, partnership):
+        return reverse("assessments:assessment-create", args=[partnership.pk])
+
+    def test_it_creates_a_scan_on_the_newest_published_set(
+        self, client, owner, partnership, question_set
+    ):
+        newer = questionset_clone(question_set=question_set)
+        questionset_publish(question_set=newer)
+        client.force_login(owner)
+        form = client.get(self._url(partnership)).context["form"]
+        assert form.fields["question_set"].initial == newer.pk
+        data = _settings(question_set=newer.pk, closes_on=NEXT_WEEK.isoformat())
+        response = client.post(self._url(partnership), data)
+        assessment = Assessment.objects.get()
+        assert response.url == _detail(assessment)
+        assert assessment.question_set == newer
+        assert (assessment.privacy_minimum, assessment.closes_on) == (2, NEXT_WEEK)
+
+    def test_drafts_and_retired_sets_are_not_offered(
+        self, client, owner, partnership, question_set
+    ):
+        draft = questionset_clone(question_set=question_set)
+        QuestionSet.objects.filter(pk=question_set.pk).update(
+            status=QuestionSet.Status.RETIRED
+        )
+        client.force_login(owner)
+        form = client.get(self._url(partnership)).context["form"]
+        assert list(form.fields["question_set"].queryset) == []
+        response = client.post(self._url(partnership), _settings(question_set=draft.pk))
+        assert "question_set" in response.context["form"].errors
+        assert not Assessment.objects.exists()
+
+    def test_a_closing_date_in_the_past_is_refused(
+        self, client, owner, partnership, question_set
+    ):
+        client.force_login(owner)
+        data = _settings(question_set=question_set.pk, closes_on=YESTERDAY.isoformat())
+        response = client.post(self._url(partnership), data)
+        assert response.status_code == 200
+        assert "De sluitingsdatum ligt in het verleden" in response.text
+        english = client.post(self._url(partnership), data, HTTP_ACCEPT_LANGUAGE="en")
+        assert "The closing date lies in the past" in english.text
+        assert not Assessment.objects.exists()
+
+    def test_read_only_gets_403_and_outsider_404(
+        self, client, collaborator, outsider, partnership, question_set
+    ):
+        data = _settings(question_set=question_set.pk)
+        client.force_login(collaborator)
+        assert client.post(self._url(partnership), data).status_code == 403
+        client.force_login(outsider)
+        assert client.post(self._url(partnership), data).status_code == 404
+        assert not Assessment.objects.exists()
+
+
+class TestDetail:
+    def test_it_shows_progress_per_organisation_and_respondent(
+        self, client, owner, assessment
+    ):
+        alfa, beta = assessment.partnership.organisations.all()
+        done = make_respondent(assessment, alfa, submitted_at=timezone.now())
+        answer_all(done)
+        busy = make_respondent(assessment, alfa, started_at=timezone.now())
+        questions = Question.objects.filter(
+            dimension__question_set=assessment.question_set
+        )[:5]
+        Answer.objects.bulk_create(
+            Answer(respondent=busy, question=q) for q in questions
+        )
+        make_respondent(assessment, beta)
+        client.force_login(owner)
+        response = client.get(_detail(assessment))
+        groups = response.context["organisations"]
+        assert [(g.total, g.submitted, g.busy, g.not_started) for g in groups] == [
+            (2, 1, 1, 0),
+            (1, 0, 0, 1),
+        ]
+        assert "bezig (5 van 72)" in response.text
+        assert done.invitation_url() in response.text
+
+    def test_a_read_only_collaborator_sees_progress_but_no_links(
+        self, client, collaborator, assessment, respondent
+    ):
+        client.force_login(collaborator)
+        response = client.get(_detail(assessment))
+        assert response.status_code == 200
+        assert respondent.label in response.text
+        assert respondent.invitation_url() not in response.text
+        assert reverse("assessments:assessment-close", args=[assessment.pk]) not in (
+            response.text
+        )
+
+    def test_another_consultant_gets_404_and_anonymous_logs_in(
+        self, client, outsider, assessment
+    ):
+        assert client.get(_detail(assessment)).status_code == 302
+        client.force_login(outsider)
+        assert client.get(_detail(assessment)).status_code == 404
+
+    def test_the_query_count_does_not_grow_with_respondents(
+        self, client, owner, assessment, django_assert_max_num_queries
+    ):
+        client.force_login(owner)
+        make_respondent(assessment, email="a@example.org")
+        with django_assert_max_num_queries(30) as few:
+            client.get(_detail(assessment))
+        for index in range(12):
+            make_respondent(assessment, email=f"r{index}@example.org")
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(_detail(assessment))
+
+
+class TestSettings:
+    def _url(self, assessment):
+        return reverse("assessments:assessment-edit", args=[assessment.pk])
+
+    def test_it_saves_settings(self, client, owner, assessment):
+        client.force_login(owner)
+        data = _settings(closes_on=NEXT_WEEK.isoformat(), allow_comments="")
+        assert client.post(self._url(assessment), data).status_code == 302
+        assessment.refresh_from_db()
+        assert assessment.closes_on == NEXT_WEEK
+        assert not assessment.allow_comments
+
+    def test_a_new_date_in_the_past_is_refused_but_an_old_one_may_stay(
+        self, client, owner, assessment
+    ):
+        client.force_login(owner)
+        data = _settings(closes_on=YESTERDAY.isoformat())
+        assert client.post(self._url(assessment), data).status_code == 200
+        assessment.refresh_from_db()
+        assert assessment.closes_on is None
+        Assessment.objects.filter(pk=assessment.pk).update(closes_on=YESTERDAY)
+        assert client.post(self._url(assessment), data).status_code == 302
+
+    def test_a_privacy_minimum_below_one_is_refused(self, client, owner, assessment):
+        client.force_login(owner)
+        response = client.post(self._url(assessment), _settings(privacy_minimum="0"))
+        assert "privacy_minimum" in response.context["form"].errors
+
+    def test_read_only_gets_403(self, client, collaborator, assessment):
+        client.force_login(collaborator)
+        assert client.get(self._url(assessment)).status_code == 403
+
+
+class TestCloseAndReopen:
+    def test_close_then_reopen(self, client, owner, assessment):
+        client.force_login(owner)
+        client.post(reverse("assessments:assessment-close", args=[assessment.pk]))
+        assessment.refresh_from_db()
+        assert assessment.status == "closed" and assessment.closed_at
+        client.post(reverse("assessments:assessment-reopen", args=[assessment.pk]))
+        assessment.refresh_from_db()
+        assert assessment.is_open
+
+    def test_reopening_clears_a_closing_date_that_passed(
+        self, client, owner, assessment
+    ):
+        Assessment.objects.filter(pk=assessment.pk).update(closes_on=YESTERDAY)
+        client.force_login(owner)
+        client.post(reverse("assessments:assessment-reopen", args=[assessment.pk]))
+        assessment.refresh_from_db()
+        assert assessment.is_open and assessment.closes_on is None
+
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "assessment-close",
+            "assessment-reopen",
+            "assessment-follow-up",
+            "assessment-invite",
+            "assessment-remind",
+        ],
+    )
+    def test_writes_are_post_only_and_guarded(
+        self, client, owner, collaborator, outsider, assessment, name
+    ):
+        url = reverse(f"assessments:{name}", args=[assessment.pk])
+        client.force_login(owner)
+        assert client.get(url).status_code == 405
+        client.force_login(collaborator)
+        assert client.post(url).status_code == 403
+        client.force_login(outsider)
+        assert client.post(url).status_code == 404
+        assessment.refresh_from_db()
+        assert assessment.status == "open"
+        assert Assessment.objects.count() == 1
+
+
+class TestFollowUp:
+    def test_it_copies_respondents_with_new_links_and_points_back(
+        self, client, owner, assessment
+    ):
+        alfa, beta = assessment.partnership.organisations.all()
+        anna = make_respondent(assessment, alfa, label="Anna", email="a@example.org")
+        make_respondent(assessment, beta, label="Bo", language="en")
+        make_respondent(assessment, beta, label="Beta (group)", is_group=True)
+        Assessment.objects.filter(pk=assessment.pk).update(privacy_minimum=3)
+        client.force_login(owner)
+        url = reverse("assessments:assessment-follow-up", args=[assessment.pk])
+        response = client.post(url)
+        follow_up = Assessment.objects.exclude(pk=assessment.pk).get()
+        assert response.url == _detail(follow_up)
+        assert follow_up.previous == assessment
+        assert follow_up.privacy_minimum == 3
+        copies = {r.label: r for r in follow_up.respondents.all()}
+        assert set(copies) == {"Anna", "Bo"}
+        assert copies["Anna"].email == "a@example.org"
+        assert copies["Bo"].language == "en"
+        assert copies["Anna"].token and copies["Anna"].token != anna.raw_token
+        assert copies["Anna"].invited_at is None
+
+    def test_it_uses_the_newest_published_version_of_the_set(
+        self, client, owner, assessment
+    ):
+        newer = questionset_clone(question_set=assessment.question_set)
+        questionset_publish(question_set=newer)
+        client.force_login(owner)
+        client.post(reverse("assessments:assessment-follow-up", args=[assessment.pk]))
+        assert Assessment.objects.get(previous=assessment).question_set == newer
+
+    def test_without_a_published_set_it_explains_and_changes_nothing(
+        self, client, owner, assessment
+    ):
+        QuestionSet.objects.update(status=QuestionSet.Status.RETIRED)
+        client.force_login(owner)
+        url = reverse("assessments:assessment-follow-up", args=[assessment.pk])
+        response = client.post(url, follow=True)
+        assert "Er is geen gepubliceerde vragenset" in response.text
+        assert Assessment.objects.count() == 1
+
+
+class TestEmails:
+    @pytest.fixture
+    def people(self, assessment):
+        alfa, beta = assessment.partnership.organisations.all()
+        return {
+            "nl": make_respondent(assessment, alfa, label="Anna", email="a@x.org"),
+            "en": make_respondent(
+                assessment, beta, label="Bob", email="b@x.org", language="en"
+            ),
+            "no_email": make_respondent(assessment, beta, label="Cas"),
+            "revoked": make_respondent(assessment, alfa, label="Dirk", email="d@x.org"),
+            "done": make_respondent(
+                assessment,
+                beta,
+                label="Eva",
+                email="e@x.org",
+                submitted_at=timezone.now(),
+            ),
+        }
+
+    def test_invitations_go_out_in_each_respondents_language(
+        self, client, owner, assessment, people
+    ):
+        people["revoked"].revoke_token()
+        people["revoked"].save()
+        owner.first_name, owner.last_name = "Olga", "Owner"
+        owner.save()
+        client.force_login(owner)
+        url = reverse("assessments:assessment-invite", args=[assessment.pk])
+        response = client.post(url, follow=True)
+        assert "2 e-mails verstuurd" in response.text
+        by_address = {message.to[0]: message for message in mail.outbox}
+        assert set(by_address) == {"a@x.org", "b@x.org"}
+        dutch, english = by_address["a@x.org"], by_address["b@x.org"]
+        assert dutch.subject == "Uitnodiging: Partnerscan voor Alfa & Beta"
+        assert english.subject == "Invitation: Partnerscan for Alfa & Beta"
+        assert people["nl"].invitation_url() in dutch.body
+        assert "Olga Owner" in english.body
+        assert dutch.reply_to == ["owner@example.org"]
+        invited = Respondent.objects.filter(invited_at__isnull=False)
+        assert set(invited.values_list("label", flat=True)) == {"Anna", "Bob"}
+        # A second click has nobody left to invite.
+        mail.outbox.clear()
+        client.post(url)
+        assert mail.outbox == []
+
+    def test_reminders_go_to_invited_people_who_have_not_submitted(
+        self, client, owner, assessment, people
+    ):
+        Respondent.objects.filter(label__in=["Anna", "Eva"]).update(
+            invited_at=timezone.now()
+        )
+        client.force_login(owner)
+        client.post(reverse("assessments:assessment-remind", args=[assessment.pk]))
+        assert [m.to for m in mail.outbox] == [["a@x.org"]]
+        assert mail.outbox[0].subject.startswith("Herinnering")
+        assert Respondent.objects.get(label="Anna").reminded_at is not None
+
+    def test_a_closed_scan_sends_nothing(self, client, owner, assessment, people):
+        Assessment.objects.filter(pk=assessment.pk).update(status="closed")
+        client.force_login(owner)
+        url = reverse("assessments:assessment-invite", args=[assessment.pk])
+        response = client.post(url, follow=True)
+        assert "De scan is gesloten" in response.text
+        assert mail.outbox == []
+
+    def test_a_mail_server_failure_is_a_message_not_a_500(
+        self, client, owner, assessment, people, monkeypatch
+    ):
+        def fail(*args, **kwargs):
+            raise OSError("connection refused")
+
+        monkeypatch.setattr(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages", fail
+        )
+        client.force_login(owner)
+        url = reverse("assessments:assessment-invite", args=[assessment.pk])
+        response = client.post(url, follow=True)
+        assert response.status_code == 200
+        assert "kon niet worden verstuurd" in response.text
+        assert not Respondent.objects.filter(invited_at__isnull=False).exists()
+
+
+def test_an_editing_collaborator_may_run_the_scan(client, partnership, assessment):
+    from assessments.models import Collaboration
+
+    editor = make_user("editor")
+    Collaboration.objects.create(partnership=partnership, user=editor, can_edit=True)
+    client.force_login(editor)
+    url = reverse("assessments:assessment-close", args=[assessment.pk])
+    assert client.post(url).status_code == 302

@@ -1,0 +1,269 @@
+"""Respondents of a scan: add one, paste a list, edit, remove, links and e-mail."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Answer, Question, Respondent
+
+from ..conftest import make_respondent
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, assessment, respondent=None):
+    args = [assessment.pk] + ([respondent.pk] if respondent else [])
+    return reverse(f"assessments:{name}", args=args)
+
+
+def _one(assessment, **extra):
+    alfa = assessment.partnership.organisations.get(name="Alfa")
+    return {
+        "label": "Anna",
+        "organisation": alfa.pk,
+        "email": "Anna@Example.org",
+        "language": "en",
+        **extra,
+    }
+
+
+class TestAdd:
+    def test_it_adds_a_respondent_with_a_working_link(self, client, owner, assessment):
+        client.force_login(owner)
+        response = client.post(_url("respondent-add", assessment), _one(assessment))
+        assert response.status_code == 302
+        assert response.url.endswith("#respondents")
+        anna = assessment.respondents.get()
+        assert (anna.label, anna.email, anna.language) == (
+            "Anna",
+            "anna@example.org",
+            "en",
+        )
+        assert Respondent.objects.by_token(anna.token).get() == anna
+
+    @pytest.mark.parametrize(
+        "change, field",
+        [
+            ({"organisation": ""}, "organisation"),
+            ({"email": "ANNA@example.org", "label": "Other"}, "email"),
+            ({"label": "anna", "email": ""}, "label"),
+            ({"email": "not-an-address"}, "email"),
+        ],
+    )
+    def test_bad_input_is_refused_with_a_reason(
+        self, client, owner, assessment, change, field
+    ):
+        make_respondent(assessment, label="Anna", email="anna@example.org")
+        client.force_login(owner)
+        response = client.post(
+            _url("respondent-add", assessment), _one(assessment, **change)
+        )
+        assert response.status_code == 200
+        assert field in response.context["form"].errors
+        assert assessment.respondents.count() == 1
+
+    def test_reasons_are_given_in_dutch_and_english(self, client, owner, assessment):
+        make_respondent(assessment, label="Anna", email="anna@example.org")
+        client.force_login(owner)
+        data = _one(assessment, label="Other")
+        dutch = client.post(_url("respondent-add", assessment), data)
+        assert "anna@example.org is al uitgenodigd voor deze scan" in dutch.text
+        english = client.post(
+            _url("respondent-add", assessment), data, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert "anna@example.org is already invited to this scan" in english.text
+        data = _one(assessment, organisation="")
+        english = client.post(
+            _url("respondent-add", assessment), data, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert "Choose the organisation this respondent answers for" in english.text
+
+    def test_an_organisation_of_another_partnership_is_refused(
+        self, client, owner, assessment, other_respondent
+    ):
+        client.force_login(owner)
+        data = _one(assessment, organisation=other_respondent.organisation_id)
+        response = client.post(_url("respondent-add", assessment), data)
+        assert "organisation" in response.context["form"].errors
+        assert not assessment.respondents.exists()
+
+
+class TestPaste:
+    def test_it_adds_every_line(self, client, owner, assessment):
+        client.force_login(owner)
+        rows = (
+            "Anna de Vries; anna@example.org; Alfa; nl\n"
+            "\n"
+            "Bram\tbram@example.org\tbeta\tEN\n"
+            "Cas;;Beta\n"
+        )
+        response = client.post(_url("respondent-paste", assessment), {"rows": rows})
+        assert response.status_code == 302
+        people = {r.label: r for r in assessment.respondents.all()}
+        assert set(people) == {"Anna de Vries", "Bram", "Cas"}
+        assert people["Bram"].organisation.name == "Beta"
+        assert people["Bram"].language == "en"
+        assert people["Cas"].email == "" and people["Cas"].language == "nl"
+        assert all(person.token for person in people.values())
+
+    def test_it_reports_every_bad_line_by_number_and_adds_none(
+        self, client, owner, assessment
+    ):
+        make_respondent(assessment, label="Old", email="old@example.org")
+        client.force_login(owner)
+        rows = "\n".join(
+            [
+                "Good; good@example.org; Alfa; nl",
+                "No Org; x@example.org",
+                "Twin; old@example.org; Alfa",
+                "Lingo; l@example.org; Beta; de",
+                "Stranger; s@example.org; Gamma",
+                "Good; other@example.org; Beta",
+                "Dup; good@example.org; Beta",
+            ]
+        )
+        response = client.post(_url("respondent-paste", assessment), {"rows": rows})
+        assert response.status_code == 200
+        errors = response.context["form"].errors["rows"]
+        assert [error.split(":")[0] for error in errors] == [
+            "Regel 2",
+            "Regel 3",
+            "Regel 4",
+            "Regel 5",
+            "Regel 6",
+            "Regel 7",
+        ]
+        assert "de organisatie ontbreekt" in errors[0]
+        assert "Gamma is geen organisatie van deze samenwerking" in errors[3]
+        assert assessment.respondents.count() == 1
+
+    def test_lines_are_explained_in_english_too(self, client, owner, assessment):
+        client.force_login(owner)
+        response = client.post(
+            _url("respondent-paste", assessment),
+            {"rows": "Ann; bad-address; Alfa"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert "Line 1: bad-address is not a valid e-mail address." in response.text
+
+
+class TestEdit:
+    def test_it_saves_changes(self, client, owner, assessment, respondent):
+        client.force_login(owner)
+        url = _url("respondent-edit", assessment, respondent)
+        data = _one(assessment, label="Anna B", email="")
+        assert client.post(url, data).status_code == 302
+        respondent.refresh_from_db()
+        assert (respondent.label, respondent.language) == ("Anna B", "en")
+
+    def test_it_refuses_another_respondents_email(
+        self, client, owner, assessment, respondent
+    ):
+        make_respondent(assessment, label="Bo", email="bo@example.org")
+        client.force_login(owner)
+        url = _url("respondent-edit", assessment, respondent)
+        response = client.post(url, _one(assessment, email="bo@example.org"))
+        assert "email" in response.context["form"].errors
+
+    def test_a_respondent_of_another_scan_is_404(
+        self, client, owner, assessment, other_respondent
+    ):
+        client.force_login(owner)
+        url = _url("respondent-edit", assessment, other_respondent)
+        assert client.get(url).status_code == 404
+
+
+class TestLinks:
+    def test_revoking_stops_the_link(self, client, owner, assessment, respondent):
+        client.force_login(owner)
+        client.post(_url("respondent-revoke", assessment, respondent))
+        assert not Respondent.objects.by_token(respondent.raw_token).exists()
+        respondent.refresh_from_db()
+        assert respondent.token is None
+
+    def test_a_new_link_replaces_the_old_one_and_keeps_answers(
+        self, client, owner, assessment, respondent
+    ):
+        question = Question.objects.filter(
+            dimension__question_set=assessment.question_set
+        ).first()
+        Answer.objects.create(respondent=respondent, question=question, value=4)
+        client.force_login(owner)
+        client.post(_url("respondent-replace-link", assessment, respondent))
+        respondent.refresh_from_db()
+        assert respondent.token and respondent.token != respondent.raw_token
+        assert not Respondent.objects.by_token(respondent.raw_token).exists()
+        assert respondent.answers.count() == 1
+
+    def test_sending_to_one_invites_first_and_reminds_after(
+        self, client, owner, assessment
+    ):
+        anna = make_respondent(assessment, label="Anna", email="anna@example.org")
+        client.force_login(owner)
+        url = _url("respondent-send", assessment, anna)
+        client.post(url)
+        client.post(url)
+        assert [m.subject.split(":")[0] for m in mail.outbox] == [
+            "Uitnodiging",
+            "Herinnering",
+        ]
+        anna.refresh_from_db()
+        assert anna.invited_at and anna.reminded_at
+
+
+class TestRemove:
+    def test_a_respondent_who_has_not_started_can_go(
+        self, client, owner, assessment, respondent
+    ):
+        client.force_login(owner)
+        client.post(_url("respondent-delete", assessment, respondent))
+        assert not assessment.respondents.exists()
+
+    def test_a_respondent_who_answered_stays(self, client, owner, assessment):
+        started = make_respondent(assessment, started_at=timezone.now())
+        client.force_login(owner)
+        response = client.post(
+            _url("respondent-delete", assessment, started), follow=True
+        )
+        assert "heeft al geantwoord" in response.text
+        assert assessment.respondents.filter(pk=started.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "respondent-delete",
+        "respondent-revoke",
+        "respondent-replace-link",
+        "respondent-send",
+    ],
+)
+def test_link_actions_are_post_only_and_guarded(
+    client, owner, collaborator, outsider, assessment, respondent, name
+):
+    url = _url(name, assessment, respondent)
+    client.force_login(owner)
+    assert client.get(url).status_code == 405
+    client.force_login(collaborator)
+    assert client.post(url).status_code == 403
+    client.force_login(outsider)
+    assert client.post(url).status_code == 404
+    respondent.refresh_from_db()
+    assert respondent.token == respondent.raw_token
+
+
+@pytest.mark.parametrize(
+    "name", ["respondent-add", "respondent-paste", "respondent-edit"]
+)
+def test_forms_are_guarded(
+    client, collaborator, outsider, assessment, respondent, name
+):
+    url = _url(name, assessment, respondent if name == "respondent-edit" else None)
+    assert client.get(url).status_code == 302  # anonymous: log in first
+    client.force_login(collaborator)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"rows": "X; ; Alfa", "label": "X"}).status_code == 403
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert assessment.respondents.count() == 1
