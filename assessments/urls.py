@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import accounts, questionnaire, workshop
+from .views import report as report_views
 from .views.workspace import assessments as ws_assessments
 from .views.workspace import dashboard, partnerships, respondents
 
@@ -163,4 +164,9 @@ urlpatterns = [
     # Results.
     # Exports and imports.
     # PDF report.
+    path(
+        "assessments/<int:pk>/report/",
+        report_views.download_report,
+        name="assessment-report",
+    ),
 ]

@@ -1,0 +1,273 @@
+"""The readiness report as a PDF: gather once, render with WeasyPrint, cache.
+
+`build_report_context` does every query up front and takes every figure from
+`assessments.results.build_results_context` (the same context as the results page),
+so the PDF and the browser can never disagree. `render_pdf` only renders.
+
+WeasyPrint fetches stylesheets, images, fonts and attachments through a url fetcher.
+Ours serves the app's own static files and refuses everything else, so nothing a
+partnership name or a comment contains can make the renderer reach the network or
+the file system.
+"""
+
+import hashlib
+import mimetypes
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import Truncator, slugify
+from weasyprint import HTML
+from weasyprint import __version__ as weasyprint_version
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from . import render_guard
+from .models import Assessment, DimensionComment, Respondent
+from .results import build_results_context
+
+# The documents' base URL. ".invalid" never resolves (RFC 2606); the fetcher below
+# answers for this origin itself and for nothing else.
+REPORT_ORIGIN = "https://report.partnerscan.invalid"
+STATIC_PREFIX = "/static/"
+TEMPLATE = "assessments/report/report.html"
+REPORT_LANGUAGES = ("nl", "en")
+
+# What the report may load from static/: stylesheets, fonts, images. No HTML, no JS.
+_ALLOWED_SUFFIXES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
+
+
+class RefusedURL(ValueError):
+    """A URL the report may not load (anything outside the app's static files)."""
+
+
+def static_path(url):
+    """The static-file path `url` points to, or RefusedURL.
+
+    Only `REPORT_ORIGIN/static/<path>` with an allowed suffix qualifies; the path is
+    normalised first so `..` cannot climb out of the static folders.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise RefusedURL(f"Malformed URL: {url[:200]!r}") from error
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    if (
+        origin != REPORT_ORIGIN
+        or parts.query
+        or not parts.path.startswith(STATIC_PREFIX)
+    ):
+        raise RefusedURL(f"Not one of the app's static files: {url[:200]!r}")
+    relative = unquote(parts.path[len(STATIC_PREFIX) :])
+    normalised = posixpath.normpath(relative)
+    if (
+        normalised != relative
+        or normalised.startswith(("/", "."))
+        or "\\" in normalised
+        or "\x00" in normalised
+        or posixpath.splitext(normalised)[1].lower() not in _ALLOWED_SUFFIXES
+    ):
+        raise RefusedURL(f"Not one of the app's static files: {url[:200]!r}")
+    return normalised
+
+
+class StaticFilesFetcher(URLFetcher):
+    """Serves `REPORT_ORIGIN/static/...` from the staticfiles finders; refuses the rest.
+
+    WeasyPrint catches the RefusedURL, logs a warning and renders without the
+    resource: a hostile `<img src>` or `@import` costs nothing and fetches nothing.
+    """
+
+    def fetch(self, url, headers=None):
+        relative = static_path(url)
+        found = finders.find(relative)
+        if not found:
+            raise RefusedURL(f"No such static file: {relative!r}")
+        with open(found, "rb") as file:
+            body = file.read()
+        suffix = posixpath.splitext(relative)[1].lower()
+        content_type = _ALLOWED_SUFFIXES.get(suffix) or mimetypes.guess_type(found)[0]
+        return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
+
+
+def render_pdf(context):
+    """The report as PDF bytes. Renders only: every figure is already in `context`.
+
+    The report's language is the context's, whatever the request's.
+    """
+    with translation.override(context["language"]):
+        html = render_to_string(TEMPLATE, context)
+    return html_to_pdf(html)
+
+
+def html_to_pdf(html):
+    """WeasyPrint on a string of our own HTML, with the static-only fetcher."""
+    document = HTML(
+        string=html, base_url=f"{REPORT_ORIGIN}/", url_fetcher=StaticFilesFetcher()
+    )
+    return document.write_pdf(pdf_tags=False)
+
+
+# Context -----------------------------------------------------------------------------
+
+# The report quotes at most this many comments per dimension, each cut to this
+# length; the results page has them all.
+COMMENTS_PER_DIMENSION = 5
+COMMENT_CHARS = 600
+
+
+def build_report_context(assessment, language):
+    """Everything the report shows, gathered with a fixed number of queries.
+
+    The figures, agenda, trend, comments, question list and charts come from
+    `build_results_context` (the results page's own context); this adds only what a
+    printed document needs: the cover, the date, and which comments fit on paper.
+    """
+    with translation.override(language):
+        context = build_results_context(assessment, language)
+        owner = assessment.partnership.owner  # one query, or none when selected
+        weights = context["method"].condition_weight + context["method"].link_weight
+        context.update(
+            {
+                "generated_at": timezone.localtime(),
+                "consultant": owner.get_full_name() or owner.get_username(),
+                "is_closed": assessment.status == Assessment.Status.CLOSED,
+                "condition_share": 100 * context["method"].condition_weight / weights,
+                "link_share": 100 * context["method"].link_weight / weights,
+                "min_coverage_percent": 100 * context["method"].min_coverage,
+                "largest_gap_ends": _ends(context["largest_gap"]),
+                "table_columns": len(context["shown_organisations"]) + 4,
+            }
+        )
+        for row in context["dimensions"]:
+            comments = row["comments"]
+            row["report_comments"] = [
+                Truncator(text).chars(COMMENT_CHARS)
+                for text in comments[:COMMENTS_PER_DIMENSION]
+            ]
+            row["more_comments"] = max(0, len(comments) - COMMENTS_PER_DIMENSION)
+    return context
+
+
+def _ends(row):
+    """The highest and the lowest organisation on a dimension (for "X vs Y")."""
+    if not row:
+        return None
+    scored = [o for o in row["organisations"] if o["score"] is not None]
+    if len(scored) < 2:
+        return None
+    return {
+        "high": max(scored, key=lambda o: o["score"])["name"],
+        "low": min(scored, key=lambda o: o["score"])["name"],
+    }
+
+
+# Caching ---------------------------------------------------------------------------
+
+# Bump when the template, the stylesheet or the context change what a PDF looks like.
+REPORT_VERSION = "1"
+CACHE_TIMEOUT = 7 * 24 * 3600
+
+
+def report_fingerprint(assessment, language):
+    """Everything the report depends on, from three cheap aggregate queries.
+
+    Answers, respondents and comments (count, newest change, sum of values), the
+    assessment's own fields, partnership and organisation names, the pinned question
+    set (immutable once in use) and the same for the previous scan, which feeds the
+    trend. Today's date is in it too: the cover carries the date of the report.
+    """
+    ids = [assessment.pk] + ([assessment.previous_id] if assessment.previous_id else [])
+    people = (
+        Respondent.objects.filter(assessment_id__in=ids)
+        .values("assessment_id")
+        .annotate(
+            n=Count("id", distinct=True),
+            changed=Max("updated_at"),
+            submitted=Count("id", distinct=True, filter=Q(submitted_at__isnull=False)),
+            last_submitted=Max("submitted_at"),
+            answer_count=Count("answers"),
+            answer_changed=Max("answers__updated_at"),
+            answer_sum=Sum("answers__value"),
+        )
+        .order_by("assessment_id")
+    )
+    comments = (
+        DimensionComment.objects.filter(respondent__assessment_id__in=ids)
+        .values("respondent__assessment_id")
+        .annotate(n=Count("id"), changed=Max("updated_at"))
+        .order_by("respondent__assessment_id")
+    )
+    scans = (
+        Assessment.objects.filter(pk__in=ids)
+        .values(
+            "pk",
+            "title",
+            "status",
+            "updated_at",
+            "closed_at",
+            "allow_comments",
+            "privacy_minimum",
+            "question_set_id",
+            "previous_id",
+            "partnership__name",
+            "partnership__updated_at",
+            "partnership__owner__first_name",
+            "partnership__owner__last_name",
+            "partnership__owner__username",
+        )
+        .annotate(
+            organisation_count=Count("partnership__organisations"),
+            organisation_changed=Max("partnership__organisations__updated_at"),
+        )
+        .order_by("pk")
+    )
+    parts = [
+        REPORT_VERSION,
+        weasyprint_version,
+        language,
+        timezone.localdate().isoformat(),
+        list(scans),
+        list(people),
+        list(comments),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _cache_key(assessment, language):
+    return f"report-pdf:{assessment.pk}:{language}"
+
+
+def report_pdf(assessment, language):
+    """The report as PDF bytes, from the cache while nothing it shows has changed.
+
+    One cache entry per assessment and language holds (fingerprint, pdf); a new
+    fingerprint renders afresh and replaces it, so stale reports do not pile up.
+    """
+    fingerprint = report_fingerprint(assessment, language)
+    cached = cache.get(_cache_key(assessment, language))
+    if cached and cached[0] == fingerprint:
+        return cached[1]
+    # The render runs in a child process with a time and memory budget.
+    pdf = render_guard.render_pdf(build_report_context(assessment, language))
+    cache.set(_cache_key(assessment, language), (fingerprint, pdf), CACHE_TIMEOUT)
+    return pdf
+
+
+def report_filename(assessment, language, day=None):
+    """partnerscan-<partnership>-<yyyy-mm-dd>-<lang>.pdf, plain ASCII."""
+    slug = slugify(assessment.partnership.name)[:60].strip("-") or "partnership"
+    day = day or timezone.localdate()
+    return f"partnerscan-{slug}-{day.isoformat()}-{language}.pdf"

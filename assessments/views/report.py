@@ -1,0 +1,31 @@
+"""The PDF report download."""
+
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from .. import throttle
+from ..access import get_assessment_for_user
+from ..report import REPORT_LANGUAGES, report_filename, report_pdf
+
+
+@require_GET
+def download_report(request, pk):
+    """The readiness report as a PDF attachment, in `?lang=nl|en` (default: the
+    page's language). Owner and collaborators only; rendering is throttled per user,
+    a cached report is served as is."""
+    assessment = get_assessment_for_user(request, pk)
+    if throttle.hit("report", f"user:{request.user.pk}"):
+        return throttle.too_many_requests(request, "report")
+    language = request.GET.get("lang")
+    if language not in REPORT_LANGUAGES:
+        language = (get_language() or "nl")[:2]
+        if language not in REPORT_LANGUAGES:
+            language = REPORT_LANGUAGES[0]
+    response = HttpResponse(report_pdf(assessment, language), "application/pdf")
+    filename = report_filename(assessment, language)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Confidential: no shared caches, and no copy kept around by the browser.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
