@@ -1,0 +1,175 @@
+"""Exports of one assessment: raw answers as CSV or XLSX (and, later, results as JSON).
+
+The formats are documented in docs/data-formats.md; `assessments.imports` reads the
+same answers format back, so an export imported into a scan and exported again gives
+the same file.
+
+Raw answers: one row per respondent x question of the pinned question set, in set
+order, respondents by organisation then label. `value` is 1-5, or empty for "weet
+niet" and for a question not answered yet; the extra `status` column tells those two
+apart (`answered`, `dont_know`, `unanswered`).
+
+Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
+CR) gets a leading apostrophe (`neutralise`); `restore` undoes exactly that.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.text import slugify
+from openpyxl import Workbook
+
+from .models import Answer, Question
+
+COLUMNS = ("respondent", "organisation", "dimension", "question", "value", "status")
+REQUIRED_COLUMNS = COLUMNS[:5]
+
+ANSWERED = "answered"
+DONT_KNOW = "dont_know"
+UNANSWERED = "unanswered"
+STATUSES = (ANSWERED, DONT_KNOW, UNANSWERED)
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# The CSV starts with a byte-order mark so Excel reads it as UTF-8 (accents intact).
+CSV_ENCODING = "utf-8-sig"
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXPORT_FORMATS = tuple(CONTENT_TYPES)
+
+
+def neutralise(text):
+    """Prefix an apostrophe to text a spreadsheet would run as a formula.
+
+    Text that already starts with apostrophes before a trigger gets one more, so
+    that `restore` can always remove exactly one and give the original back.
+    """
+    if text.lstrip("'").startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def restore(text):
+    """Undo `neutralise`: drop the one apostrophe it added, nothing else."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
+
+
+# XLSX is XML: a bare CR would come back as LF and most control characters are not
+# allowed at all. OOXML writes such characters as `_xHHHH_` (and a literal "_xHHHH_"
+# as "_x005F_xHHHH_"), which Excel shows as the character itself.
+_XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+_XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_escape(text):
+    return _XLSX_UNSAFE.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
+
+
+def xlsx_unescape(text):
+    return _XLSX_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    respondent: str
+    organisation: str
+    dimension: str
+    question: str
+    value: int | None
+    status: str
+
+    def text_cells(self):
+        """The four text columns, neutralised."""
+        return [
+            neutralise(self.respondent),
+            neutralise(self.organisation),
+            neutralise(self.dimension),
+            neutralise(self.question),
+        ]
+
+
+def answer_rows(assessment):
+    """Yield an `AnswerRow` per respondent x question (three queries at any size)."""
+    questions = list(
+        Question.objects.filter(dimension__question_set_id=assessment.question_set_id)
+        .select_related("dimension")
+        .order_by("dimension__position", "dimension__code", "position", "code")
+    )
+    respondents = list(
+        assessment.respondents.select_related("organisation").order_by(
+            "organisation__position", "organisation__name", "label"
+        )
+    )
+    values = {
+        (respondent_id, question_id): value
+        for respondent_id, question_id, value in Answer.objects.filter(
+            respondent__assessment=assessment
+        ).values_list("respondent_id", "question_id", "value")
+    }
+    for respondent in respondents:
+        for question in questions:
+            key = (respondent.pk, question.pk)
+            if key not in values:
+                value, status = None, UNANSWERED
+            else:
+                value = values[key]
+                status = DONT_KNOW if value is None else ANSWERED
+            yield AnswerRow(
+                respondent.label,
+                respondent.organisation.name,
+                question.dimension.code,
+                question.code,
+                value,
+                status,
+            )
+
+
+def answers_csv(assessment):
+    """The raw answers as CSV bytes: UTF-8 with BOM, comma-separated, CRLF lines."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for row in answer_rows(assessment):
+        value = "" if row.value is None else str(row.value)
+        writer.writerow([*row.text_cells(), value, row.status])
+    return buffer.getvalue().encode(CSV_ENCODING)
+
+
+def answers_xlsx(assessment):
+    """The raw answers as an XLSX workbook (bytes), one sheet, values as numbers."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("answers")
+    for letter, width in zip("ABCDEF", (28, 28, 11, 11, 8, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append(COLUMNS)
+    for row in answer_rows(assessment):
+        cells = [xlsx_escape(cell) for cell in row.text_cells()]
+        sheet.append([*cells, row.value, row.status])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_filename(assessment, fmt, today=None):
+    """`partnerscan-<partnership>-answers-2026-03-01.csv` (results for JSON)."""
+    today = today or timezone.localdate()
+    what = "results" if fmt == "json" else "answers"
+    name = slugify(assessment.partnership.name)[:60].strip("-") or "scan"
+    return f"partnerscan-{name}-{what}-{today.isoformat()}.{fmt}"
+
+
+def export_bytes(assessment, fmt):
+    """The export in `fmt` as bytes; the download and the command both use this."""
+    if fmt == "csv":
+        return answers_csv(assessment)
+    if fmt == "xlsx":
+        return answers_xlsx(assessment)
+    raise ValueError(f"Unknown export format {fmt!r}.")

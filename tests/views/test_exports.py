@@ -1,0 +1,267 @@
+"""Downloads of results and answers, and the upload of answers (views/exports.py)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments import imports
+from assessments.exports import answers_csv
+from assessments.models import Answer, Collaboration, Question, Respondent
+
+from ..conftest import PASSWORD, answer_all
+from ..test_exports import csv_rows, xlsx_rows
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "respondent,organisation,dimension,question,value\r\n"
+
+
+def _export_url(assessment, fmt):
+    return reverse("assessments:assessment-export", args=[assessment.pk, fmt])
+
+
+def _import_url(assessment):
+    return reverse("assessments:assessment-import", args=[assessment.pk])
+
+
+def _login(client, user):
+    """Log in, speaking English so messages can be checked by their msgid."""
+    assert client.login(username=user.username, password=PASSWORD)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def _upload(client, assessment, text, name="answers.csv"):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return client.post(
+        _import_url(assessment), {"file": SimpleUploadedFile(name, data)}
+    )
+
+
+def _first_question(assessment):
+    return (
+        Question.objects.filter(dimension__question_set=assessment.question_set)
+        .select_related("dimension")
+        .order_by("dimension__position", "position")
+        .first()
+    )
+
+
+def _line(label, organisation, question, value):
+    return (
+        f"{label},{organisation},{question.dimension.code},{question.code},{value}\r\n"
+    )
+
+
+class TestExport:
+    @pytest.mark.parametrize("user", ["owner", "collaborator"])
+    def test_owner_and_collaborator_download_the_answers_as_csv(
+        self, client, respondent, user, request
+    ):
+        answer_all(respondent, 3)
+        _login(client, request.getfixturevalue(user))
+
+        response = client.get(_export_url(respondent.assessment, "csv"))
+
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response.content == answers_csv(respondent.assessment)
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith('attachment; filename="partnerscan-alfa-beta-')
+        assert disposition.endswith('.csv"')
+        assert "no-store" in response["Cache-Control"]
+
+    def test_the_xlsx_download_is_a_workbook_of_the_same_rows(
+        self, client, owner, respondent
+    ):
+        answer_all(respondent, 5)
+        response = _login(client, owner).get(_export_url(respondent.assessment, "xlsx"))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml"
+        )
+        rows = xlsx_rows(response.content)
+        assert [[str(c) for c in row] for row in rows] == csv_rows(
+            answers_csv(respondent.assessment)
+        )
+
+    def test_it_requires_login(self, client, assessment):
+        response = client.get(_export_url(assessment, "csv"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+    def test_an_outsider_gets_404(self, client, outsider, assessment):
+        response = _login(client, outsider).get(_export_url(assessment, "csv"))
+        assert response.status_code == 404
+
+    def test_an_unknown_format_is_404(self, client, owner, assessment):
+        response = _login(client, owner).get(_export_url(assessment, "pdf"))
+        assert response.status_code == 404
+
+    def test_a_post_is_refused(self, client, owner, assessment):
+        response = _login(client, owner).post(_export_url(assessment, "csv"))
+        assert response.status_code == 405
+
+
+class TestImport:
+    def test_the_owner_imports_a_file_and_returns_to_the_scan(
+        self, client, owner, assessment
+    ):
+        question = _first_question(assessment)
+        response = _upload(
+            _login(client, owner),
+            assessment,
+            HEADER + _line("Dirk", "Beta", question, 4),
+        )
+        assert response.status_code == 302
+        assert response.url == reverse(
+            "assessments:assessment-detail", args=[assessment.pk]
+        )
+        assert Respondent.objects.get().label == "Dirk"
+        assert Answer.objects.get().value == 4
+        page = client.get(response.url)
+        assert "Answers imported: 1 new and 0 existing respondents" in page.text
+
+    def test_a_collaborator_with_edit_rights_may_import(
+        self, client, collaborator, assessment
+    ):
+        Collaboration.objects.filter(user=collaborator).update(can_edit=True)
+        question = _first_question(assessment)
+        response = _upload(
+            _login(client, collaborator),
+            assessment,
+            HEADER + _line("Dirk", "Alfa", question, 2),
+        )
+        assert response.status_code == 302
+
+    def test_it_requires_login(self, client, assessment):
+        response = client.post(_import_url(assessment))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+    def test_an_outsider_gets_404(self, client, outsider, assessment):
+        question = _first_question(assessment)
+        response = _upload(
+            _login(client, outsider),
+            assessment,
+            HEADER + _line("X", "Alfa", question, 2),
+        )
+        assert response.status_code == 404
+        assert not Respondent.objects.exists()
+
+    def test_a_read_only_collaborator_gets_403(self, client, collaborator, assessment):
+        question = _first_question(assessment)
+        response = _upload(
+            _login(client, collaborator),
+            assessment,
+            HEADER + _line("X", "Alfa", question, 2),
+        )
+        assert response.status_code == 403
+        assert not Respondent.objects.exists()
+
+    def test_it_is_post_only(self, client, owner, assessment):
+        response = _login(client, owner).get(_import_url(assessment))
+        assert response.status_code == 405
+
+    def test_a_file_with_bad_lines_lists_each_and_changes_nothing(
+        self, client, owner, respondent
+    ):
+        assessment = respondent.assessment
+        answer_all(respondent, 4)
+        before = list(Answer.objects.values_list("pk", "value"))
+        question = _first_question(assessment)
+        text = (
+            HEADER
+            + _line("Anna", "Alfa", question, 1)
+            + _line("Dirk", "Gamma", question, 3)
+            + _line("Eva", "Alfa", question, 8)
+        )
+        response = _upload(_login(client, owner), assessment, text)
+        assert response.status_code == 400
+        assert "Nothing was imported" in response.text
+        assert "Line 3: Unknown organisation" in response.text
+        assert "Line 4: The value" in response.text
+        assert list(Answer.objects.values_list("pk", "value")) == before
+        assert Respondent.objects.count() == 1
+
+    @pytest.mark.parametrize(
+        "name, data",
+        [
+            ("answers.csv", b""),
+            ("answers.xlsx", b"PK\x03\x04garbage"),
+            ("answers.csv", b"\xff\xfe\x00\x00binary\x00junk"),
+            ("answers.pdf", b"%PDF-1.7"),
+            ("answers.csv", "name;score\r\nAnna;3\r\n"),
+        ],
+    )
+    def test_a_bad_file_gets_a_clear_page_not_a_500(
+        self, client, owner, assessment, name, data
+    ):
+        response = _upload(_login(client, owner), assessment, data, name=name)
+        assert response.status_code == 400
+        assert 'class="import-problems"' in response.text
+        assert not Respondent.objects.exists()
+
+    def test_no_file_at_all_gets_a_clear_page(self, client, owner, assessment):
+        response = _login(client, owner).post(_import_url(assessment))
+        assert response.status_code == 400
+        assert 'class="import-problems"' in response.text
+
+    def test_a_file_over_the_limit_is_refused_before_reading(
+        self, client, owner, assessment, monkeypatch
+    ):
+        monkeypatch.setattr("assessments.forms.imports.MAX_BYTES", 10)
+        question = _first_question(assessment)
+        response = _upload(
+            _login(client, owner), assessment, HEADER + _line("X", "Alfa", question, 2)
+        )
+        assert response.status_code == 400
+        assert not Respondent.objects.exists()
+
+    def test_a_long_list_of_problems_is_cut_short_with_a_count(
+        self, client, owner, assessment, monkeypatch
+    ):
+        monkeypatch.setattr("assessments.views.exports.SHOWN_PROBLEMS", 2)
+        question = _first_question(assessment)
+        text = HEADER + "".join(_line(f"R{i}", "Gamma", question, 3) for i in range(5))
+        response = _upload(_login(client, owner), assessment, text)
+        assert response.text.count("Unknown organisation") == 2
+        assert "and 3 more problems" in response.text
+
+    def test_a_closed_scan_refuses_the_upload(self, client, owner, assessment):
+        assessment.status = "closed"
+        assessment.save()
+        question = _first_question(assessment)
+        response = _upload(
+            _login(client, owner), assessment, HEADER + _line("X", "Alfa", question, 2)
+        )
+        assert response.status_code == 400
+        assert not Respondent.objects.exists()
+
+
+def test_the_export_links_and_import_form_render_for_a_scan(owner, assessment):
+    from django.template.loader import render_to_string
+
+    links = render_to_string(
+        "assessments/includes/_export_links.html", {"assessment": assessment}
+    )
+    for fmt in ("json", "csv", "xlsx"):
+        assert _export_url(assessment, fmt) in links
+    form = render_to_string(
+        "assessments/includes/_import_form.html", {"assessment": assessment}
+    )
+    assert 'enctype="multipart/form-data"' in form
+    assert _import_url(assessment) in form
+
+
+def test_many_respondents_import_through_the_page(client, owner, assessment):
+    questions = list(
+        Question.objects.filter(dimension__question_set=assessment.question_set)
+    )
+    text = HEADER + "".join(
+        _line(f"R{i}", "Alfa", q, 3) for i in range(30) for q in questions
+    )
+    assert len(text.encode()) < imports.MAX_BYTES
+    response = _upload(_login(client, owner), assessment, text)
+    assert response.status_code == 302
+    assert Answer.objects.count() == 30 * len(questions)
