@@ -51,6 +51,14 @@ GAP_CHANGE_LABELS = {
     scoring.WIDENED: gettext_lazy("widened"),
     scoring.UNCHANGED: gettext_lazy("unchanged"),
 }
+RESPONSE_COUNTS = (
+    "respondents",
+    "started",
+    "submitted",
+    "counted",
+    "scored",
+    "provisional",
+)
 KIND_LABELS = {
     scoring.CONDITION: gettext_lazy("basic conditions"),
     scoring.LINK: gettext_lazy("zipper links"),
@@ -78,10 +86,11 @@ def _load(assessment, organisations):
             "position", "code"
         )
     )
+    # Plain rows, not instances: nothing can lazily load a field per respondent.
     respondents = list(
-        assessment.respondents.only(
-            "label", "organisation_id", "started_at", "submitted_at"
-        ).order_by("label")
+        assessment.respondents.order_by("label").values_list(
+            "id", "label", "organisation_id", "started_at", "submitted_at", named=True
+        )
     )
     answers = list(
         Answer.objects.filter(respondent__assessment=assessment).values_list(
@@ -109,9 +118,9 @@ def _load(assessment, organisations):
         given[respondent_id][code_of[question_id]] = value
     org_name = {o.pk: o.name for o in organisations}
     responses = tuple(
-        scoring.Response(r.label, org_name[r.organisation_id], given[r.pk])
+        scoring.Response(r.label, org_name[r.organisation_id], given[r.id])
         for r in respondents
-        if given[r.pk] and r.organisation_id in org_name
+        if given[r.id] and r.organisation_id in org_name
     )
     result = scoring.score_assessment(
         method_for(question_set), specs, responses, [o.name for o in organisations]
@@ -286,13 +295,13 @@ def _organisation_rows(assessment, organisations, respondents, given, result):
     rows = []
     for org in organisations:
         mine = [r for r in respondents if r.organisation_id == org.pk]
-        counted = [r for r in mine if given[r.pk]]
+        counted = [r for r in mine if given[r.id]]
         n = scored[org.name]
         rows.append(
             {
                 "name": org.name,
                 "respondents": len(mine),
-                "started": sum(1 for r in mine if r.started_at or given[r.pk]),
+                "started": sum(1 for r in mine if r.started_at or given[r.id]),
                 "submitted": sum(1 for r in mine if r.submitted_at),
                 "counted": len(counted),
                 "scored": n,
@@ -457,15 +466,13 @@ def _build(assessment, language, with_charts):
             "gap_attention": method.gap_attention,
             "gap_significant": method.gap_significant,
             "min_coverage": method.min_coverage,
+            "min_coverage_percent": scoring.display(100 * method.min_coverage),
         },
         "organisations": org_rows,
         "shown_organisations": shown,
         "folded_organisations": [o["name"] for o in org_rows if o["folded"]],
         "privacy_minimum": assessment.privacy_minimum,
-        "responses": {
-            key: sum(o[key] for o in org_rows)
-            for key in ("respondents", "started", "submitted", "counted", "provisional")
-        },
+        "responses": {key: sum(o[key] for o in org_rows) for key in RESPONSE_COUNTS},
         "dimensions": rows,
         "blocks": [
             {
@@ -487,6 +494,7 @@ def _build(assessment, language, with_charts):
             **_band(verdict.band),
             "label": _label(VERDICT_LABELS, verdict.band),
             "index_band": verdict.index_band,
+            "index_band_label": _label(BAND_LABELS, verdict.index_band),
             "capped": verdict.capped,
             "reason": _reason(result, rows_by_code),
             "red_dimensions": [rows_by_code[c] for c in verdict.red_dimensions],
@@ -498,6 +506,7 @@ def _build(assessment, language, with_charts):
         "quick_wins": wins,
         "trend": _trend(previous, previous_result, result, rows_by_code),
         "comments_enabled": assessment.allow_comments,
+        "has_comments": any(row["comments"] for row in rows),
     }
     if with_charts:
         context["charts"] = {

@@ -1,0 +1,20 @@
+"""The results page: how ready the partnership is, why, and what to discuss."""
+
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+
+from ..access import can_edit, get_assessment_for_user
+from ..results import build_results_context
+
+
+@require_GET
+def assessment_results(request, pk):
+    """Owner and collaborators (read-only ones too); anyone else gets a 404."""
+    assessment = get_assessment_for_user(request, pk)
+    context = build_results_context(assessment)
+    context["can_edit"] = can_edit(request.user, assessment.partnership)
+    response = render(request, "assessments/assessment_results.html", context)
+    # Confidential figures: never kept by a shared cache.
+    patch_cache_control(response, private=True)
+    return response
