@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import accounts, questionnaire, workshop
+from .views import exports as export_views
 from .views import report as report_views
 from .views import results as results_views
 from .views.workspace import assessments as ws_assessments
@@ -169,6 +170,16 @@ urlpatterns = [
         name="assessment-results",
     ),
     # Exports and imports.
+    path(
+        "assessments/<int:pk>/export/<str:fmt>/",
+        export_views.export_results,
+        name="assessment-export",
+    ),
+    path(
+        "assessments/<int:pk>/import/",
+        export_views.import_responses,
+        name="assessment-import",
+    ),
     # PDF report.
     path(
         "assessments/<int:pk>/report/",
