@@ -530,6 +530,27 @@ def test_worked_example_display_rounds_half_up():
     assert scoring.display(None) is None
 
 
+def test_worked_example_follow_up():
+    follow_up = (
+        *EXAMPLE_RESPONSES[:2],
+        Response(
+            "Daan",
+            "Beta",
+            {**EXAMPLE_RESPONSES[2].answers, "RS1.1": 4, "RS1.2": 4, "RS1.3": 4},
+        ),
+    )
+    current = scoring.score_assessment(
+        METHOD, EXAMPLE_DIMENSIONS, follow_up, ("Alfa", "Beta")
+    )
+    trend = scoring.compare(_example(), current)
+    rs1 = trend.dimension("RS1")
+    assert (_two(rs1.score_now), _two(rs1.delta)) == (75, 20.83)
+    assert (rs1.gap_now, rs1.gap_change) == (0, CLOSED)
+    assert _two(current.blocks[LINK]) == 82.81
+    assert _two(current.index) == 83.59
+    assert (trend.verdict_then, trend.verdict_now) == (AMBER, GREEN)
+
+
 def test_all_dont_know_gives_insufficient_data_everywhere():
     responses = [
         Response("Anna", "Alfa", dict.fromkeys(_answers(*[1] * 12))),
