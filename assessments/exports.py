@@ -1,4 +1,4 @@
-"""Exports of one assessment: raw answers as CSV or XLSX (and, later, results as JSON).
+"""Exports of one assessment: raw answers as CSV or XLSX, and the results as JSON.
 
 The formats are documented in docs/data-formats.md; `assessments.imports` reads the
 same answers format back, so an export imported into a scan and exported again gives
@@ -9,20 +9,26 @@ order, respondents by organisation then label. `value` is 1-5, or empty for "wee
 niet" and for a question not answered yet; the extra `status` column tells those two
 apart (`answered`, `dont_know`, `unanswered`).
 
+Results JSON: `assessments.results.results_json`, the figures of the results page,
+serialised unrounded.
+
 Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
 CR) gets a leading apostrophe (`neutralise`); `restore` undoes exactly that.
 """
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
 
 from .models import Answer, Question
+from .results import results_json
 
 COLUMNS = ("respondent", "organisation", "dimension", "question", "value", "status")
 REQUIRED_COLUMNS = COLUMNS[:5]
@@ -38,6 +44,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_ENCODING = "utf-8-sig"
 
 CONTENT_TYPES = {
+    "json": "application/json",
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -166,8 +173,26 @@ def export_filename(assessment, fmt, today=None):
     return f"partnerscan-{name}-{what}-{today.isoformat()}.{fmt}"
 
 
-def export_bytes(assessment, fmt):
-    """The export in `fmt` as bytes; the download and the command both use this."""
+def results_json_bytes(assessment, language=None):
+    """The results as UTF-8 JSON text; names and advice in `language` (or the active
+    one). The encoder turns lazy translations into text; NaN is refused."""
+    text = json.dumps(
+        results_json(assessment, language),
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+        indent=2,
+        allow_nan=False,
+    )
+    return (text + "\n").encode("utf-8")
+
+
+def export_bytes(assessment, fmt, language=None):
+    """The export in `fmt` as bytes; the download and the command both use this.
+
+    `language` only matters for JSON (dimension names, advice texts).
+    """
+    if fmt == "json":
+        return results_json_bytes(assessment, language)
     if fmt == "csv":
         return answers_csv(assessment)
     if fmt == "xlsx":

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import date
 
 import openpyxl
@@ -220,6 +221,32 @@ class TestExportCommand:
         assert expected(target.read_bytes()) == expected(
             exporter(respondent.assessment)
         )
+
+    def test_json_is_the_default_with_every_documented_key(self, respondent):
+        answer_all(respondent, 4)
+        data = json.loads(_run("export_results", str(respondent.assessment.pk)))
+        for key in (
+            "readiness_index",
+            "verdict",
+            "blocks",
+            "dimensions",
+            "weakest_link",
+            "largest_gap",
+            "agenda",
+        ):
+            assert key in data
+        assert set(data["blocks"]) == {"condition", "link"}
+        dimension = data["dimensions"][0]
+        for key in ("code", "name", "partnership", "gap", "band", "organisations"):
+            assert key in dimension
+        assert {"name", "score", "n"} <= set(dimension["organisations"][0])
+        assert 0 < data["readiness_index"] < 100
+
+    def test_lang_chooses_the_language_of_names_in_the_json(self, assessment):
+        dutch = json.loads(_run("export_results", str(assessment.pk)))
+        english = json.loads(_run("export_results", str(assessment.pk), "--lang", "en"))
+        assert dutch["dimensions"][0]["name"] == "Kies de juiste partner"
+        assert english["dimensions"][0]["name"] == "Choose the right partner"
 
     def test_xlsx_without_a_file_is_refused_rather_than_garbling_a_terminal(
         self, assessment

@@ -1,14 +1,21 @@
 """Downloads of results and answers, and the upload of answers (views/exports.py)."""
 
+import io
+import json
+from html.parser import HTMLParser
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 
 from assessments import imports
+from assessments.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_seed
 from assessments.exports import answers_csv
 from assessments.models import Answer, Collaboration, Question, Respondent
 
-from ..conftest import PASSWORD, answer_all
+from ..conftest import PASSWORD, answer_all, make_respondent
 from ..test_exports import csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +272,107 @@ def test_many_respondents_import_through_the_page(client, owner, assessment):
     response = _upload(_login(client, owner), assessment, text)
     assert response.status_code == 302
     assert Answer.objects.count() == 30 * len(questions)
+
+
+class _TableCells(HTMLParser):
+    """Text of each row's cells in the table with the given id."""
+
+    def __init__(self, table_id):
+        super().__init__()
+        self.table_id, self.depth, self.rows, self.cell = table_id, 0, [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and dict(attrs).get("id") == self.table_id:
+            self.depth = 1
+        elif self.depth and tag == "tr":
+            self.rows.append([])
+        elif self.depth and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if self.depth and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif self.depth and tag == "table":
+            self.depth = 0
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def _shown(value):
+    return "–" if value is None else floatformat(value, 0)
+
+
+class TestResultsJson:
+    @pytest.fixture
+    def demo(self, client):
+        assessment, _created = demo_seed()
+        assert client.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+        return assessment
+
+    def test_cli_download_and_results_page_agree_figure_for_figure(self, client, demo):
+        out = io.StringIO()
+        call_command("export_results", str(demo.pk), "--lang", "nl", stdout=out)
+        response = client.get(_export_url(demo, "json"))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        assert response.content == out.getvalue().encode()
+        data = json.loads(response.content)
+        assert data["readiness_index"] is not None
+
+        page = client.get(reverse("assessments:assessment-results", args=[demo.pk]))
+        assert page.status_code == 200
+        assert f'<span class="results-index">{_shown(data["readiness_index"])}<' in (
+            page.text
+        )
+        assert f"results-verdict-{data['verdict']} " in page.text
+        table = _TableCells("scores-table")
+        table.feed(page.text)
+        rows = {row[0].split()[0]: row[1:] for row in table.rows if len(row) > 1}
+        block_rows = [row[0] for row in table.rows if len(row) == 1]
+        assert [row.split(": ")[1].split()[0] for row in block_rows] == [
+            _shown(data["blocks"][kind]) for kind in ("condition", "link")
+        ]
+        for dimension in data["dimensions"]:
+            cells = rows[dimension["code"]]
+            figures = [o["score"] for o in dimension["organisations"]]
+            figures += [dimension["partnership"], dimension["gap"]]
+            assert len(cells) == len(figures)
+            for cell, figure in zip(cells, figures, strict=True):
+                if figure is None:
+                    assert not any(character.isdigit() for character in cell)
+                else:
+                    assert cell.split()[0] == _shown(figure), dimension["code"]
+
+    def test_the_json_download_names_partnership_and_date(self, client, demo):
+        response = client.get(_export_url(demo, "json"))
+        assert (
+            "partnerscan-zorggroep-delta-thuiszorg-rivierland-results-"
+            in (response["Content-Disposition"])
+        )
+
+    @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+    def test_the_download_takes_the_same_queries_for_2_or_20_respondents(
+        self, client, owner, assessment, fmt
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        _login(client, owner)
+        beta = assessment.partnership.organisations.get(name="Beta")
+
+        def count():
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(_export_url(assessment, fmt)).status_code == 200
+            return len(context.captured_queries)
+
+        for organisation in (None, beta):
+            answer_all(make_respondent(assessment, organisation=organisation), 4)
+        small = count()
+        for i in range(18):
+            organisation = beta if i % 2 else None
+            answer_all(make_respondent(assessment, organisation=organisation), 2)
+        assert count() == small

@@ -1,6 +1,8 @@
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from assessments.exports import EXPORT_FORMATS, export_bytes
 from assessments.models import Assessment
@@ -15,11 +17,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("assessment", type=int, help="the assessment's id")
         parser.add_argument(
-            "--format", dest="fmt", choices=EXPORT_FORMATS, required=True
+            "--format", dest="fmt", choices=EXPORT_FORMATS, default="json"
         )
         parser.add_argument("-o", "--output", help="write to this file instead")
+        parser.add_argument(
+            "--lang",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="language of names and advice in the JSON (default: %(default)s)",
+        )
 
-    def handle(self, *args, assessment, fmt, output, **options):
+    def handle(self, *args, assessment, fmt, output, lang, **options):
         found = (
             Assessment.objects.select_related("partnership", "question_set")
             .filter(pk=assessment)
@@ -27,7 +35,8 @@ class Command(BaseCommand):
         )
         if found is None:
             raise CommandError(f"No assessment {assessment}.")
-        data = export_bytes(found, fmt)
+        with translation.override(lang):
+            data = export_bytes(found, fmt, lang)
         if output:
             try:
                 with open(output, "wb") as fh:
