@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from .models import Assessment, Collaboration, Question
+from .verdicts import verdicts_for
 
 NOT_STARTED = "not_started"
 BUSY = "busy"
@@ -60,7 +61,9 @@ def assessment_progress(assessment):
         .order_by("organisation__position", "is_group", "label")
     )
     per_org = {org.pk: OrganisationProgress(org) for org in organisations}
+    has_workshop = False
     for respondent in respondents:
+        has_workshop |= respondent.is_group
         respondent.status = respondent_status(respondent)
         group = per_org[respondent.organisation_id]
         group.respondents.append(respondent)
@@ -68,6 +71,7 @@ def assessment_progress(assessment):
     return {
         "organisations": list(per_org.values()),
         "question_count": question_count(assessment.question_set),
+        "has_workshop": has_workshop,
     }
 
 
@@ -101,18 +105,18 @@ def partnership_rows(partnerships, user):
 
 
 def latest_assessments(ids):
-    """Assessments by id, with progress counts and the question set, in one query."""
+    """Assessments by id, with progress counts and `verdict` (a fixed few queries)."""
     queryset = (
         Assessment.objects.filter(pk__in=ids)
         .select_related("partnership", "question_set")
         .with_progress()
     )
-    return {assessment.pk: assessment for assessment in queryset}
+    return {assessment.pk: assessment for assessment in _with_verdicts(queryset)}
 
 
 def partnership_assessments(partnership):
-    """A partnership's assessments, newest first, with progress counts (one query)."""
-    return list(
+    """A partnership's assessments, newest first, with progress counts and verdicts."""
+    return _with_verdicts(
         partnership.assessments.select_related(
             "partnership", "question_set", "previous__partnership"
         )
@@ -126,3 +130,11 @@ def _role(partnership, user):
         return "owner"
     collaborations = partnership.own_collaborations
     return "editor" if collaborations and collaborations[0].can_edit else "reader"
+
+
+def _with_verdicts(assessments):
+    assessments = list(assessments)
+    verdicts = verdicts_for(assessments)
+    for assessment in assessments:
+        assessment.verdict = verdicts[assessment.pk]
+    return assessments
