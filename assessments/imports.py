@@ -273,7 +273,9 @@ class _Validator:
         self.questions = {(q.dimension.code, q.code): q for q in questions}
         self.dimension_of = {q.code: q.dimension.code for q in questions}
         self.organisations = _Lookup(
-            Organisation.objects.filter(partnership_id=assessment.partnership_id),
+            Organisation.objects.filter(
+                partnership_id=assessment.partnership_id
+            ).order_by("position", "name"),
             lambda o: o.name,
         )
         self.respondents = _Lookup(
@@ -283,8 +285,13 @@ class _Validator:
         self.problems = []
 
     def check(self, rows):
-        rows = iter(rows)
-        header = next(rows, None)
+        # Blank lines above the header are skipped; line numbers still count them.
+        numbered = (
+            (line, row)
+            for line, row in enumerate(rows, start=1)
+            if any(cell.strip() for cell in row)
+        )
+        header_line, header = next(numbered, (None, None))
         if header is None:
             _fail(_("The file is empty."))
         names = [_column_name(name) for name in header]
@@ -293,15 +300,12 @@ class _Validator:
             _fail(
                 _("Missing columns: %(columns)s. The header must name %(all)s.")
                 % {"columns": ", ".join(missing), "all": ", ".join(REQUIRED_COLUMNS)},
-                line=1,
+                line=header_line,
             )
         index = {name: names.index(name) for name in COLUMNS if name in names}
-        for line, row in enumerate(rows, start=2):
-            if any(cell.strip() for cell in row):
-                cells = {
-                    name: row[i] if i < len(row) else "" for name, i in index.items()
-                }
-                self._check_row(line, cells, has_status="status" in index)
+        for line, row in numbered:
+            cells = {name: row[i] if i < len(row) else "" for name, i in index.items()}
+            self._check_row(line, cells, has_status="status" in index)
         if not self.plan.seen and not self.problems:
             _fail(_("The file has a header but no answers."))
         if self.problems:
@@ -371,7 +375,7 @@ class _Validator:
         name = restore(cells["organisation"])
         organisation = self.organisations.get(name)
         if organisation is None:
-            known = ", ".join(sorted(o.name for o in self.organisations.exact.values()))
+            known = ", ".join(self.organisations.exact)
             self._problem(
                 line,
                 _('Unknown organisation "%(name)s"; this partnership has: %(known)s.')

@@ -262,6 +262,13 @@ class TestFileFormats:
         assert "more than 3 rows" in problems[0]
         assert not Respondent.objects.exists()
 
+    def test_blank_lines_above_the_header_still_count_as_lines(self, assessment):
+        question = _questions(assessment)[0]
+        text = "\r\n,,\r\n" + HEADER + _row("Dirk", "Gamma", question, 3)
+        assert _problems(assessment, text) == [
+            'Line 4: Unknown organisation "Gamma"; this partnership has: Alfa, Beta.'
+        ]
+
     def test_a_header_without_answers_is_refused(self, assessment):
         assert _problems(assessment, HEADER) == [
             "The file has a header but no answers."
