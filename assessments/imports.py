@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .exports import (
@@ -105,7 +106,7 @@ def _size_message():
 
 def _rows_message():
     return _("The file has more than %(rows)s rows; split it into smaller files.") % {
-        "rows": f"{MAX_ROWS:,}".replace(",", ".")
+        "rows": number_format(MAX_ROWS, force_grouping=True)
     }
 
 
