@@ -11,6 +11,7 @@ until commit, so two tabs of one respondent queue instead of interleaving; on SQ
 answer rows.
 """
 
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,7 +20,15 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import NAME_MAX, Answer, Dimension, DimensionComment, Question, Respondent
+from .models import (
+    NAME_MAX,
+    Answer,
+    Dimension,
+    DimensionComment,
+    Question,
+    QuestionSet,
+    Respondent,
+)
 
 # Advice texts are for results and reports; the questionnaire never shows them.
 _ADVICE_FIELDS = [
@@ -61,14 +70,48 @@ class AnswersLocked(Exception):
         return _("These answers have been submitted and can no longer be changed.")
 
 
-def questionnaire_steps(question_set):
-    """The steps of a question set, one per dimension in position order.
+# A set that an assessment uses is locked (published or retired sets never change
+# once in use), so its structure is kept per process, keyed by the set's identity.
+# Drafts are read afresh on every request: an admin may still be editing them.
+_STEPS_CACHE = {}
+_STEPS_CACHE_SIZE = 32
+_STEPS_CACHE_LOCK = threading.Lock()
 
-    Two queries, remembered on the question-set instance for the rest of the request.
+
+def _cache_key(question_set):
+    if question_set.status == QuestionSet.Status.DRAFT:
+        return None
+    return (
+        question_set.pk,
+        question_set.slug,
+        question_set.version,
+        question_set.created_at,
+    )
+
+
+def questionnaire_steps(question_set):
+    """The steps of an assessment's question set, one per dimension in order.
+
+    Two queries the first time; then remembered on the instance (for the rest of the
+    request) and, for a locked set, in the process.
     """
     steps = getattr(question_set, "_questionnaire_steps", None)
     if steps is not None:
         return steps
+    key = _cache_key(question_set)
+    steps = _STEPS_CACHE.get(key) if key else None
+    if steps is None:
+        steps = _load_steps(question_set)
+        if key:
+            with _STEPS_CACHE_LOCK:
+                if len(_STEPS_CACHE) >= _STEPS_CACHE_SIZE:
+                    _STEPS_CACHE.pop(next(iter(_STEPS_CACHE)))
+                _STEPS_CACHE[key] = steps
+    question_set._questionnaire_steps = steps
+    return steps
+
+
+def _load_steps(question_set):
     dimensions = list(
         Dimension.objects.filter(question_set=question_set)
         .defer(*_ADVICE_FIELDS)
@@ -93,15 +136,18 @@ def questionnaire_steps(question_set):
                 kind_total=totals[dimension.kind],
             )
         )
-    question_set._questionnaire_steps = steps
     return steps
 
 
 def question_dimension_ids(question_set):
     """{question id: dimension id} of a question set, in one light query.
 
-    Enough to validate an autosave without loading texts.
+    Enough to validate an autosave without loading texts; free when the set's
+    structure is already known.
     """
+    if _cache_key(question_set) in _STEPS_CACHE:
+        steps = questionnaire_steps(question_set)
+        return {q.pk: step.dimension.pk for step in steps for q in step.questions}
     return dict(
         Question.objects.filter(dimension__question_set=question_set).values_list(
             "pk", "dimension_id"

@@ -13,6 +13,7 @@ from assessments.models import (
     Assessment,
     DimensionComment,
     Question,
+    QuestionSet,
     Respondent,
 )
 from assessments.questionnaire import questionnaire_steps
@@ -490,13 +491,13 @@ def test_a_closed_scan_accepts_no_more_answers_and_says_so(participant, responde
 # --- query counts ------------------------------------------------------------------
 
 
-def _set_with_first_dimension_of(size, slug):
+def _set_with_first_dimension_of(size, slug, status=QuestionSet.Status.PUBLISHED):
     data = _renamed_set(slug)
     template = data["dimensions"][0]["questions"][0]
     data["dimensions"][0]["questions"] = [
         {**template, "code": f"{template['code']}-{i}"} for i in range(size)
     ]
-    return questionset_import(data=data)
+    return questionset_import(data=data, status=status)
 
 
 def _renamed_set(slug):
@@ -513,10 +514,38 @@ def test_a_step_costs_the_same_queries_whatever_its_size(
     respondent = make_respondent(make_assessment(partnership, question_set))
     start(client, respondent)
     client.post(SAVE, {f"q-{q.pk}": "3" for q in questions_of(respondent)})
+    # session, respondent, answers, comment (the locked set's structure is cached)
+    with django_assert_num_queries(4):
+        response = client.get(step_url(1))
+    assert response.text.count("<fieldset") == size
+
+
+@pytest.mark.parametrize("size", [3, 12])
+def test_a_step_of_a_draft_set_costs_the_same_queries_whatever_its_size(
+    client, partnership, size, django_assert_num_queries
+):
+    question_set = _set_with_first_dimension_of(
+        size, f"draft-{size}", status=QuestionSet.Status.DRAFT
+    )
+    respondent = make_respondent(make_assessment(partnership, question_set))
+    start(client, respondent)
     # session, respondent, dimensions, questions, answers, comment
     with django_assert_num_queries(6):
         response = client.get(step_url(1))
     assert response.text.count("<fieldset") == size
+
+
+def test_a_draft_set_is_read_afresh_on_every_request(client, partnership):
+    question_set = _set_with_first_dimension_of(
+        2, "draft-edit", status=QuestionSet.Status.DRAFT
+    )
+    respondent = make_respondent(make_assessment(partnership, question_set))
+    start(client, respondent)
+    assert "Nieuwe tekst" not in client.get(step_url(1)).text
+    Question.objects.filter(dimension__question_set=question_set).update(
+        text_nl="Nieuwe tekst"
+    )
+    assert client.get(step_url(1)).text.count("Nieuwe tekst") == 2
 
 
 @pytest.mark.parametrize("size", [1, 12])
@@ -528,9 +557,12 @@ def test_an_autosave_costs_the_same_queries_whatever_it_carries(
     start(client, respondent)
     data = {f"q-{q.pk}": "4" for q in questions_of(respondent)[:size]}
     data[f"c-{questions_of(respondent)[0].dimension_id}"] = "Notitie"
-    # session, respondent, question ids, then one transaction (2 statements to open
-    # and close it): stamp the respondent, upsert answers, upsert comments
-    with django_assert_num_queries(8):
+    # session, respondent, then one transaction (2 statements to open and close
+    # it): stamp the respondent, upsert answers, upsert comments. The question ids
+    # come from the cached structure of the locked set.
+    start_page = client.get(step_url(1))
+    assert start_page.status_code == 200
+    with django_assert_num_queries(7):
         response = client.post(SAVE, data)
     assert response.status_code == 200
     assert Answer.objects.filter(respondent=respondent).count() == size
