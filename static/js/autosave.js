@@ -25,6 +25,8 @@
     p.status.dataset.state = state;
     if (state === "saving") p.status.textContent = p.status.dataset.saving;
     if (state === "failed") p.status.textContent = "⚠ " + p.status.dataset.failed;
+    // A refused security token will not pass on a retry: the page must be reloaded.
+    if (state === "expired") p.status.textContent = "⚠ " + p.status.dataset.expired;
     if (p.retry) p.retry.hidden = state !== "failed";
   }
 
@@ -42,7 +44,8 @@
   });
   document.addEventListener("htmx:responseError", function (event) {
     failed = true;
-    show(formOf(event), "failed");
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    show(formOf(event), status === 403 ? "expired" : "failed");
   });
   document.addEventListener("htmx:sendError", function (event) {
     failed = true;

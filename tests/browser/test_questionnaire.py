@@ -47,6 +47,12 @@ def test_a_participant_answers_stops_resumes_and_submits(
 ):
     steps = questionnaire_steps(respondent.assessment.question_set)
     link = live_server.url + respondent.invitation_path()
+    # Console errors include Content-Security-Policy violations and failed loads.
+    problems = []
+    context.on(
+        "console",
+        lambda message: message.type == "error" and problems.append(message.text),
+    )
     page.goto(link)
     assert page.url == live_server.url + "/q/"  # the token left the address bar
     expect(page.locator("h1")).to_contain_text("Welkom")
@@ -88,6 +94,7 @@ def test_a_participant_answers_stops_resumes_and_submits(
     respondent.refresh_from_db()
     assert respondent.submitted_at is not None
     assert saved_count(respondent) == 72
+    assert problems == []
     assert Answer.objects.filter(respondent=respondent, value=None).count() == len(
         steps[8].questions
     )
