@@ -106,9 +106,24 @@ def _resume_url(respondent, answers=None):
     return reverse("assessments:questionnaire-step", kwargs={"step": step.number})
 
 
+def _set_language_cookie(response, language):
+    """What `set_language` does: the participant's pages open in their language."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 @login_not_required
 @never_cache
 def open_invitation(request, token):
+    """Exchange the link's token for a session, then leave the token behind."""
     client = throttle.client_key(request)
     if throttle.is_blocked("token", client):
         return throttle.too_many_requests(request, "token")
@@ -126,18 +141,8 @@ def open_invitation(request, token):
         request.session[SESSION_RESPONDENT] = respondent.pk
         request.session[SESSION_TOKEN] = respondent.token_hash
         respondent_open(respondent=respondent)
-        translation.activate(respondent.language)
         response = redirect(_resume_url(respondent))
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            respondent.language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        _set_language_cookie(response, respondent.language)
     response["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -168,26 +173,11 @@ def show_welcome(request, respondent):
 def answer_step(request, respondent, step):
     steps = questionnaire_steps(respondent.assessment.question_set)
     current = step_or_404(steps, step)
-    locked = _locked(respondent)
     form, status = None, 200
     if request.method == "POST":
-        questions = {q.pk: s.dimension.pk for s in steps for q in s.questions}
-        form = AnswersForm(request.POST, questions=questions)
-        if form.is_valid():
-            try:
-                if form.values or form.comments:
-                    answers_save(
-                        respondent=respondent,
-                        values=form.values,
-                        comments=form.comments,
-                    )
-            except AnswersLocked as exc:
-                messages.error(request, exc.message)
-                status = 409
-            else:
-                return redirect(_navigate(request.POST.get("nav"), current, steps))
-        else:
-            status = 400
+        form, status = _save_step(request, respondent, steps)
+        if status == 200:
+            return redirect(_navigate(request.POST.get("nav"), current, steps))
     answers = answers_of([respondent])
     comments = comments_of([respondent], current.dimension)
     forms = {respondent.pk: form} if form is not None else None
@@ -201,13 +191,30 @@ def answer_step(request, respondent, step):
         "comment_max": COMMENT_MAX,
         "save_url": reverse("assessments:questionnaire-save"),
         "form": form,
-        "locked": locked,
+        "locked": _locked(respondent),
         "answered": len(answers),
         "total": sum(len(s.questions) for s in steps),
     }
     return render(
         request, "assessments/questionnaire_step.html", context, status=status
     )
+
+
+def _save_step(request, respondent, steps):
+    """Save a step posted as a plain form (no JavaScript); return (form, status)."""
+    questions = {q.pk: s.dimension.pk for s in steps for q in s.questions}
+    form = AnswersForm(request.POST, questions=questions)
+    if not form.is_valid():
+        return form, 400
+    try:
+        if form.values or form.comments:
+            answers_save(
+                respondent=respondent, values=form.values, comments=form.comments
+            )
+    except AnswersLocked as exc:
+        messages.error(request, exc.message)
+        return form, 409
+    return form, 200
 
 
 def _navigate(nav, current, steps):

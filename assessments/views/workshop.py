@@ -8,7 +8,7 @@ can be left at any moment and resumed from the assessment page.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -42,10 +42,7 @@ from ._answering import (
 
 
 def _assessment_url(assessment):
-    try:
-        return reverse("assessments:assessment-detail", args=[assessment.pk])
-    except NoReverseMatch:  # the workspace is not installed (e.g. a trimmed setup)
-        return reverse("assessments:workshop-review", args=[assessment.pk])
+    return reverse("assessments:assessment-detail", args=[assessment.pk])
 
 
 def _locked(assessment, groups):
@@ -100,18 +97,10 @@ def answer_workshop_step(request, pk, step):
     current = step_or_404(steps, step)
     form, status = None, 200
     if request.method == "POST":
-        form = WorkshopForm(request.POST, groups=groups, questions=_question_map(steps))
-        status = 400
-        if form.is_valid():
-            try:
-                _save(form, groups)
-            except AnswersLocked as exc:
-                messages.error(request, exc.message)
-                status = 409
-            else:
-                return redirect(
-                    _navigate(request.POST.get("nav"), assessment, current, steps)
-                )
+        form, status = _save_step(request, groups, steps)
+        if status == 200:
+            nav = request.POST.get("nav")
+            return redirect(_navigate(nav, assessment, current, steps))
     forms = form.forms if form is not None else None
     answers = answers_of(groups)
     comments = comments_of(groups, current.dimension)
@@ -132,6 +121,19 @@ def answer_workshop_step(request, pk, step):
         "back_url": _assessment_url(assessment),
     }
     return render(request, "assessments/workshop_step.html", context, status=status)
+
+
+def _save_step(request, groups, steps):
+    """Save a screen posted as a plain form (no JavaScript); return (form, status)."""
+    form = WorkshopForm(request.POST, groups=groups, questions=_question_map(steps))
+    if not form.is_valid():
+        return form, 400
+    try:
+        _save(form, groups)
+    except AnswersLocked as exc:
+        messages.error(request, exc.message)
+        return form, 409
+    return form, 200
 
 
 def _save(form, groups):
