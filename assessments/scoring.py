@@ -192,13 +192,22 @@ def _at_least(value, threshold):
 # Step 1 ---------------------------------------------------------------------------
 
 
+# Looked up rather than computed: scoring a scan calls this for every answer.
+_ITEM_SCORES = {
+    False: {a: (a - 1) / 4 * 100 for a in range(1, 6)},
+    True: {a: (5 - a) / 4 * 100 for a in range(1, 6)},
+}
+
+
 def item_score(answer, reverse=False):
     """s = (a - 1) / 4 * 100, or (5 - a) / 4 * 100 when reverse; None stays None."""
     if answer is None:
         return None
-    if isinstance(answer, bool) or answer not in (1, 2, 3, 4, 5):
+    # `type() is int` also refuses True, which would otherwise pass as 1.
+    score = _ITEM_SCORES[bool(reverse)].get(answer) if type(answer) is int else None
+    if score is None:
         raise ValueError(f"An answer is 1-5 or None, not {answer!r}")
-    return ((5 - answer) if reverse else (answer - 1)) / 4 * 100
+    return score
 
 
 # Step 2 ---------------------------------------------------------------------------
@@ -211,16 +220,17 @@ def respondent_dimension_score(dimension, item_scores, min_coverage):
     None ("insufficient data") unless the answered items carry at least
     `min_coverage` of the dimension's question weight.
     """
-    total = math.fsum(q.weight for q in dimension.questions)
-    answered = [
-        (q.weight, item_scores[q.code])
-        for q in dimension.questions
-        if item_scores.get(q.code) is not None
-    ]
-    weight = math.fsum(w for w, _ in answered)
-    if not answered or total <= 0 or not _at_least(weight, min_coverage * total):
+    total = answered = weighted = 0.0
+    # Always summed in question order, so the result is reproducible.
+    for q in dimension.questions:
+        total += q.weight
+        score = item_scores.get(q.code)
+        if score is not None:
+            answered += q.weight
+            weighted += q.weight * score
+    if answered <= 0 or not _at_least(answered, min_coverage * total):
         return None
-    return math.fsum(w * s for w, s in answered) / weight
+    return weighted / answered
 
 
 # Steps 3-5 ------------------------------------------------------------------------

@@ -1,15 +1,8 @@
-"""From the database to the figures people read: the results page, the PDF, the JSON.
+"""Every figure of the results page as plain values: `build_results_context`.
 
-`build_results_context` does every query up front (a fixed number, whatever the
-number of respondents), turns rows into plain values, calls `assessments.scoring`
-and returns plain dicts and lists for the templates. `results_json` is the same
-figures in the documented JSON format (docs/scoring.md, "Results JSON").
-
-Which respondents count: everyone with at least one saved answer, submitted or
-not. Minimum coverage (scoring step 2) keeps thin answers out, imported paper
-answers and workshop groups count without a separate "submit", and a consultant
-following an open scan sees it fill in. Counted respondents who have not submitted
-are reported as `provisional`, so the page can say the figures may still move.
+The results page renders this context, and so does the PDF report; `export`
+turns it into the results JSON. Queries happen in `loading`, scores in
+`assessments.scoring`: nothing here computes a score.
 
 Privacy minimum: an organisation is shown separately only when at least
 `assessment.privacy_minimum` of its respondents have a score on at least one
@@ -29,8 +22,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import charts, scoring
-from .models import Answer, Assessment, DimensionComment, Question, localized
+from .. import charts, scoring
+from ..models import DimensionComment, localized
+from . import loading
 
 BAND_LABELS = {
     scoring.GREEN: gettext_lazy("green"),
@@ -63,82 +57,6 @@ KIND_LABELS = {
     scoring.CONDITION: gettext_lazy("basic conditions"),
     scoring.LINK: gettext_lazy("zipper links"),
 }
-
-
-def method_for(question_set):
-    return scoring.Method(
-        min_coverage=question_set.min_coverage,
-        condition_weight=question_set.condition_weight,
-        link_weight=question_set.link_weight,
-        green=question_set.green_threshold,
-        amber=question_set.amber_threshold,
-        gap_attention=question_set.gap_attention,
-        gap_significant=question_set.gap_significant,
-    )
-
-
-def _load(assessment, organisations):
-    """Four queries: dimensions, questions, respondents, answers."""
-    question_set = assessment.question_set
-    dimensions = list(question_set.dimensions.order_by("position", "code"))
-    questions = list(
-        Question.objects.filter(dimension__question_set=question_set).order_by(
-            "position", "code"
-        )
-    )
-    # Plain rows, not instances: nothing can lazily load a field per respondent.
-    respondents = list(
-        assessment.respondents.order_by("label").values_list(
-            "id", "label", "organisation_id", "started_at", "submitted_at", named=True
-        )
-    )
-    answers = list(
-        Answer.objects.filter(respondent__assessment=assessment).values_list(
-            "respondent_id", "question_id", "value"
-        )
-    )
-    by_dimension = defaultdict(list)
-    for q in questions:
-        by_dimension[q.dimension_id].append(q)
-    specs = tuple(
-        scoring.DimensionSpec(
-            code=d.code,
-            kind=d.kind,
-            weight=d.weight,
-            questions=tuple(
-                scoring.QuestionSpec(q.code, q.weight, q.reverse)
-                for q in by_dimension[d.pk]
-            ),
-        )
-        for d in dimensions
-    )
-    code_of = {q.pk: q.code for q in questions}
-    given = defaultdict(dict)
-    for respondent_id, question_id, value in answers:
-        given[respondent_id][code_of[question_id]] = value
-    org_name = {o.pk: o.name for o in organisations}
-    responses = tuple(
-        scoring.Response(r.label, org_name[r.organisation_id], given[r.id])
-        for r in respondents
-        if given[r.id] and r.organisation_id in org_name
-    )
-    result = scoring.score_assessment(
-        method_for(question_set), specs, responses, [o.name for o in organisations]
-    )
-    return dimensions, by_dimension, respondents, given, result
-
-
-def _previous_result(assessment, organisations):
-    if assessment.previous_id is None:
-        return None, None
-    previous = (
-        Assessment.objects.select_related("question_set")
-        .filter(pk=assessment.previous_id, partnership_id=assessment.partnership_id)
-        .first()
-    )
-    if previous is None:
-        return None, None
-    return previous, _load(previous, organisations)[4]
 
 
 def _label(labels, key):
@@ -287,25 +205,24 @@ def _dimension_rows(result, dimensions, by_dimension, shown, comments, language)
     return rows
 
 
-def _organisation_rows(assessment, organisations, respondents, given, result):
-    scored = defaultdict(int)
-    for r in result.respondents:
+def _organisation_rows(assessment, organisations, scored):
+    with_score = defaultdict(int)
+    for r in scored.result.respondents:
         if any(v is not None for v in r.dimensions.values()):
-            scored[r.organisation] += 1
+            with_score[r.organisation] += 1
     rows = []
     for org in organisations:
-        mine = [r for r in respondents if r.organisation_id == org.pk]
-        counted = [r for r in mine if given[r.id]]
-        n = scored[org.name]
+        mine = [p for p in scored.people if p.organisation_id == org.pk]
+        n = with_score[org.name]
         rows.append(
             {
                 "name": org.name,
                 "respondents": len(mine),
-                "started": sum(1 for r in mine if r.started_at or given[r.id]),
-                "submitted": sum(1 for r in mine if r.submitted_at),
-                "counted": len(counted),
+                "started": sum(p.started for p in mine),
+                "submitted": sum(p.submitted for p in mine),
+                "counted": sum(p.counted for p in mine),
                 "scored": n,
-                "provisional": sum(1 for r in counted if not r.submitted_at),
+                "provisional": sum(p.counted and not p.submitted for p in mine),
                 "folded": 0 < n < assessment.privacy_minimum,
             }
         )
@@ -430,9 +347,25 @@ def _build(assessment, language, with_charts):
     organisations = list(
         assessment.partnership.organisations.order_by("position", "name")
     )
-    dimensions, by_dimension, respondents, given, result = _load(
-        assessment, organisations
+    dimensions, by_dimension = loading.load_structure(assessment.question_set)
+    previous = loading.previous_of(assessment)
+    scans = [assessment] + ([previous] if previous else [])
+    fingerprints = loading.fingerprints(scans, organisations)
+    scored = loading.scored(
+        assessment,
+        organisations,
+        fingerprints[assessment.pk],
+        lambda: loading.specs_for(dimensions, by_dimension),
     )
+    result = scored.result
+    previous_result = None
+    if previous is not None:
+        previous_result = loading.scored(
+            previous,
+            organisations,
+            fingerprints[previous.pk],
+            lambda: loading.specs_for(*loading.load_structure(previous.question_set)),
+        ).result
     comments = defaultdict(list)
     if assessment.allow_comments:
         for dimension_id, text in DimensionComment.objects.filter(
@@ -440,9 +373,8 @@ def _build(assessment, language, with_charts):
         ).values_list("dimension_id", "text"):
             if text.strip():
                 comments[dimension_id].append(text.strip())
-    previous, previous_result = _previous_result(assessment, organisations)
 
-    org_rows = _organisation_rows(assessment, organisations, respondents, given, result)
+    org_rows = _organisation_rows(assessment, organisations, scored)
     shown = [o["name"] for o in org_rows if not o["folded"]]
     rows = _dimension_rows(
         result, dimensions, by_dimension, set(shown), comments, language
@@ -514,104 +446,3 @@ def _build(assessment, language, with_charts):
             "zipper": charts.zipper_chart(rows, shown, method),
         }
     return context
-
-
-def results_json(assessment, language=None):
-    """The results as the documented JSON structure (DESIGN.md "Results JSON").
-
-    Numbers unrounded, null where data is insufficient; folded organisations are
-    left out of the per-organisation figures exactly as on the page.
-    """
-    ctx = build_results_context(assessment, language, with_charts=False)
-    return results_json_from_context(ctx)
-
-
-def _ref(row, figure):
-    if row is None:
-        return None
-    return {"code": row["code"], "name": row["name"], figure: row[figure]}
-
-
-def results_json_from_context(ctx):
-    assessment, question_set = ctx["assessment"], ctx["question_set"]
-    trend = ctx["trend"]
-    return {
-        "assessment": {
-            "id": assessment.pk,
-            "title": str(assessment),
-            "partnership": ctx["partnership"].name,
-            "status": assessment.status,
-            "question_set": {
-                "slug": question_set.slug,
-                "version": question_set.version,
-            },
-            "language": ctx["language"],
-        },
-        "readiness_index": ctx["index"],
-        "index_band": ctx["index_band"],
-        "verdict": ctx["verdict"]["band"],
-        "capped": ctx["verdict"]["capped"],
-        "cap_reasons": {
-            "red_dimensions": [r["code"] for r in ctx["verdict"]["red_dimensions"]],
-            "significant_gaps": [r["code"] for r in ctx["verdict"]["significant_gaps"]],
-        },
-        "verdict_reason": str(ctx["verdict"]["reason"]),
-        "blocks": {b["kind"]: b["score"] for b in ctx["blocks"]},
-        "dimensions": [
-            {
-                "code": row["code"],
-                "kind": row["kind"],
-                "name": row["name"],
-                "partnership": row["partnership"],
-                "band": row["band"],
-                "gap": row["gap"],
-                "gap_flag": row["gap_flag"],
-                "organisations": [
-                    {
-                        k: o[k]
-                        for k in ("name", "score", "band", "n", "min", "max", "sd")
-                    }
-                    for o in row["organisations"]
-                ],
-                "pairs": row["pairs"],
-                "comments": row["comments"],
-            }
-            for row in ctx["dimensions"]
-        ],
-        "weakest_link": _ref(ctx["weakest_link"], "partnership"),
-        "largest_gap": _ref(ctx["largest_gap"], "gap"),
-        "agenda": [
-            {k: item[k] for k in item if k not in ("band_label", "gap_flag_label")}
-            for item in ctx["agenda"]
-        ],
-        "quick_wins": [
-            {k: item[k] for k in item if k != "band_label"}
-            for item in ctx["quick_wins"]
-        ],
-        "trend": None
-        if trend is None
-        else {
-            "previous_assessment": trend["previous"].pk,
-            "index_then": trend["index_then"],
-            "index_now": trend["index_now"],
-            "index_delta": trend["index_delta"],
-            "verdict_then": trend["verdict_then"],
-            "verdict_now": trend["verdict_now"],
-            "blocks_delta": trend["blocks_delta"],
-            "dimensions": [
-                {k: d[k] for k in d if k != "gap_change_label"}
-                for d in trend["dimensions"]
-            ],
-        },
-        "responses": {
-            "privacy_minimum": ctx["privacy_minimum"],
-            "organisations": ctx["organisations"],
-            **ctx["responses"],
-        },
-        "folded_organisations": ctx["folded_organisations"],
-        "method": ctx["thresholds"]
-        | {
-            "condition_weight": ctx["method"].condition_weight,
-            "link_weight": ctx["method"].link_weight,
-        },
-    }

@@ -1,0 +1,29 @@
+"""From the database to the figures people read: the results page, the PDF, the JSON.
+
+- `loading`: the queries, plain values for `assessments.scoring`, the cache.
+- `context`: `build_results_context`, every figure of the page as plain values.
+- `export`: `results_json`, the same figures in the documented JSON format.
+"""
+
+from .context import (
+    BAND_LABELS,
+    GAP_CHANGE_LABELS,
+    GAP_LABELS,
+    KIND_LABELS,
+    VERDICT_LABELS,
+    build_results_context,
+)
+from .export import results_json, results_json_from_context
+from .loading import method_for
+
+__all__ = [
+    "BAND_LABELS",
+    "GAP_CHANGE_LABELS",
+    "GAP_LABELS",
+    "KIND_LABELS",
+    "VERDICT_LABELS",
+    "build_results_context",
+    "method_for",
+    "results_json",
+    "results_json_from_context",
+]
