@@ -1,0 +1,287 @@
+"""Every URL of the project, walked as five personas, answers with the expected status.
+
+The table below names each URL pattern and what anonymous visitors, a respondent's
+session (of another scan), another consultant (outsider), a read-only collaborator
+and the owner get for GET and, where the view writes, POST. A new pattern that is
+not in the table fails `test_every_url_pattern_is_in_the_table`; a new view without
+an access check fails its row (the outsider sees 200 instead of 404, or read-only
+gets through instead of 403).
+"""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments.models import Collaboration
+
+from .conftest import make_respondent
+
+PERSONAS = ("anonymous", "respondent", "outsider", "collaborator", "owner")
+
+
+def _same(status):
+    return dict.fromkeys(PERSONAS, status)
+
+
+def _row(anonymous, respondent, outsider, collaborator, owner):
+    statuses = (anonymous, respondent, outsider, collaborator, owner)
+    return dict(zip(PERSONAS, statuses, strict=True))
+
+
+# Shapes of access, by what a view does.
+LOGIN = 302  # LoginRequiredMiddleware sends the visitor to the login page
+READ = _row(LOGIN, LOGIN, 404, 200, 200)  # a page about one of the owner's objects
+MINE = _row(LOGIN, LOGIN, 200, 200, 200)  # a consultant's own page (dashboard, ...)
+EDIT_FORM = _row(LOGIN, LOGIN, 404, 403, 200)  # GET of a form that writes
+POST_ONLY_GET = _row(LOGIN, LOGIN, 405, 405, 405)  # require_POST before any lookup
+ADMIN = _same(302)  # non-staff are sent to the admin's login page
+
+
+def _write(owner_status):
+    """POST to a view that changes the owner's data (empty form data)."""
+    return _row(LOGIN, LOGIN, 404, 403, owner_status)
+
+
+def _owner_only(owner_status):
+    """POST to a view only the owner may use (collaborators management)."""
+    return _row(LOGIN, LOGIN, 404, 403, owner_status)
+
+
+# name: {"get": statuses, "post": statuses (only for views that accept POST)}
+EXPECTED = {
+    # Public pages.
+    "home": {"get": _same(200)},
+    "set_language": {"get": _same(302), "post": _same(302)},
+    # Accounts (Django's views, ours for login and password reset).
+    "login": {
+        "get": _row(200, 200, 302, 302, 302),  # logged in: on to the dashboard
+        "post": _row(200, 200, 302, 302, 302),  # empty form: errors
+    },
+    "logout": {"get": _row(LOGIN, LOGIN, 405, 405, 405), "post": _same(302)},
+    "password_change": {"get": MINE, "post": MINE},
+    "password_change_done": {"get": MINE},
+    "password_reset": {"get": _same(200), "post": _same(200)},
+    "password_reset_done": {"get": _same(200)},
+    "password_reset_confirm": {"get": _same(200)},
+    "password_reset_complete": {"get": _same(200)},
+    # Participants: the token is the key; the session then reaches only its own
+    # questionnaire, and without one the pages say the link is invalid.
+    "assessments:invitation": {"get": _same(302)},
+    "assessments:questionnaire-welcome": {"get": _row(404, 200, 404, 404, 404)},
+    "assessments:questionnaire-step": {"get": _row(404, 200, 404, 404, 404)},
+    "assessments:questionnaire-save": {
+        "get": _row(405, 405, 405, 405, 405),
+        "post": _row(404, 400, 404, 404, 404),
+    },
+    "assessments:questionnaire-review": {"get": _row(404, 200, 404, 404, 404)},
+    "assessments:questionnaire-submit": {
+        "get": _row(405, 405, 405, 405, 405),
+        "post": _row(404, 302, 404, 404, 404),
+    },
+    "assessments:questionnaire-thanks": {"get": _row(404, 302, 404, 404, 404)},
+    # Workshop: the consultant runs it under their own login, with edit rights.
+    "assessments:workshop-start": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:workshop-step": {"get": EDIT_FORM},
+    "assessments:workshop-save": {"get": POST_ONLY_GET, "post": _write(400)},
+    "assessments:workshop-review": {"get": EDIT_FORM},
+    "assessments:workshop-finish": {"get": POST_ONLY_GET, "post": _write(302)},
+    # Workspace.
+    "assessments:dashboard": {"get": MINE},
+    "assessments:account": {"get": MINE, "post": MINE},
+    "assessments:partnership-create": {"get": MINE, "post": MINE},
+    "assessments:partnership-detail": {"get": READ},
+    "assessments:partnership-edit": {"get": EDIT_FORM, "post": _write(200)},
+    "assessments:partnership-archive": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:partnership-unarchive": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:collaborator-add": {"get": EDIT_FORM, "post": _owner_only(200)},
+    "assessments:collaborator-rights": {
+        "get": POST_ONLY_GET,
+        "post": _owner_only(302),
+    },
+    "assessments:collaborator-remove": {
+        "get": POST_ONLY_GET,
+        "post": _owner_only(302),
+    },
+    "assessments:assessment-create": {"get": EDIT_FORM, "post": _write(200)},
+    "assessments:assessment-detail": {"get": READ},
+    "assessments:assessment-edit": {"get": EDIT_FORM, "post": _write(200)},
+    "assessments:assessment-close": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:assessment-reopen": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:assessment-follow-up": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:assessment-invite": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:assessment-remind": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:respondent-add": {"get": EDIT_FORM, "post": _write(200)},
+    "assessments:respondent-paste": {"get": EDIT_FORM, "post": _write(200)},
+    "assessments:respondent-edit": {"get": EDIT_FORM, "post": _write(200)},
+    "assessments:respondent-delete": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:respondent-revoke": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:respondent-replace-link": {
+        "get": POST_ONLY_GET,
+        "post": _write(302),
+    },
+    "assessments:respondent-send": {"get": POST_ONLY_GET, "post": _write(302)},
+    # Results, exports, imports, report: read for everyone who shares the
+    # partnership; the import writes.
+    "assessments:assessment-results": {"get": READ},
+    "assessments:assessment-export": {"get": READ},
+    # An upload without a file is a bad request.
+    "assessments:assessment-import": {"get": POST_ONLY_GET, "post": _write(400)},
+    "assessments:assessment-report": {"get": READ},
+}
+
+# The admin: every page sends non-staff to the admin's own login, which is public.
+ADMIN_EXCEPTIONS = {
+    "admin:login": {"get": _same(200)},
+}
+# Django's unnamed admin patterns: the old change-page address, and the catch-all.
+ADMIN_UNNAMED = {
+    "<path:object_id>": {"get": ADMIN},
+    "admin:unnamed admin/(?P<url>.*)$": {"get": ADMIN},
+}
+
+
+def _walk(patterns, namespace="", prefix=""):
+    """(key, full route, pattern) for every pattern; unnamed ones get their route."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}{entry.namespace}:"
+            yield from _walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            key = entry.name or f"unnamed {route}"
+            yield f"{namespace}{key}", route, entry
+
+
+def _patterns():
+    seen = set()
+    for key, route, pattern in _walk(get_resolver().url_patterns):
+        if (key, route) not in seen:
+            seen.add((key, route))
+            yield key, route, pattern
+
+
+ALL = list(_patterns())
+
+
+def _expected(key):
+    if key in EXPECTED:
+        return EXPECTED[key]
+    if key in ADMIN_EXCEPTIONS:
+        return ADMIN_EXCEPTIONS[key]
+    if key.startswith("admin:unnamed "):
+        return ADMIN_UNNAMED.get(key.split("/")[-2] if "object_id" in key else key)
+    if key.startswith("admin:"):
+        return {"get": ADMIN}
+    return None
+
+
+def test_every_url_pattern_is_in_the_table():
+    keys = {key for key, _route, _pattern in ALL}
+    unnamed = sorted(k for k in keys if "unnamed " in k and not k.startswith("admin:"))
+    missing = sorted(k for k in keys if _expected(k) is None)
+    stale = sorted(set(EXPECTED) - keys)
+    assert unnamed == [], "name every URL pattern of ours"
+    assert missing == [], "add these URL names to EXPECTED with their access"
+    assert stale == [], "these URL names no longer exist"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # 132 walks with four accounts each: the default hasher would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(owner, collaborator, outsider, partnership, assessment, other_respondent):
+    """The owner's scan with one respondent, and everyone who might knock."""
+    cache.clear()
+    respondent = make_respondent(
+        assessment, label="Anna", email="anna@example.org", language="nl"
+    )
+    return {
+        "partnership": partnership,
+        "assessment": assessment,
+        "respondent": respondent,
+        "collaboration": Collaboration.objects.get(user=collaborator),
+        "users": {
+            "owner": owner,
+            "collaborator": collaborator,
+            "outsider": outsider,
+        },
+        "other_respondent": other_respondent,
+    }
+
+
+PARTNERSHIP_VIEWS = ("partnership-", "collaborator-", "assessment-create")
+
+
+def _values(key, world):
+    """Real values for a pattern's arguments: the owner's objects."""
+    pk = world["partnership"].pk
+    if not any(part in key for part in PARTNERSHIP_VIEWS):
+        pk = world["assessment"].pk
+    return {
+        "pk": pk,
+        "respondent_pk": world["respondent"].pk,
+        "collaboration_pk": world["collaboration"].pk,
+        "token": (
+            "set-password"
+            if key == "password_reset_confirm"
+            else world["respondent"].raw_token
+        ),
+        "step": 1,
+        "fmt": "csv",
+        "uidb64": "MQ",
+        "app_label": "assessments",
+        "object_id": str(world["partnership"].pk),
+        "id": world["users"]["owner"].pk,
+        "content_type_id": 1,
+        "url": "no-such-page/",
+    }
+
+
+def _url(key, route, pattern, world):
+    values = _values(key, world)
+    names = pattern.pattern.regex.groupindex
+    if "unnamed " not in key:
+        return reverse(key, kwargs={name: values[name] for name in names})
+    # Unnamed (Django admin's own) patterns cannot be reversed: fill in the route.
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+    path = re.sub(r"\^?\(\?P<(\w+)>[^)]*\)\$?", lambda m: values[m.group(1)], path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def _client_for(persona, world):
+    client = Client()
+    if persona in world["users"]:
+        client.force_login(world["users"][persona])
+    elif persona == "respondent":
+        other = world["other_respondent"]
+        client.get(reverse("assessments:invitation", args=[other.raw_token]))
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "key, route, pattern", ALL, ids=[f"{key} {route}" for key, route, _p in ALL]
+)
+def test_each_persona_gets_the_expected_status(key, route, pattern, world):
+    expected = _expected(key)
+    assert expected is not None, f"{key} is not in the table"
+    url = _url(key, route, pattern, world)
+    got = {
+        (method, persona): getattr(_client_for(persona, world), method)(url).status_code
+        for method in expected
+        for persona in PERSONAS  # the owner last: its writes change the data
+    }
+    wanted = {
+        (method, persona): status
+        for method, statuses in expected.items()
+        for persona, status in statuses.items()
+    }
+    assert got == wanted, url
