@@ -16,8 +16,10 @@ figure of their own, it cannot stop arithmetic. An organisation with no scored
 respondent at all has nothing to hide and keeps its (empty) column.
 """
 
+import hashlib
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -305,38 +307,45 @@ def build_results_context(assessment, language=None, with_charts=True):
     """Every figure of the results page, as plain values (see module docstring).
 
     `assessment` should come with `partnership` and `question_set` selected (the
-    access helpers do). Queries: organisations, dimensions, questions, respondents,
-    answers, comments (when allowed), plus five for a previous assessment.
+    access helpers do). Queries, however many respondents: organisations, the
+    previous scan, three aggregates (the cache stamp); when something changed also
+    dimensions, questions, respondents, answers and comments, and the same for the
+    previous scan. Texts and labels are in `language` (default: the active one).
 
-    Keys (numbers unrounded; None means insufficient data):
-      assessment, partnership, question_set, language, method, result (the raw
-        scoring.AssessmentResult, all organisations)
-      thresholds: green, amber, gap_attention, gap_significant, min_coverage (0-1)
-      organisations: [{name, respondents, started, submitted, counted, scored,
-        provisional, folded}] in partnership order (response counts)
+    Keys (numbers unrounded, None where data is insufficient; round with the
+    `points` filter or `scoring.display`):
+      assessment, partnership, question_set (model instances), language
+      method (scoring.Method), result (the raw scoring.AssessmentResult, with every
+        organisation, folded ones too)
+      thresholds: green, amber, gap_attention, gap_significant, min_coverage (0-1),
+        min_coverage_percent
+      organisations: response counts per organisation in partnership order:
+        [{name, respondents, started, submitted, counted, scored, provisional,
+        folded}]; responses: the same counts summed
       shown_organisations, folded_organisations: names; privacy_minimum
-      responses: totals {respondents, started, submitted, counted, provisional}
       dimensions: [{code, kind, kind_label, name, description, weight, partnership,
-        band, band_label, advice, gap, gap_flag, gap_flag_label,
+        band, band_label, advice (for its band), gap, gap_flag, gap_flag_label,
         organisations: [{name, score, band, band_label, n, min, max, sd}] (shown
-        only), pairs: [{a, b, gap, gap_flag}] (more than two shown), questions:
-        [{code, text, weight, reverse}], comments: [text], is_weakest_link,
-        is_largest_gap}]
+        organisations only), pairs: [{a, b, gap, gap_flag}] (only with more than
+        two shown), questions: [{code, text, weight, reverse}], comments: [text]
+        (anonymous, sorted), is_weakest_link, is_largest_gap}]
       blocks: [{kind, label, score, band, band_label, weight}]
       index, index_band, has_results
-      verdict: {band, band_label, label, index_band, capped, reason,
-        red_dimensions: [row], significant_gaps: [row]}
-      weakest_link, largest_gap: a dimension row or None
+      verdict: {band, band_label, label, index_band, index_band_label, capped,
+        reason (one sentence), red_dimensions: [row], significant_gaps: [row]}
+      weakest_link, largest_gap: a dimension row, or None
       agenda: [{rank, code, name, priority, partnership, band, band_label, gap,
         gap_flag, gap_flag_label, low_score, advice_band, advice}]
       quick_wins: [{rank, code, name, strength, partnership, band, band_label, gap,
         advice}]
-      trend: None or {previous, index_then, index_now, index_delta, verdict_then(,
-        _label), verdict_now(_label), blocks_delta, dimensions: [{code, name,
-        score_then, score_now, delta, band_then, band_now, gap_then, gap_now,
-        gap_change, gap_change_label}]}
-      comments_enabled
+      trend: None, or {previous (Assessment), index_then, index_now, index_delta,
+        verdict_then, verdict_then_label, verdict_now, verdict_now_label,
+        blocks_delta: {condition, link}, dimensions: [{code, name, score_then,
+        score_now, delta, band_then, band_now, gap_then, gap_now, gap_change,
+        gap_change_label}]}
+      comments_enabled, has_comments
       charts: {radar, zipper} SVG markup (safe strings), when `with_charts`
+      cache_stamp: changes whenever anything above changes (for fragment caches)
     """
     language = language or translation.get_language() or "nl"
     with translation.override(language):
@@ -344,13 +353,45 @@ def build_results_context(assessment, language=None, with_charts=True):
 
 
 def _build(assessment, language, with_charts):
+    """The cached figures when nothing they show has changed, else fresh ones."""
     organisations = list(
         assessment.partnership.organisations.order_by("position", "name")
     )
-    dimensions, by_dimension = loading.load_structure(assessment.question_set)
     previous = loading.previous_of(assessment)
     scans = [assessment] + ([previous] if previous else [])
     fingerprints = loading.fingerprints(scans, organisations)
+    stamp = (
+        sorted(fingerprints.items()),
+        loading.comments_fingerprint(assessment) if assessment.allow_comments else None,
+        assessment.privacy_minimum,
+        assessment.allow_comments,
+    )
+    key = f"partnerscan:results-page:{assessment.pk}:{language}:{int(with_charts)}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        figures = cached[1]
+    else:
+        figures = _figures(
+            assessment, organisations, previous, fingerprints, language, with_charts
+        )
+        cache.set(key, (stamp, figures), loading.CACHE_TIMEOUT)
+    if figures["trend"] is not None:
+        figures["trend"]["previous"] = previous
+    # What the page's fragment cache varies on: the figures, and the previous
+    # scan's title, which the trend section names.
+    trend_of = (previous.pk, previous.title, previous.updated_at) if previous else None
+    return {
+        "assessment": assessment,
+        "partnership": assessment.partnership,
+        "question_set": assessment.question_set,
+        **figures,
+        "cache_stamp": hashlib.sha256(repr((stamp, trend_of)).encode()).hexdigest(),
+    }
+
+
+def _figures(assessment, organisations, previous, fingerprints, language, with_charts):
+    """Everything of the context that is not a model instance (so it can be cached)."""
+    dimensions, by_dimension = loading.load_structure(assessment.question_set)
     scored = loading.scored(
         assessment,
         organisations,
@@ -386,9 +427,6 @@ def _build(assessment, language, with_charts):
     method = result.method
     verdict = result.verdict
     context = {
-        "assessment": assessment,
-        "partnership": assessment.partnership,
-        "question_set": assessment.question_set,
         "language": language,
         "method": method,
         "result": result,

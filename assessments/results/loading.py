@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Sum
+from django.db.models.functions import Length
 
 from .. import scoring
-from ..models import Answer, Assessment, Question, Respondent
+from ..models import Answer, Assessment, DimensionComment, Question, Respondent
 
 # Bump when scoring or what is cached changes, so old entries are never read back.
 CACHE_VERSION = 1
@@ -145,6 +146,20 @@ def fingerprints(assessments, organisations):
         ]
         result[assessment.pk] = hashlib.sha256(repr(parts).encode()).hexdigest()
     return result
+
+
+def comments_fingerprint(assessment):
+    """One aggregate query over the scan's comments."""
+    return tuple(
+        DimensionComment.objects.filter(respondent__assessment=assessment)
+        .aggregate(
+            n=Count("id"),
+            changed=Max("updated_at"),
+            length=Sum(Length("text")),
+            placement=Sum(F("respondent_id") * F("dimension_id")),
+        )
+        .values()
+    )
 
 
 def score(assessment, organisations, specs, code_of):
