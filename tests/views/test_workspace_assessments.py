@@ -77,6 +77,17 @@ class TestCreate:
         assert "The closing date lies in the past" in english.text
         assert not Assessment.objects.exists()
 
+    def test_an_archived_partnership_gets_no_new_scan(
+        self, client, owner, partnership, question_set
+    ):
+        partnership.archived_at = timezone.now()
+        partnership.save()
+        client.force_login(owner)
+        data = _settings(question_set=question_set.pk)
+        response = client.post(self._url(partnership), data, follow=True)
+        assert "Deze samenwerking is gearchiveerd" in response.text
+        assert not Assessment.objects.exists()
+
     def test_read_only_gets_403_and_outsider_404(
         self, client, collaborator, outsider, partnership, question_set
     ):

@@ -16,12 +16,8 @@ from ...access import (
     get_assessment_for_user_rw,
     get_partnership_for_user_rw,
 )
-from ...forms.workspace import (
-    AssessmentForm,
-    AssessmentSettingsForm,
-    RespondentForm,
-    RespondentPasteForm,
-)
+from ...forms.respondents import RespondentForm, RespondentPasteForm
+from ...forms.workspace import AssessmentForm, AssessmentSettingsForm
 from ...progress import assessment_progress
 
 logger = logging.getLogger(__name__)
@@ -29,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 def create_assessment(request, pk):
     partnership = get_partnership_for_user_rw(request, pk)
+    if partnership.archived_at:
+        messages.error(request, _("This partnership is archived. Restore it first."))
+        return redirect("assessments:partnership-detail", pk=partnership.pk)
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

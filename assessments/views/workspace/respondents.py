@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ... import invitations, workspace
 from ...access import get_assessment_for_user_rw, get_respondent_of
-from ...forms.workspace import RespondentForm, RespondentPasteForm
+from ...forms.respondents import RespondentForm, RespondentPasteForm
 from .assessments import send_and_report
 
 
