@@ -291,6 +291,11 @@ def _trend(previous, previous_result, result, rows_by_code):
                 "score_then": d.score_then,
                 "score_now": d.score_now,
                 "delta": d.delta,
+                # The change as the page shows it: between the two rounded scores,
+                # so that "59 -> 55" reads "-4", not the unrounded "-3".
+                "delta_points": None
+                if d.delta is None
+                else scoring.display(d.score_now) - scoring.display(d.score_then),
                 "band_then": d.band_then,
                 "band_now": d.band_now,
                 "gap_then": d.gap_then,
@@ -341,8 +346,8 @@ def build_results_context(assessment, language=None, with_charts=True):
       trend: None, or {previous (Assessment), index_then, index_now, index_delta,
         verdict_then, verdict_then_label, verdict_now, verdict_now_label,
         blocks_delta: {condition, link}, dimensions: [{code, name, score_then,
-        score_now, delta, band_then, band_now, gap_then, gap_now, gap_change,
-        gap_change_label}]}
+        score_now, delta, delta_points (between the rounded scores), band_then,
+        band_now, gap_then, gap_now, gap_change, gap_change_label}]}
       comments_enabled, has_comments
       charts: {radar, zipper} SVG markup (safe strings), when `with_charts`
       cache_stamp: changes whenever anything above changes (for fragment caches)
