@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format messages bench clean
+.PHONY: install run test lint format messages bench load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ messages: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Load test (bench/load/): gunicorn + locust on 127.0.0.1, 50 participants for 60 s,
+# on SQLite and on PostgreSQL (server on 127.0.0.1:5432; database partnerscan_load).
+load: install
+	$(BIN)/python -m bench.load.run --db sqlite
+	$(BIN)/python -m bench.load.run --db postgres
 
 clean:
 	rm -rf $(VENV) staticfiles test_db*.sqlite3*
