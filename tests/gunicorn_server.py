@@ -62,8 +62,9 @@ class Site:
 
 
 class Gunicorn:
-    def __init__(self, site, workers=2, port=None, extra_args=()):
+    def __init__(self, site, workers=2, port=None, extra_args=(), wsgi=None):
         self.site = site
+        self.wsgi = wsgi or "partnerscan.wsgi"
         self.workers = workers
         self.port = port or free_port()
         self.extra_args = list(extra_args)
@@ -88,7 +89,7 @@ class Gunicorn:
                 "--workers",
                 str(self.workers),
                 *self.extra_args,
-                "partnerscan.wsgi",
+                self.wsgi,
             ],
             cwd=ROOT,
             env=self.site.env,
