@@ -4,6 +4,7 @@
   503 with Retry-After. A participant's autosave (htmx) gets a short message it shows
   next to the answer; a plain form post gets a page. Nothing is acknowledged that was
   not committed, so retrying loses nothing.
+- The shared cache (Redis) briefly unreachable: the same 503.
 - A PDF render over its time or memory budget (assessments/render_guard.py): 503.
 """
 
@@ -19,6 +20,13 @@ from .render_guard import RenderBudgetExceeded
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+try:  # the shared cache (REDIS_URL) briefly unreachable is as transient
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
+except ImportError:  # pragma: no cover - redis is in requirements.txt
+    CACHE_ERRORS = ()
 RETRY_AFTER_SECONDS = 10
 
 
@@ -53,10 +61,19 @@ def database_unavailable(request):
 
 def unavailable_response_for(request, exception):
     """The friendly response for a fault we know, or None for anything else."""
-    if isinstance(exception, DATABASE_ERRORS):
+    if isinstance(exception, DATABASE_ERRORS + CACHE_ERRORS):
         logger.error(
-            "Database unavailable: %s %s", request.method, request.path, exc_info=True
+            "%s unavailable: %s %s",
+            "Cache" if isinstance(exception, CACHE_ERRORS) else "Database",
+            request.method,
+            request.path,
+            exc_info=True,
         )
+        if isinstance(exception, CACHE_ERRORS):
+            return service_unavailable(
+                request,
+                _("Partnerscan is briefly unavailable. Please try again in a minute."),
+            )
         return database_unavailable(request)
     if isinstance(exception, RenderBudgetExceeded):
         logger.warning("PDF render stopped: %s (%s)", request.path, exception)

@@ -159,3 +159,19 @@ def test_static_files_are_served_compressed_with_hashed_names(probe):
 def test_a_missing_csrf_token_gets_the_friendly_page(probe):
     body = probe["csrf_missing"]["body"]
     assert "<html" in body and "CSRF verification failed" not in body
+
+
+def _variables_read(path):
+    text = (ROOT / path).read_text()
+    pattern = r'(?:environ\.get|environ\[|_env_bool|_env_list|_int)\(?\s*"([A-Z_]+)"'
+    return set(re.findall(pattern, text))
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    documented = (ROOT / "docs" / "deployment.md").read_text()
+    variables = _variables_read("partnerscan/settings.py") | _variables_read(
+        "gunicorn.conf.py"
+    )
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "GUNICORN_WORKERS"} <= variables
+    missing = sorted(v for v in variables if f"`{v}`" not in documented)
+    assert not missing, f"not in docs/deployment.md: {missing}"

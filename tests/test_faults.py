@@ -272,3 +272,18 @@ def test_a_server_restart_mid_questionnaire_loses_no_acknowledged_answer(
         assert _stored_answers(site, invitation)[participant.questions[0]] == 5
     finally:
         server.stop(signal.SIGKILL)
+
+
+@pytest.mark.django_db
+def test_the_shared_cache_briefly_unreachable_gets_the_friendly_503(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Nothing listens on port 1: every cache call fails to connect.
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert "Partnerscan is even niet beschikbaar" in response.content.decode()
