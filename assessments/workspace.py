@@ -60,7 +60,7 @@ def partnership_update(*, partnership, name, description, organisations):
         row for row in organisations if row.pk and existing[row.pk].name != row.name
     ]
     for row in renamed:
-        Organisation.objects.filter(pk=row.pk).update(name=f"\x00{row.pk}")
+        Organisation.objects.filter(pk=row.pk).update(name=f"~renaming {row.pk}~")
     for position, row in enumerate(organisations):
         if row.pk is None:
             Organisation.objects.create(
