@@ -1286,3 +1286,73 @@ def test_an_over_long_comment_is_refused_by_the_autosave(client, world):
     )
     assert response.status_code == 400
     assert _fingerprint() == before
+
+
+# Redirects, the admin, uploads -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_login_never_redirects_to_another_site(client, owner, target):
+    response = client.post(
+        reverse("login") + f"?next={target}",
+        {"username": "owner", "password": PASSWORD, "next": target},
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+    assert not response["Location"].startswith("javascript:")
+
+
+def test_the_language_switch_never_redirects_to_another_site(client):
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "https://evil.example/"}
+    )
+    assert "evil.example" not in response.get("Location", "")
+
+
+def test_a_consultant_who_is_not_staff_gets_nothing_from_the_admin(
+    client, world, owner
+):
+    _login(client, owner)
+    for url in (
+        "/admin/",
+        f"/admin/assessments/partnership/{world['partnership'].pk}/change/",
+        f"/admin/assessments/respondent/{world['respondent'].pk}/change/",
+        "/admin/auth/user/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/admin/login/"), url
+
+
+def test_an_uploaded_file_with_payloads_is_shown_escaped_on_the_error_page(
+    client, world, owner
+):
+    _login(client, owner)
+    question = Question.objects.filter(
+        dimension__question_set=world["assessment"].question_set
+    ).first()
+    payload = _payload("upload")
+    rows = [
+        "respondent,organisation,dimension,question,value",
+        f'"{payload}",Alfa,{question.dimension.code},{question.code},9',
+        f'Bob,"{payload}",{question.dimension.code},{question.code},3',
+    ]
+    upload = io.BytesIO("\n".join(rows).encode())
+    upload.name = "answers.csv"
+    before = _fingerprint()
+    response = client.post(
+        reverse("assessments:assessment-import", args=[world["assessment"].pk]),
+        {"file": upload},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert payload not in body and "<script>alert(" not in body
+    assert _fingerprint() == before
