@@ -1,4 +1,4 @@
-"""Importing answers (assessments/imports.py) and `import_responses`."""
+"""Importing answers (assessments/imports/) and `import_responses`."""
 
 import io
 import math
@@ -12,7 +12,12 @@ from django.utils import timezone, translation
 
 from assessments import imports
 from assessments.exports import answers_csv, answers_xlsx
-from assessments.imports import ResponsesImportError, read_table, responses_import
+from assessments.imports import (
+    ResponsesImportError,
+    read_table,
+    reading,
+    responses_import,
+)
 from assessments.models import Answer, Assessment, Organisation, Question, Respondent
 
 from .conftest import answer_all, make_assessment, make_respondent
@@ -255,7 +260,7 @@ class TestFileFormats:
         assert "larger than 5 MB" in problems[0]
 
     def test_a_file_with_too_many_rows_is_refused(self, assessment, monkeypatch):
-        monkeypatch.setattr(imports, "MAX_ROWS", 3)
+        monkeypatch.setattr(reading, "MAX_ROWS", 3)
         question = _questions(assessment)[0]
         rows = "".join(_row(f"R{i}", "Alfa", question, 3) for i in range(4))
         problems = _problems(assessment, HEADER + rows)
