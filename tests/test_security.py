@@ -467,8 +467,15 @@ def test_pdf_downloads_are_throttled_with_429_and_retry_after(
     monkeypatch.setitem(throttle.LIMITS, "report", (2, 60))
     _login(client, owner)
     url = reverse("assessments:assessment-report", args=[world["assessment"].pk])
-    assert client.get(url).status_code == 200
-    assert client.get(url).status_code == 200
+    # A render can take seconds on a busy machine; a run that straddles the
+    # throttle's fixed 60 s window starts counting afresh, so it is repeated once.
+    for _attempt in range(2):
+        cache.clear()
+        window = time.time() // 60
+        statuses = [client.get(url).status_code for _ in range(3)]
+        if time.time() // 60 == window:
+            break
+    assert statuses == [200, 200, 429]
     response = client.get(url)
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
@@ -1266,6 +1273,7 @@ def test_over_long_text_is_refused_with_a_message_and_changes_nothing(
         "account": [],
         "partnership-edit": [world["partnership"].pk],
         "collaborator-add": [world["partnership"].pk],
+        "assessment-create": [world["partnership"].pk],
         "respondent-edit": [world["assessment"].pk, world["respondent"].pk],
     }.get(name, [world["assessment"].pk])
     before = _fingerprint()
