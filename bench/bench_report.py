@@ -1,0 +1,265 @@
+"""The PDF report: what a download costs, against WeasyPrint's own floor.
+
+All on the demo scan (seed_demo: two organisations, six respondents, 72 questions),
+in Dutch, measured in one run:
+
+- (a) overhead: the whole download path (the view with an empty cache: access,
+  throttle, fingerprint, context, template, WeasyPrint in the render guard's child
+  process) against WeasyPrint alone rendering the same HTML saved to a file.
+  Target <= 1.25x.
+- (b) warm render time per page against a plain 4-page reference document (a
+  cover, the same SVG radar chart, a 14-row table, ~1,500 words) rendered in the
+  same run. Target <= 2x the reference per page.
+- cold (a fresh process's first report), warm and cached downloads; a cached
+  download against the bare view; peak memory of a process that renders the report
+  (ru_maxrss), target < 300 MB.
+"""
+
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from bench.common import OUT, ROOT, get_ok, measure, ratio
+
+OVERHEAD_TARGET = 1.25
+PER_PAGE_TARGET = 2.0
+MEMORY_TARGET_MB = 300
+RUNS = 5
+
+REFERENCE_CSS = """
+@page { size: A4; margin: 18mm 18mm;
+  @bottom-right { content: "pagina " counter(page) " van " counter(pages); } }
+html { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; line-height: 1.35; }
+h1 { font-size: 24pt; } h2 { font-size: 13pt; }
+.cover { break-after: page; padding-top: 80mm; }
+svg { width: 100%; height: auto; max-height: 120mm; }
+.text { break-before: page; }
+table { width: 100%; border-collapse: collapse; }
+td, th { border-bottom: 0.5pt solid #ccc; padding: 2pt 3pt; text-align: left; }
+"""
+
+
+def _pages(pdf):
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def reference_html(context):
+    """A plain 4-page document: cover, radar chart, 14-row table, ~1,500 words."""
+    from django.utils.html import escape
+
+    rows = context["dimensions"]
+    table = "".join(
+        f"<tr><td>{row['code']}</td><td>{escape(row['name'])}</td>"
+        + "".join(f"<td>{o['score']:.0f}</td>" for o in row["organisations"])
+        + f"<td>{row['partnership']:.0f}</td></tr>"
+        for row in rows
+    )
+    words = []
+    for row in rows * 3:
+        words.extend(row["description"].split())
+    text = " ".join(words[:1500])
+    paragraphs = "".join(
+        f"<p>{escape(text[i : i + 700])}</p>" for i in range(0, len(text), 700)
+    )
+    return (
+        f"<html><head><style>{REFERENCE_CSS}</style></head><body>"
+        f"<div class='cover'><h1>{escape(context['partnership'].name)}</h1>"
+        "<p>Referentiedocument</p></div>"
+        f"<h2>Radar</h2>{context['charts']['radar']}"
+        f"<h2>Scores</h2><table>{table}</table>"
+        f"<div class='text'><h2>Tekst</h2>{paragraphs}</div>"
+        "</body></html>"
+    )
+
+
+def _median_seconds(call, runs=RUNS):
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def _demo(client):
+    from assessments.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_seed
+
+    assessment, _created = demo_seed()
+    client.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    return assessment
+
+
+def _fresh_process_figures(assessment_pk):
+    """Cold render time and peak memory, in a process of their own."""
+    script = f"""
+import json, resource, time
+start = time.perf_counter()
+import django
+django.setup()
+from assessments.models import Assessment
+from assessments.report import build_report_context, render_pdf
+assessment = Assessment.objects.select_related("partnership", "question_set").get(
+    pk={assessment_pk})
+setup = time.perf_counter()
+render_pdf(build_report_context(assessment, "nl"))
+cold = time.perf_counter()
+render_pdf(build_report_context(assessment, "nl"))
+warm = time.perf_counter()
+print(json.dumps({{
+    "startup_s": setup - start,
+    "cold_s": cold - setup,
+    "second_s": warm - cold,
+    "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}}))
+"""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "partnerscan.settings"}
+    output = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def run(client, base):
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from weasyprint import HTML
+
+    from assessments import throttle
+    from assessments.report import (
+        TEMPLATE,
+        build_report_context,
+        html_to_pdf,
+        render_pdf,
+    )
+
+    assessment = _demo(client)
+    url = f"/assessments/{assessment.pk}/report/?lang=nl"
+    user_key = f"user:{assessment.partnership.owner_id}"
+
+    context = build_report_context(assessment, "nl")
+    with translation.override("nl"):
+        html = render_to_string(TEMPLATE, context)
+    # Saved next to static/ so that WeasyPrint's own fetcher finds the same
+    # stylesheet and logo through file:// URLs.
+    saved = ROOT / "report-bench.html"
+    saved.write_text(html, encoding="utf-8")
+    pdf = html_to_pdf(html)
+    pages = _pages(pdf)
+    reference = reference_html(context)
+    reference_pages = _pages(HTML(string=reference).write_pdf())
+
+    def download():
+        cache.clear()
+        throttle.reset("report", user_key)
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    def weasyprint_alone():
+        HTML(filename=str(saved)).write_pdf()
+
+    def ours_warm():
+        render_pdf(build_report_context(assessment, "nl"))
+
+    def reference_warm():
+        HTML(string=reference).write_pdf()
+
+    # Interleaved, so that a noisy neighbour slows both sides alike.
+    download(), weasyprint_alone(), ours_warm(), reference_warm()
+    timings = {"download": [], "alone": [], "ours": [], "reference": []}
+    for _ in range(RUNS):
+        for name, call in (
+            ("download", download),
+            ("alone", weasyprint_alone),
+            ("ours", ours_warm),
+            ("reference", reference_warm),
+        ):
+            timings[name].append(_median_seconds(call, runs=1))
+    saved.unlink()
+    median = {name: statistics.median(values) for name, values in timings.items()}
+    overhead = median["download"] / median["alone"]
+    ours_per_page = median["ours"] / pages
+    reference_per_page = median["reference"] / reference_pages
+    per_page = ours_per_page / reference_per_page
+
+    cache.clear()
+    throttle.reset("report", user_key)
+    client.get(url)  # fill the cache
+
+    def cached():
+        throttle.reset("report", user_key)
+        return get_ok(client, url)()
+
+    cached_figures = measure(cached, seconds=2.0, warmup=3)
+    fresh = _fresh_process_figures(assessment.pk)
+    (OUT / "report-bench.pdf").write_bytes(pdf)
+    return [
+        {"name": "report: pages (demo scan)", "value": pages, "unit": "pages"},
+        {
+            "name": "report: download, empty cache (median)",
+            "value": median["download"] * 1000,
+            "unit": "ms",
+        },
+        {
+            "name": "report: WeasyPrint alone on the saved HTML (median)",
+            "value": median["alone"] * 1000,
+            "unit": "ms",
+        },
+        {
+            "name": "report: (a) download / WeasyPrint alone",
+            "value": overhead,
+            "unit": "x",
+            "target": f"<= {OVERHEAD_TARGET}",
+            "ok": overhead <= OVERHEAD_TARGET,
+        },
+        {
+            "name": "report: warm render per page",
+            "value": ours_per_page * 1000,
+            "unit": "ms",
+        },
+        {
+            "name": f"reference ({reference_pages} pages): render per page",
+            "value": reference_per_page * 1000,
+            "unit": "ms",
+        },
+        {
+            "name": "report: (b) per page / reference per page",
+            "value": per_page,
+            "unit": "x",
+            "target": f"<= {PER_PAGE_TARGET}",
+            "ok": per_page <= PER_PAGE_TARGET,
+        },
+        {
+            "name": "report: cold render in a fresh process",
+            "value": fresh["cold_s"] * 1000,
+            "unit": "ms",
+        },
+        {
+            "name": "report: cached download (median)",
+            "value": cached_figures["p50_ms"],
+            "unit": "ms",
+        },
+        {
+            "name": "report: cached download / bare view",
+            "value": ratio(cached_figures, base["bare_view"]),
+            "unit": "x",
+        },
+        {
+            "name": "report: peak memory of a rendering process",
+            "value": fresh["maxrss_mb"],
+            "unit": "MB",
+            "target": f"< {MEMORY_TARGET_MB} MB",
+            "ok": fresh["maxrss_mb"] < MEMORY_TARGET_MB,
+        },
+    ]
