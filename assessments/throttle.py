@@ -59,6 +59,10 @@ def hit(scope, key):
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=window + 1)
         count = 1
+    if count == 1:
+        # Redis INCR recreates a key that expired after Django's existence check,
+        # without an expiry: give the window's first count its expiry again.
+        cache.touch(cache_key, timeout=window + 1)
     return count > limit
 
 
