@@ -4,9 +4,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from assessments.views import accounts, pages
+from assessments.views.errors import bad_request, server_error
+
 # Friendly pages for oversized or malformed requests and for transient faults.
-from assessments.views.errors import bad_request as handler400  # noqa: F401
-from assessments.views.errors import server_error as handler500  # noqa: F401
+handler400 = bad_request
+handler500 = server_error
 
 urlpatterns = [
     path("", pages.home, name="home"),
