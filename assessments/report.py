@@ -154,7 +154,6 @@ def build_report_context(assessment, language):
                 "is_closed": assessment.status == Assessment.Status.CLOSED,
                 "condition_share": 100 * context["method"].condition_weight / weights,
                 "link_share": 100 * context["method"].link_weight / weights,
-                "min_coverage_percent": 100 * context["method"].min_coverage,
                 "largest_gap_ends": _ends(context["largest_gap"]),
                 "table_columns": len(context["shown_organisations"]) + 4,
             }

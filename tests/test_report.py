@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -504,3 +505,32 @@ def test_the_file_name_says_partnership_date_and_language(db, assessment):
     assert report_filename(assessment, "nl", day=day).startswith(
         "partnerscan-partnership-2026-03-01"
     )
+
+
+# The command -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_render_report_writes_the_pdf_in_the_language_asked(
+    scanned, tmp_path, monkeypatch
+):
+    from assessments.management.commands import render_report
+
+    languages = []
+
+    def fake(context):
+        languages.append(context["language"])
+        return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr(render_report, "render_pdf", fake)
+    target = tmp_path / "report.pdf"
+    call_command("render_report", scanned.pk, "-o", str(target), "--lang", "en")
+    assert target.read_bytes() == b"%PDF-1.7 fake"
+    assert languages == ["en"]
+
+
+@pytest.mark.django_db
+def test_render_report_refuses_an_unknown_assessment(tmp_path):
+    with pytest.raises(CommandError, match="No assessment 999"):
+        call_command("render_report", 999, "-o", str(tmp_path / "x.pdf"))
+    assert not (tmp_path / "x.pdf").exists()
