@@ -305,8 +305,12 @@ def test_hostile_content_in_every_text_is_shown_literally_and_fetches_nothing(
 
     assert hits == []
     assert PdfReader(io.BytesIO(pdf)).attachments == {}
-    # Only our own stylesheet and logo were asked for.
-    assert sorted(set(fetched)) == [f"{STATIC}css/report.css", f"{STATIC}img/logo.svg"]
+    # Only our own stylesheet and images were asked for.
+    assert sorted(set(fetched)) == [
+        f"{STATIC}css/report.css",
+        f"{STATIC}img/logo.svg",
+        f"{STATIC}img/report-zipper.svg",
+    ]
     text = pdf_text(pdf)
     for payload in (evil[0], evil[1], evil[4]):
         assert payload in text
