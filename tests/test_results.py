@@ -286,3 +286,25 @@ def test_a_second_look_comes_from_the_cache_until_an_answer_changes(assessment):
     Answer.objects.filter(respondent__organisation__name="Beta").update(value=3)
     row = _row(build_results_context(assessment), "RS3")
     assert row["organisations"][1]["score"] == 50
+
+
+def test_the_reason_says_why_a_green_index_stays_amber(assessment):
+    _people(assessment, "Alfa", [5])
+    beta = _org(assessment.partnership, "Beta")
+    levels = {code: 5 for code in [f"BV{i}" for i in range(1, 6)]}
+    levels |= {f"RS{i}": 5 for i in range(2, 10)} | {"RS1": 1}
+    answer_level(make_respondent(assessment, beta, "Bea"), None, levels)
+    context = build_results_context(assessment, "en")
+    verdict = context["verdict"]
+    assert (verdict["index_band"], verdict["band"], verdict["capped"]) == (
+        "green",
+        "amber",
+        True,
+    )
+    assert verdict["reason"] == (
+        "The index of 97 is green, but one weak link jams the zipper: the verdict "
+        "stays amber because the partners see Business case very differently."
+    )
+    assert [row["code"] for row in verdict["significant_gaps"]] == ["RS1"]
+    data = results_json(assessment, "en")
+    assert data["capped"] and data["cap_reasons"]["significant_gaps"] == ["RS1"]
