@@ -13,6 +13,7 @@ the file system.
 import hashlib
 import mimetypes
 import posixpath
+import re
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, slugify
 from weasyprint import HTML
 from weasyprint import __version__ as weasyprint_version
@@ -43,6 +45,10 @@ REPORT_ORIGIN = "https://report.partnerscan.invalid"
 STATIC_PREFIX = "/static/"
 TEMPLATE = "assessments/report/report.html"
 REPORT_LANGUAGES = ("nl", "en")
+# Untagged: a tagged PDF (structure for screen readers and reflow) costs about 12 %
+# more render time, which the per-page budget (bench/README.md) cannot spare yet.
+# The PDF still has its language, title, outline (bookmarks) and real text.
+PDF_OPTIONS = {"pdf_tags": False}
 
 # What the report may load from static/: stylesheets, fonts, images. No HTML, no JS.
 _ALLOWED_SUFFIXES = {
@@ -125,10 +131,12 @@ def html_to_pdf(html):
     document = HTML(
         string=html, base_url=f"{REPORT_ORIGIN}/", url_fetcher=StaticFilesFetcher()
     )
-    return document.write_pdf(pdf_tags=False)
+    return document.write_pdf(**PDF_OPTIONS)
 
 
 # Context -----------------------------------------------------------------------------
+
+_TOOLTIP = re.compile(r"<title>[^<]*</title>")
 
 # The report quotes at most this many comments per dimension, each cut to this
 # length; the results page has them all.
@@ -149,7 +157,8 @@ def build_report_context(assessment, language):
         weights = context["method"].condition_weight + context["method"].link_weight
         context.update(
             {
-                "generated_at": timezone.localtime(),
+                # Whole seconds: the PDF's creation date takes no fractions.
+                "generated_at": timezone.localtime().replace(microsecond=0),
                 "consultant": owner.get_full_name() or owner.get_username(),
                 "is_closed": assessment.status == Assessment.Status.CLOSED,
                 "condition_share": 100 * context["method"].condition_weight / weights,
@@ -158,6 +167,10 @@ def build_report_context(assessment, language):
                 "table_columns": len(context["shown_organisations"]) + 4,
             }
         )
+        if "charts" in context:
+            context["charts"] = {
+                name: _for_paper(svg) for name, svg in context["charts"].items()
+            }
         for row in context["dimensions"]:
             comments = row["comments"]
             row["report_comments"] = [
@@ -166,6 +179,16 @@ def build_report_context(assessment, language):
             ]
             row["more_comments"] = max(0, len(comments) - COMMENTS_PER_DIMENSION)
     return context
+
+
+def _for_paper(svg):
+    """The chart without the tooltip on every shape: it means nothing on paper and
+    costs render time. The chart's own title (it has an id) and description stay.
+
+    Only whole `<title>` elements holding plain (already escaped) text go, so the
+    markup stays as safe as charts.py made it.
+    """
+    return mark_safe(_TOOLTIP.sub("", str(svg)))  # noqa: S308 - see docstring
 
 
 def _ends(row):

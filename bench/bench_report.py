@@ -130,6 +130,7 @@ def run(client, base):
 
     from assessments import throttle
     from assessments.report import (
+        PDF_OPTIONS,
         TEMPLATE,
         build_report_context,
         html_to_pdf,
@@ -159,7 +160,7 @@ def run(client, base):
         assert response.status_code == 200, response.status_code
 
     def weasyprint_alone():
-        HTML(filename=str(saved)).write_pdf()
+        HTML(filename=str(saved)).write_pdf(**PDF_OPTIONS)
 
     def ours_warm():
         render_pdf(build_report_context(assessment, "nl"))
