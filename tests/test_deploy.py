@@ -22,7 +22,16 @@ def _production_env(tmp_path, **extra):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "CACHE_BACKEND"}
+        # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a
+        # production process (a deploy check rightly flags it).
+        if key
+        not in {
+            "DEBUG",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "CACHE_BACKEND",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="partnerscan.settings",
