@@ -83,6 +83,8 @@ class RespondentPasteForm(forms.Form):
 
     rows = forms.CharField(
         label=_("Respondents, one per line"),
+        # Room for MAX_PASTED_ROWS generous lines; caps the work a single post causes.
+        max_length=MAX_PASTED_ROWS * 300,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "Per line: name; e-mail; organisation; language (nl or en). E-mail and "
