@@ -193,6 +193,25 @@ def test_a_follow_up_scan_reports_the_trend(scanned, question_set):
     assert "Change since the previous scan" in text
 
 
+@pytest.mark.django_db
+def test_a_scan_without_answers_still_gets_a_report(assessment):
+    text = pdf_text(render_pdf(build_report_context(assessment, "en")))
+    assert "Not enough data yet." in text
+    assert "0 of 0 respondents submitted" in text
+
+
+@pytest.mark.django_db
+def test_three_partners_get_their_gaps_pair_by_pair(owner, question_set):
+    partnership = make_partnership(
+        owner, name="Drie", organisations=("Noord", "Oost", "Zuid")
+    )
+    assessment = make_assessment(partnership, question_set)
+    fill(assessment, per_organisation=1)
+    text = pdf_text(render_pdf(build_report_context(assessment, "nl")))
+    assert "Noord – Oost:" in text
+    assert "Oost – Zuid:" in text
+
+
 # Safety ----------------------------------------------------------------------------
 
 
