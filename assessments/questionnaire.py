@@ -48,10 +48,6 @@ class Step:
     kind_number: int  # "basisvoorwaarde 2 van 5"
     kind_total: int
 
-    @property
-    def question_ids(self):
-        return [question.pk for question in self.questions]
-
 
 class AnswersLocked(Exception):
     """The answers can no longer change: submitted, or the scan is closed."""
