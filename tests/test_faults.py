@@ -247,6 +247,10 @@ def test_a_server_restart_mid_questionnaire_loses_no_acknowledged_answer(
     try:
         participant = Participant(server.url, invitation)
         acknowledged = {}
+        # Values sent after a question's last acknowledged save: a save can commit
+        # and then lose its response to the kill, so the database may legitimately
+        # hold one of these instead - but never anything older than the ack.
+        in_flight = {}
         stop = threading.Event()
 
         def answer_continuously():
@@ -256,6 +260,9 @@ def test_a_server_restart_mid_questionnaire_loses_no_acknowledged_answer(
                 value = number % 5 + 1
                 if participant.save(question, value):
                     acknowledged[question] = value
+                    in_flight[question] = set()
+                else:
+                    in_flight.setdefault(question, set()).add(value)
 
         worker = threading.Thread(target=answer_continuously)
         worker.start()
@@ -267,7 +274,8 @@ def test_a_server_restart_mid_questionnaire_loses_no_acknowledged_answer(
         # Everything acknowledged is on disk, with the last acknowledged value.
         stored = _stored_answers(site, invitation)
         for question, value in acknowledged.items():
-            assert stored.get(question) == value, (
+            allowed = {value} | in_flight.get(question, set())
+            assert stored.get(question) in allowed, (
                 question,
                 value,
                 stored.get(question),
