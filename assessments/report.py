@@ -11,7 +11,6 @@ the file system.
 """
 
 import hashlib
-import mimetypes
 import posixpath
 import re
 from urllib.parse import unquote, urlsplit
@@ -111,8 +110,7 @@ class StaticFilesFetcher(URLFetcher):
             raise RefusedURL(f"No such static file: {relative!r}")
         with open(found, "rb") as file:
             body = file.read()
-        suffix = posixpath.splitext(relative)[1].lower()
-        content_type = _ALLOWED_SUFFIXES.get(suffix) or mimetypes.guess_type(found)[0]
+        content_type = _ALLOWED_SUFFIXES[posixpath.splitext(relative)[1].lower()]
         return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
 
 
