@@ -186,12 +186,13 @@ def run(client, base):
             call()
             cpu[name].append(time.process_time() - start)
     saved.unlink()
-    median = {
-        name: statistics.median(values) for name, values in {**wall, **cpu}.items()
-    }
-    overhead = median["download"] / median["alone"]
-    ours_per_page = median["ours"] / pages
-    reference_per_page = median["reference"] / reference_pages
+    # Wall time on a shared machine only ever gets longer than the work itself: the
+    # fastest of the runs is the figure least disturbed by other processes.
+    figure = {name: min(values) for name, values in wall.items()}
+    figure |= {name: statistics.median(values) for name, values in cpu.items()}
+    overhead = figure["download"] / figure["alone"]
+    ours_per_page = figure["ours"] / pages
+    reference_per_page = figure["reference"] / reference_pages
     per_page = ours_per_page / reference_per_page
 
     cache.clear()
@@ -208,13 +209,13 @@ def run(client, base):
     return [
         {"name": "report: pages (demo scan)", "value": pages, "unit": "pages"},
         {
-            "name": "report: download, empty cache (median)",
-            "value": median["download"] * 1000,
+            "name": "report: download, empty cache (fastest of 5)",
+            "value": figure["download"] * 1000,
             "unit": "ms",
         },
         {
-            "name": "report: WeasyPrint alone on the saved HTML (median)",
-            "value": median["alone"] * 1000,
+            "name": "report: WeasyPrint alone on the saved HTML (fastest of 5)",
+            "value": figure["alone"] * 1000,
             "unit": "ms",
         },
         {
