@@ -122,3 +122,17 @@ def test_too_many_downloads_get_a_friendly_429(client, owner, assessment, render
     assert response.status_code == 429
     assert response["Retry-After"]
     assert renders == []
+
+
+def test_a_render_over_budget_gets_a_friendly_503(
+    client, owner, assessment, monkeypatch
+):
+    def too_slow(context):
+        raise render_guard.RenderBudgetExceeded("not done after 20.0 s")
+
+    monkeypatch.setattr(render_guard, "render_pdf", too_slow)
+    client.login(username=owner.username, password=PASSWORD)
+    response = client.get(url(assessment))
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "no-store" in response["Cache-Control"]
