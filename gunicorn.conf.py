@@ -1,9 +1,9 @@
 """gunicorn settings for Partnerscan: `gunicorn -c gunicorn.conf.py partnerscan.wsgi`.
 
 Every value can be overridden from the environment (see docs/deployment.md). Sync
-workers: a request holds its worker for its whole duration (a PDF render about half a
-second, cached downloads and questionnaire steps a few milliseconds), so size
-`GUNICORN_WORKERS` for the PDF downloads you expect at once.
+workers: a request holds its worker for its whole duration (a PDF render 2-3 s for
+the 16-page report, cached downloads and questionnaire steps a few milliseconds), so
+size `GUNICORN_WORKERS` for the PDF downloads you expect at once.
 """
 
 import multiprocessing
