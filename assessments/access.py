@@ -8,6 +8,7 @@ who own or share a partnership.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Assessment, Partnership, Respondent
@@ -39,18 +40,42 @@ def get_partnership_for_owner(request, pk):
     return partnership
 
 
-def get_assessment_for_user(request, pk):
-    visible = Partnership.objects.for_user(request.user)
-    return get_object_or_404(
-        Assessment.objects.select_related("partnership", "question_set"),
-        pk=pk,
-        partnership__in=visible,
-    )
+def role_of(user, partnership):
+    """ "owner", "edit", "read" or None (no access), with at most one query."""
+    if not user.is_authenticated:
+        return None
+    if partnership.owner_id == user.pk:
+        return "owner"
+    rights = partnership.collaborations.filter(user=user)
+    may_edit = rights.values_list("can_edit", flat=True).first()
+    if may_edit is None:
+        return None
+    return "edit" if may_edit else "read"
+
+
+def _assessment_with_role(request, pk, with_question_set=True):
+    # Fetched by pk and then checked, rather than filtered through
+    # Partnership.objects.for_user(): for the owner (the common case) that is one
+    # plain query instead of a subquery with a join and DISTINCT, about half the
+    # cost of every assessment page (bench/README.md, "PDF report"). Anyone without
+    # access gets the same 404 as for an id that does not exist.
+    related = ("partnership", "question_set") if with_question_set else ("partnership",)
+    assessment = get_object_or_404(Assessment.objects.select_related(*related), pk=pk)
+    role = role_of(request.user, assessment.partnership)
+    if role is None:
+        raise Http404
+    return assessment, role
+
+
+def get_assessment_for_user(request, pk, with_question_set=True):
+    """The assessment, or 404. `with_question_set=False` leaves the question set to
+    be loaded when used: for a view that usually does not need it (a cached PDF)."""
+    return _assessment_with_role(request, pk, with_question_set)[0]
 
 
 def get_assessment_for_user_rw(request, pk):
-    assessment = get_assessment_for_user(request, pk)
-    if not can_edit(request.user, assessment.partnership):
+    assessment, role = _assessment_with_role(request, pk)
+    if role == "read":
         raise PermissionDenied
     return assessment
 

@@ -4,7 +4,8 @@
   plain values in, `score_assessment` out (no database). Target well under 50 ms.
 - The results page for a scan of the default question set with 50 respondents in two
   organisations and a previous scan (so the trend is computed too), as a ratio of
-  the bare template view's throughput measured in the same run. Target >= 0.33.
+  the bare template view's throughput, requested by the same client alternating
+  with ours (`common.interleaved`). Target >= 0.33.
   Repeated views are served from the cache while nothing changed (the usual case:
   a consultant presenting); the first view after a change is reported beside it.
 """
@@ -13,7 +14,7 @@ import random
 import statistics
 import time
 
-from bench.common import get_ok, measure, ratio
+from bench.common import get_ok, interleaved, measure, ratio
 
 RESPONDENTS = 50
 SCORING_TARGET_MS = 50
@@ -112,30 +113,18 @@ def _cold(call):
     return cold_call
 
 
-def _interleaved(page_call, base_call, seconds=3.0):
-    """Requests/s of both, alternating call by call: on a machine whose load drifts
-    (ours is shared), the two then see the same conditions."""
-    for _ in range(5):
-        page_call(), base_call()
-    spent = {"page": 0.0, "base": 0.0}
-    n = 0
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        for name, call in (("page", page_call), ("base", base_call)):
-            start = time.perf_counter()
-            call()
-            spent[name] += time.perf_counter() - start
-        n += 1
-    return n / spent["page"], n / spent["base"]
-
-
 def run(client, base):
     scoring_ms = _scoring_ms()
     page_call = get_ok(client, _results_url(client))
     page = measure(page_call)
     cold = measure(_cold(page_call), seconds=1.0, warmup=2)
+    # For information: against the anonymous baseline taken at the start of the run,
+    # which does not pay for a session and user and drifts with the machine's load.
     page_ratio = ratio(page, base["bare_template"])
-    page_rps, base_rps = _interleaved(page_call, get_ok(client, "/bench/template/"))
+    page_base, base_alternating = interleaved(
+        page_call, get_ok(client, "/bench/template/")
+    )
+    page_interleaved = page_base["rps"] / base_alternating["rps"]
     return [
         {
             "name": f"scoring: {RESPONDENTS} respondents x 14 dimensions (median)",
@@ -155,17 +144,15 @@ def run(client, base):
             "unit": "req/s",
         },
         {
-            "name": "results page / bare template view (base of this run)",
-            "value": page_ratio,
+            "name": "results page / bare template view, interleaved",
+            "value": page_interleaved,
             "unit": "x",
             "target": f">= {PAGE_TARGET}",
-            "ok": page_ratio >= PAGE_TARGET,
+            "ok": page_interleaved >= PAGE_TARGET,
         },
         {
-            "name": "results page / bare template view, interleaved",
-            "value": page_rps / base_rps,
+            "name": "(info) results page / anonymous bare template, start of run",
+            "value": page_ratio,
             "unit": "x",
-            "target": f">= {PAGE_TARGET}",
-            "ok": page_rps / base_rps >= PAGE_TARGET,
         },
     ]

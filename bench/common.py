@@ -45,7 +45,31 @@ def measure(call, seconds=2.0, warmup=10):
         start = time.perf_counter()
         call()
         timings.append(time.perf_counter() - start)
-    timings.sort()
+    return _figures(timings)
+
+
+def interleaved(call, baseline_call, seconds=3.0, warmup=5):
+    """Requests/s of `call` and of `baseline_call`, alternating request by request.
+
+    A ratio against a baseline measured minutes earlier drifts: the machine's load
+    changes, and so does the process (every module leaves objects behind that the
+    garbage collector walks again). Alternating, both calls see the same conditions.
+    Returns (figures of call, figures of baseline_call) as `measure` does.
+    """
+    for _ in range(warmup):
+        call(), baseline_call()
+    timings = {"call": [], "base": []}
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        for name, each in (("call", call), ("base", baseline_call)):
+            start = time.perf_counter()
+            each()
+            timings[name].append(time.perf_counter() - start)
+    return _figures(timings["call"]), _figures(timings["base"])
+
+
+def _figures(timings):
+    timings = sorted(timings)
     return {
         "rps": len(timings) / sum(timings),
         "p50_ms": statistics.median(timings) * 1000,

@@ -15,7 +15,8 @@ def download_report(request, pk):
     """The readiness report as a PDF attachment, in `?lang=nl|en` (default: the
     page's language). Owner and collaborators only; rendering is throttled per user,
     a cached report is served as is."""
-    assessment = get_assessment_for_user(request, pk)
+    # A cached report needs no question set; a render loads it when it does.
+    assessment = get_assessment_for_user(request, pk, with_question_set=False)
     if throttle.hit("report", f"user:{request.user.pk}"):
         return throttle.too_many_requests(request, "report")
     language = request.GET.get("lang")
