@@ -155,8 +155,13 @@ def test_the_report_shows_names_dimensions_figures_and_method(scanned, language)
     appendix = "Appendix" if language == "en" else "Bijlage"
     assert appendix in text
     assert "Contracten eerst bespreken." in text
-    metadata = PdfReader(io.BytesIO(pdf)).metadata
-    assert "Alfa & Beta" in metadata.title
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "Alfa & Beta" in reader.metadata.title
+    # Tagged, in the report's language: screen readers get structure and voice.
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert str(catalog["/Lang"]).startswith(language)
 
 
 @pytest.mark.django_db
