@@ -26,6 +26,10 @@ SCALE_MAX = 5
 # Length caps keep free text bounded everywhere it is shown (pages, PDF, exports).
 NAME_MAX = 200
 COMMENT_MAX = 2000
+# Question-set texts (admin and import only): a statement is one sentence or two;
+# descriptions and advice a paragraph or three. The default set's longest is ~440.
+STATEMENT_MAX = 1000
+GUIDANCE_MAX = 4000
 
 
 def localized(obj, field, language=None):
@@ -62,8 +66,12 @@ class QuestionSet(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    description_nl = models.TextField(_("description (Dutch)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_nl = models.TextField(
+        _("description (Dutch)"), blank=True, max_length=GUIDANCE_MAX
+    )
+    description_en = models.TextField(
+        _("description (English)"), blank=True, max_length=GUIDANCE_MAX
+    )
     min_coverage = models.FloatField(
         _("minimum coverage"),
         default=2 / 3,
@@ -160,14 +168,24 @@ class Dimension(models.Model):
     weight = models.FloatField(_("weight"), default=1)
     name_nl = models.CharField(_("name (Dutch)"), max_length=NAME_MAX)
     name_en = models.CharField(_("name (English)"), max_length=NAME_MAX)
-    description_nl = models.TextField(_("description (Dutch)"))
-    description_en = models.TextField(_("description (English)"))
-    advice_red_nl = models.TextField(_("advice red (Dutch)"))
-    advice_red_en = models.TextField(_("advice red (English)"))
-    advice_amber_nl = models.TextField(_("advice amber (Dutch)"))
-    advice_amber_en = models.TextField(_("advice amber (English)"))
-    advice_green_nl = models.TextField(_("advice green (Dutch)"))
-    advice_green_en = models.TextField(_("advice green (English)"))
+    description_nl = models.TextField(_("description (Dutch)"), max_length=GUIDANCE_MAX)
+    description_en = models.TextField(
+        _("description (English)"), max_length=GUIDANCE_MAX
+    )
+    advice_red_nl = models.TextField(_("advice red (Dutch)"), max_length=GUIDANCE_MAX)
+    advice_red_en = models.TextField(_("advice red (English)"), max_length=GUIDANCE_MAX)
+    advice_amber_nl = models.TextField(
+        _("advice amber (Dutch)"), max_length=GUIDANCE_MAX
+    )
+    advice_amber_en = models.TextField(
+        _("advice amber (English)"), max_length=GUIDANCE_MAX
+    )
+    advice_green_nl = models.TextField(
+        _("advice green (Dutch)"), max_length=GUIDANCE_MAX
+    )
+    advice_green_en = models.TextField(
+        _("advice green (English)"), max_length=GUIDANCE_MAX
+    )
 
     class Meta:
         verbose_name = _("dimension")
@@ -213,8 +231,8 @@ class Question(models.Model):
     )
     code = models.CharField(_("code"), max_length=20)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    text_nl = models.TextField(_("statement (Dutch)"))
-    text_en = models.TextField(_("statement (English)"))
+    text_nl = models.TextField(_("statement (Dutch)"), max_length=STATEMENT_MAX)
+    text_en = models.TextField(_("statement (English)"), max_length=STATEMENT_MAX)
     weight = models.FloatField(_("weight"), default=1)
     reverse = models.BooleanField(
         _("reverse scored"),

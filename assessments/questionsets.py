@@ -12,13 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Dimension, Question, QuestionSet
+from .models import (
+    GUIDANCE_MAX,
+    NAME_MAX,
+    STATEMENT_MAX,
+    Dimension,
+    Question,
+    QuestionSet,
+)
 
 DEFAULT_QUESTIONSET_PATH = Path(__file__).resolve().parent / "data" / "partnerscan.json"
 
 CONDITION_CODES = [f"BV{i}" for i in range(1, 6)]
 LINK_CODES = [f"RS{i}" for i in range(1, 10)]
 BANDS = ("red", "amber", "green")
+SLUG_MAX = QuestionSet._meta.get_field("slug").max_length
 LANGS = ("nl", "en")
 MIN_QUESTIONS = 1
 
@@ -104,7 +112,7 @@ def _is_number(value):
     )
 
 
-def _check_text(errors, where, value, required=True):
+def _check_text(errors, where, value, max_length, required=True):
     if not isinstance(value, dict):
         errors.append(
             _('%(where)s must be an object with "nl" and "en".') % {"where": where}
@@ -116,6 +124,14 @@ def _check_text(errors, where, value, required=True):
             errors.append(
                 _('%(where)s: text in "%(lang)s" is missing.')
                 % {"where": where, "lang": lang}
+            )
+        elif len(text) > max_length:
+            errors.append(
+                _(
+                    '%(where)s: text in "%(lang)s" is %(length)s characters long; '
+                    "at most %(max)s are allowed."
+                )
+                % {"where": where, "lang": lang, "length": len(text), "max": max_length}
             )
 
 
@@ -132,14 +148,21 @@ def validate_questionset_data(data):  # noqa: C901 - one flat list of checks rea
     errors = []
     if not isinstance(data, dict):
         return [_("The file must contain one JSON object.")]
-    for key in ("name", "slug"):
+    for key, max_length in (("name", NAME_MAX), ("slug", SLUG_MAX)):
         if not isinstance(data.get(key), str) or not data.get(key, "").strip():
             errors.append(_('"%(key)s" is missing.') % {"key": key})
+        elif len(data[key]) > max_length:
+            errors.append(
+                _('"%(key)s" is longer than %(max)s characters.')
+                % {"key": key, "max": max_length}
+            )
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         errors.append(_('"version" must be a whole number of 1 or more.'))
     if "description" in data:
-        _check_text(errors, "description", data["description"], required=False)
+        _check_text(
+            errors, "description", data["description"], GUIDANCE_MAX, required=False
+        )
     coverage = data.get("min_coverage", 2 / 3)
     if not _is_number(coverage) or not 0 <= coverage <= 1:
         errors.append(
@@ -210,8 +233,10 @@ def validate_questionset_data(data):  # noqa: C901 - one flat list of checks rea
                 _('%(where)s: an RS code must have kind "link".') % {"where": where}
             )
         _check_weight(errors, where, dim.get("weight", 1))
-        _check_text(errors, f"{where} name", dim.get("name"))
-        _check_text(errors, f"{where} description", dim.get("description"))
+        _check_text(errors, f"{where} name", dim.get("name"), NAME_MAX)
+        _check_text(
+            errors, f"{where} description", dim.get("description"), GUIDANCE_MAX
+        )
         advice = dim.get("advice")
         if not isinstance(advice, dict):
             errors.append(
@@ -220,7 +245,9 @@ def validate_questionset_data(data):  # noqa: C901 - one flat list of checks rea
             )
         else:
             for band in BANDS:
-                _check_text(errors, f"{where} advice {band}", advice.get(band))
+                _check_text(
+                    errors, f"{where} advice {band}", advice.get(band), GUIDANCE_MAX
+                )
         questions = dim.get("questions")
         if not isinstance(questions, list) or len(questions) < MIN_QUESTIONS:
             errors.append(_("%(where)s has no questions.") % {"where": where})
@@ -242,7 +269,7 @@ def validate_questionset_data(data):  # noqa: C901 - one flat list of checks rea
             elif q_code in seen_questions:
                 errors.append(_("Duplicate question code %(code)s.") % {"code": q_code})
             seen_questions.add(q_code)
-            _check_text(errors, q_where, question.get("text"))
+            _check_text(errors, q_where, question.get("text"), STATEMENT_MAX)
             _check_weight(errors, q_where, question.get("weight", 1))
             if not isinstance(question.get("reverse", False), bool):
                 errors.append(

@@ -191,6 +191,21 @@ class TestBrokenImports:
             (lambda d: d["dimensions"][0]["advice"].pop("amber"), "advice amber"),
             (lambda d: d["dimensions"][3].update(questions=[]), "has no questions"),
             (lambda d: d.pop("slug"), '"slug" is missing'),
+            (lambda d: d.update(name="x" * 201), '"name" is longer than 200'),
+            (
+                lambda d: d["dimensions"][0]["questions"][0]["text"].update(
+                    nl="x" * 1001
+                ),
+                '"nl" is 1001 characters long; at most 1000',
+            ),
+            (
+                lambda d: d["dimensions"][4]["advice"]["red"].update(en="x" * 4001),
+                "at most 4000",
+            ),
+            (
+                lambda d: d["dimensions"][0]["name"].update(en="x" * 201),
+                "at most 200",
+            ),
         ],
     )
     def test_a_bad_file_is_refused_with_its_problem_named_and_changes_nothing(

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.models import QuestionSet
+from assessments.models import Question, QuestionSet
 
 from ..conftest import make_user, questionset_data
 
@@ -127,3 +127,26 @@ def test_consultants_cannot_reach_the_admin(client, owner):
     client.force_login(owner)
     response = client.get(reverse("admin:assessments_questionset_changelist"))
     assert response.status_code == 302
+
+
+def test_an_overlong_statement_is_refused_and_changes_nothing(
+    admin_client, question_set
+):
+    question_set.status = QuestionSet.Status.DRAFT
+    question_set.save()
+    question = Question.objects.filter(dimension__question_set=question_set).first()
+    url = reverse("admin:assessments_question_change", args=[question.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert 'maxlength="1000"' in str(form["text_nl"])
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name in form.fields and value is not None
+    }
+    data["text_nl"] = "x" * 1001
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    errors = str(response.context["adminform"].form.errors)
+    assert "niet meer dan 1000 tekens" in errors
+    question.refresh_from_db()
+    assert question.text_nl != "x" * 1001
