@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -448,6 +449,29 @@ def test_failed_logins_are_throttled_with_429_and_retry_after(client, owner):
         reverse("login"), {"username": "owner", "password": PASSWORD}
     )
     assert response.status_code == 429
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_password_guesses_cannot_all_slip_past_the_login_throttle(owner):
+    limit, _window = throttle.LIMITS["login"]
+    guesses = limit * 2
+    start = threading.Barrier(guesses)
+
+    def guess(_):
+        start.wait()
+        try:
+            response = Client().post(
+                reverse("login"), {"username": "owner", "password": "x"}
+            )
+            return response.status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(guesses) as pool:
+        statuses = list(pool.map(guess, range(guesses)))
+    # At most `limit` passwords were checked; every other guess was turned away.
+    assert statuses.count(200) == limit
+    assert statuses.count(429) == guesses - limit
 
 
 def test_token_guessing_is_throttled_with_429_and_retry_after(client, world):

@@ -20,13 +20,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if throttle.is_blocked("login", _login_key(request)):
+        # Every attempt counts before its password is checked, and a successful one
+        # resets the count: parallel guesses cannot all pass a check that none of
+        # them has counted yet.
+        if throttle.hit("login", _login_key(request)):
             return throttle.too_many_requests(request, "login")
         return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        throttle.hit("login", _login_key(self.request))
-        return super().form_invalid(form)
 
     def form_valid(self, form):
         throttle.reset("login", _login_key(self.request))
