@@ -33,8 +33,9 @@ format: install
 
 # Re-extract UI strings after changing templates or code, translate the new entries
 # in locale/nl/LC_MESSAGES/django.po, then compile (the .mo files are committed).
+# English is the source language: it needs no catalogue.
 messages: install
-	$(BIN)/python manage.py makemessages -l nl -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install

@@ -124,6 +124,30 @@ class TestDetail:
         assert "bezig (5 van 72)" in response.text
         assert done.invitation_url() in response.text
 
+    def test_the_privacy_note_follows_the_results_rule_not_submission(
+        self, client, owner, assessment
+    ):
+        # The results show an organisation once enough respondents have a score,
+        # submitted or not; the note on this page says and checks the same.
+        assessment.privacy_minimum = 2
+        assessment.save()
+        alfa, beta = assessment.partnership.organisations.all()
+        for _ in range(2):
+            answer_all(make_respondent(assessment, alfa, started_at=timezone.now()))
+        answer_all(make_respondent(assessment, beta, started_at=timezone.now()))
+        make_respondent(assessment, beta)
+        client.force_login(owner)
+        rows = client.get(_detail(assessment)).text.split('<th scope="row">')
+        note = "zodra 2 deelnemers genoeg hebben ingevuld"
+        alfa_row = next(r for r in rows if r.startswith("Alfa"))
+        beta_row = next(r for r in rows if r.startswith("Beta"))
+        assert note not in alfa_row.split("</tr>")[0]
+        assert note in beta_row.split("</tr>")[0]
+        results = client.get(
+            reverse("assessments:assessment-results", args=[assessment.pk])
+        )
+        assert results.context["shown_organisations"] == ["Alfa"]
+
     def test_a_read_only_collaborator_sees_progress_but_no_links(
         self, client, collaborator, assessment, respondent
     ):
