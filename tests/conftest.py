@@ -27,6 +27,18 @@ PASSWORD = "correct-horse-battery-staple"
 _DEFAULT_DATA = json.loads(DEFAULT_QUESTIONSET_PATH.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords with MD5 instead of PBKDF2's deliberate ~0.4 s a hash: the
+    suite creates hundreds of users. PBKDF2 stays second in the list, so a password
+    set by a server process the test started (default settings) still checks out.
+    Only for tests: production keeps Django's defaults (tests/test_settings.py)."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",  # noqa: S303 - tests only
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 def questionset_data():
     """A fresh, valid copy of the shipped default question set as a dict."""
     return copy.deepcopy(_DEFAULT_DATA)

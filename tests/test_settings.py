@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import global_settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,3 +73,11 @@ def test_production_turns_debug_off_by_default():
     result = _settings_in_subprocess({**env, "DEBUG": ""})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_passwords_are_hashed_with_djangos_default_pbkdf2():
+    # The suite swaps in a fast hasher (tests/conftest.py); the project must not.
+    import partnerscan.settings as project
+
+    hashers = getattr(project, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    assert hashers[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"

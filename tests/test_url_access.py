@@ -190,12 +190,6 @@ def test_every_url_pattern_is_in_the_table():
     assert stale == [], "these URL names no longer exist"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # 132 walks with four accounts each: the default hasher would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(owner, collaborator, outsider, partnership, assessment, other_respondent):
     """The owner's scan with one respondent, and everyone who might knock."""
