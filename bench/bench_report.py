@@ -69,7 +69,7 @@ def reference_html(context):
         f"<p>{escape(text[i : i + 700])}</p>" for i in range(0, len(text), 700)
     )
     return (
-        f"<html><head><style>{REFERENCE_CSS}</style></head><body>"
+        f"<html lang=\"nl\"><head><style>{REFERENCE_CSS}</style></head><body>"
         f"<div class='cover'><h1>{escape(context['partnership'].name)}</h1>"
         "<p>Referentiedocument</p></div>"
         f"<h2>Radar</h2>{context['charts']['radar']}"
