@@ -347,3 +347,15 @@ def workshop_finish(*, assessment):
     return Respondent.objects.filter(
         assessment=assessment, is_group=True, submitted_at__isnull=True
     ).update(submitted_at=now, updated_at=now)
+
+
+@transaction.atomic
+def workshop_reopen(*, assessment):
+    """Unlock the workshop groups' answers again, for a session that turns out not
+    to be over. Nothing is lost: the answers stay, they just become editable. Only
+    while the scan is open; individual respondents' submissions stay locked."""
+    if not assessment.is_open:
+        raise AnswersLocked(AnswersLocked.CLOSED)
+    return Respondent.objects.filter(
+        assessment=assessment, is_group=True, submitted_at__isnull=False
+    ).update(submitted_at=None, updated_at=timezone.now())

@@ -45,6 +45,11 @@ urlpatterns = [
         workshop.finish_workshop,
         name="workshop-finish",
     ),
+    path(
+        "assessments/<int:pk>/workshop/reopen/",
+        workshop.reopen_workshop,
+        name="workshop-reopen",
+    ),
     # Consultant workspace: dashboard, partnerships, assessments, respondents.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/", accounts.account, name="account"),

@@ -88,6 +88,7 @@ EXPECTED = {
     "assessments:workshop-save": {"get": POST_ONLY_GET, "post": _write(400)},
     "assessments:workshop-review": {"get": EDIT_FORM},
     "assessments:workshop-finish": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:workshop-reopen": {"get": POST_ONLY_GET, "post": _write(302)},
     # Workspace.
     "assessments:dashboard": {"get": MINE},
     "assessments:account": {"get": MINE, "post": MINE},

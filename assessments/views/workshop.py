@@ -27,6 +27,7 @@ from ..questionnaire import (
     workshop_answers_save,
     workshop_finish,
     workshop_groups,
+    workshop_reopen,
     workshop_start,
 )
 from ._answering import (
@@ -215,6 +216,20 @@ def finish_workshop(request, pk):
         if workshop_finish(assessment=assessment):
             messages.success(
                 request, _("The workshop is finished: the answers are locked.")
+            )
+    except AnswersLocked as exc:
+        messages.error(request, exc.message)
+    return redirect("assessments:workshop-review", pk=assessment.pk)
+
+
+@require_POST
+def reopen_workshop(request, pk):
+    assessment = get_assessment_for_user_rw(request, pk)
+    try:
+        if workshop_reopen(assessment=assessment):
+            messages.success(
+                request,
+                _("The workshop is open again: the answers can be changed."),
             )
     except AnswersLocked as exc:
         messages.error(request, exc.message)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Answer, Assessment, DimensionComment, Respondent
 from assessments.questionnaire import questionnaire_steps
@@ -123,6 +124,7 @@ def test_start_save_and_finish_only_accept_post(consultant, assessment):
     assert consultant.get(url("start", assessment)).status_code == 405
     assert consultant.get(url("save", assessment)).status_code == 405
     assert consultant.get(url("finish", assessment)).status_code == 405
+    assert consultant.get(url("reopen", assessment)).status_code == 405
     assert not Respondent.objects.filter(assessment=assessment).exists()
 
 
@@ -326,6 +328,53 @@ def test_finishing_locks_every_groups_answers(consultant, assessment, groups):
     again = consultant.post(url("finish", assessment))
     assert again.status_code == 302
     assert consultant.post(url("start", assessment)).url == url("review", assessment)
+
+
+def test_a_finished_workshop_can_be_reopened_and_keeps_its_answers(
+    consultant, assessment, groups, respondent
+):
+    question = steps_of(assessment)[0].questions[0]
+    consultant.post(url("save", assessment), {field(groups[0], question): "2"})
+    consultant.post(url("finish", assessment))
+    # An individual respondent's submission is not the workshop's to unlock.
+    Respondent.objects.filter(pk=respondent.pk).update(submitted_at=timezone.now())
+    review = consultant.get(url("review", assessment))
+    assert url("reopen", assessment) in review.text
+
+    response = consultant.post(url("reopen", assessment), follow=True)
+    assert "weer open" in response.text
+    assert not Respondent.objects.filter(is_group=True, submitted_at__isnull=False)
+    assert Respondent.objects.get(pk=respondent.pk).submitted_at is not None
+    assert values(groups[0]) == {question.pk: 2}
+    saved = consultant.post(url("save", assessment), {field(groups[0], question): "5"})
+    assert saved.status_code == 200
+    assert values(groups[0]) == {question.pk: 5}
+    # Reopening an open workshop changes nothing and says nothing.
+    again = consultant.post(url("reopen", assessment), follow=True)
+    assert "weer open" not in again.text
+
+
+def test_a_closed_scans_workshop_cannot_be_reopened(consultant, assessment, groups):
+    consultant.post(url("finish", assessment))
+    Assessment.objects.filter(pk=assessment.pk).update(status="closed")
+    assert (
+        url("reopen", assessment) not in consultant.get(url("review", assessment)).text
+    )
+    response = consultant.post(url("reopen", assessment), follow=True)
+    assert "gesloten" in response.text
+    assert all(g.submitted_at for g in Respondent.objects.filter(is_group=True))
+
+
+def test_reopening_is_for_editors_only(
+    client, collaborator, outsider, assessment, groups
+):
+    client.post(url("finish", assessment))
+    client.logout()
+    login(client, collaborator)
+    assert client.post(url("reopen", assessment)).status_code == 403
+    login(client, outsider)
+    assert client.post(url("reopen", assessment)).status_code == 404
+    assert all(g.submitted_at for g in Respondent.objects.filter(is_group=True))
 
 
 # --- query counts ------------------------------------------------------------------
