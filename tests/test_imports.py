@@ -2,6 +2,7 @@
 
 import io
 import math
+import zipfile
 
 import openpyxl
 import pytest
@@ -254,6 +255,48 @@ class TestFileFormats:
     def test_a_damaged_xlsx_is_refused_clearly(self, assessment):
         problems = _problems(assessment, b"PK\x03\x04 not really a zip")
         assert problems == ["The file is not a readable XLSX workbook."]
+
+    @pytest.mark.parametrize("expansion", ["billion laughs", "one entity"])
+    def test_an_xlsx_with_xml_entity_tricks_is_refused_and_changes_nothing(
+        self, assessment, respondent, expansion
+    ):
+        # Entities in a sheet: expat stops the billion laughs itself; defusedxml
+        # (which openpyxl uses when installed) refuses any entity declaration.
+        if expansion == "billion laughs":
+            bomb = (
+                '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                + "".join(
+                    f'<!ENTITY lol{n + 1} "{f"&lol{n};" * 10}">'.replace(
+                        "&lol0;", "&lol;"
+                    )
+                    for n in range(9)
+                )
+                + "]>"
+            )
+            reference = "&lol9;"
+        else:
+            bomb = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "">]>'
+            reference = "&e;"
+        answer_all(respondent, 3)
+        before = _snapshot()
+        source = io.BytesIO(answers_xlsx(assessment))
+        hostile = io.BytesIO()
+        with (
+            zipfile.ZipFile(source) as original,
+            zipfile.ZipFile(hostile, "w") as copy,
+        ):
+            for item in original.infolist():
+                content = original.read(item)
+                if item.filename.endswith("sheet1.xml"):
+                    body = content.decode()
+                    if body.startswith("<?xml"):
+                        body = body.split("?>", 1)[1]
+                    body = body.replace("<sheetData>", f"<sheetData>{reference}", 1)
+                    content = (bomb + body).encode()
+                copy.writestr(item, content)
+        problems = _problems(assessment, hostile.getvalue())
+        assert problems == ["The file is not a readable XLSX workbook."]
+        assert _snapshot() == before
 
     def test_a_file_over_5_mb_is_refused(self, assessment):
         problems = _problems(assessment, b"x" * (imports.MAX_BYTES + 1))
