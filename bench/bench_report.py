@@ -89,6 +89,20 @@ def _demo(client):
     return assessment
 
 
+def _in_fresh_process(script):
+    """Run `script` in a new Python process; return the JSON of its last line."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "partnerscan.settings"}
+    output = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def _fresh_process_figures(assessment_pk):
     """Cold render time and peak memory, in a process of their own."""
     script = f"""
@@ -112,16 +126,7 @@ print(json.dumps({{
     "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }}))
 """
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "partnerscan.settings"}
-    output = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return _in_fresh_process(script)
 
 
 def _fresh_weasyprint_alone(saved, options):
@@ -134,16 +139,7 @@ start = time.perf_counter()
 HTML(filename={str(saved)!r}).write_pdf(**{options!r})
 print(json.dumps({{"cold_s": time.perf_counter() - start}}))
 """
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "partnerscan.settings"}
-    output = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])["cold_s"]
+    return _in_fresh_process(script)["cold_s"]
 
 
 def run(client, base):
