@@ -242,7 +242,10 @@ def save_answers(request, respondent):
         answers_save(respondent=respondent, values=form.values, comments=form.comments)
     except AnswersLocked as exc:
         return save_status(request, error=exc.message, status=409)
-    return save_status(request, saved_at=timezone.now())
+    # The step's "x of y answered" follows along (an out-of-band swap), so the
+    # participant sees progress without a page load.
+    progress = {"answered": respondent.answers.count(), "total": len(questions)}
+    return save_status(request, saved_at=timezone.now(), extra=progress)
 
 
 @respondent_required

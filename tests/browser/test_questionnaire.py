@@ -71,6 +71,11 @@ def test_a_participant_answers_stops_resumes_and_submits(
         page.click(f'label[for="q-{question.pk}-2"]')
     done = sum(len(s.questions) for s in steps[:7]) + len(half)
     wait_until(lambda: saved_count(respondent) == done)
+    # The progress line followed each save without a page load.
+    total = sum(len(s.questions) for s in steps)
+    expect(page.locator("#answered-count")).to_have_text(
+        f"{done} van {total} stellingen beantwoord"
+    )
     page.close()
 
     page = context.new_page()

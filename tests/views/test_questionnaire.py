@@ -234,6 +234,14 @@ def test_autosave_stores_every_posted_answer(participant, respondent):
     assert response.status_code == 200
     assert "Opgeslagen om" in response.text
     assert answers(respondent) == {first.code: 5, second.code: None}
+    # The step's progress line follows along ("weet niet" counts as answered).
+    total = Question.objects.filter(
+        dimension__question_set=respondent.assessment.question_set
+    ).count()
+    assert (
+        f'<span id="answered-count" class="text-body-secondary" '
+        f'hx-swap-oob="true">2 van {total} stellingen beantwoord</span>'
+    ) in response.text
 
 
 def test_autosave_overwrites_a_changed_answer(participant, respondent):
@@ -558,11 +566,12 @@ def test_an_autosave_costs_the_same_queries_whatever_it_carries(
     data = {f"q-{q.pk}": "4" for q in questions_of(respondent)[:size]}
     data[f"c-{questions_of(respondent)[0].dimension_id}"] = "Notitie"
     # session, respondent, then one transaction (2 statements to open and close
-    # it): stamp the respondent, upsert answers, upsert comments. The question ids
-    # come from the cached structure of the locked set.
+    # it): stamp the respondent, upsert answers, upsert comments; then the count
+    # of answers for the progress line. The question ids come from the cached
+    # structure of the locked set.
     start_page = client.get(step_url(1))
     assert start_page.status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.post(SAVE, data)
     assert response.status_code == 200
     assert Answer.objects.filter(respondent=respondent).count() == size
