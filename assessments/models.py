@@ -632,6 +632,8 @@ class Answer(models.Model):
         on_delete=models.CASCADE,
         related_name="answers",
         verbose_name=_("respondent"),
+        # Served by assessments_answer_summary, which starts with it.
+        db_index=False,
     )
     question = models.ForeignKey(
         Question,
@@ -651,6 +653,15 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
+        indexes = [
+            # Covers the aggregates that tell whether a scan changed (the results'
+            # and the report's fingerprints) without reading the table: they run on
+            # every results view and PDF download, cached or not (bench/README.md).
+            models.Index(
+                fields=["respondent", "question", "value", "updated_at"],
+                name="assessments_answer_summary",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["respondent", "question"], name="assessments_answer_unique"

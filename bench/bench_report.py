@@ -221,9 +221,11 @@ def run(client, base):
     throttle.reset("report", user_key)
     client.get(url)  # fill the cache
 
-    def cached():
-        throttle.reset("report", user_key)
-        return get_ok(client, url)()
+    # The throttle still counts every download, as in production, but under a limit
+    # this run cannot reach, so no reset (the bench's own cleanup) is timed with it.
+    limits = dict(throttle.LIMITS)
+    throttle.LIMITS["report"] = (10**9, limits["report"][1])
+    cached = get_ok(client, url)
 
     # "Within 2x a bare view": the bare view requested by the same logged-in client,
     # alternating with the download. Any request that carries a consultant's session
@@ -232,6 +234,7 @@ def run(client, base):
     # page a consultant opens; the anonymous bare view of the start of the run is
     # reported beside it for information.
     cached_figures, bare_figures = interleaved(cached, get_ok(client, "/bench/bare/"))
+    throttle.LIMITS.update(limits)
     fresh = _fresh_process_figures(assessment.pk)
     (OUT / "report-bench.pdf").write_bytes(pdf)
     return [
