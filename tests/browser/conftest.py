@@ -8,6 +8,8 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 CHROMIUM = (
     os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -55,3 +57,18 @@ def context(browser):
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+def log_in(context, live_server, user):
+    """Give the browser context a logged-in session for `user`, without the form."""
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

@@ -3,14 +3,14 @@
 import time
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
 from playwright.sync_api import expect
 
 from assessments.models import Answer, Respondent
 from assessments.questionnaire import questionnaire_steps
 from tests.conftest import make_respondent
+
+from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -176,24 +176,10 @@ def test_a_failed_save_says_so_and_offers_a_retry(page, live_server, respondent)
     wait_until(lambda: saved_count(respondent) == 1)
 
 
-def _logged_in(context, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-
-
 def test_two_organisations_fill_in_together_and_see_differences(
     page, context, live_server, owner, assessment
 ):
-    _logged_in(context, live_server, owner)
+    log_in(context, live_server, owner)
     steps = questionnaire_steps(assessment.question_set)
     base = f"{live_server.url}/assessments/{assessment.pk}/workshop"
     page.goto(f"{base}/step/1/")
@@ -248,7 +234,7 @@ def test_pages_have_no_serious_accessibility_violations(
     elif where == "review":
         page.goto(live_server.url + "/q/review/")
     elif where.startswith("workshop"):
-        _logged_in(context, live_server, owner)
+        log_in(context, live_server, owner)
         page.goto(
             f"{live_server.url}/assessments/{respondent.assessment_id}/workshop/step/1/"
         )

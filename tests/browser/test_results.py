@@ -2,27 +2,13 @@
 and passes an accessibility check."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tests.test_results import _people
 
+from .conftest import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _logged_in(context, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.fixture
@@ -41,7 +27,7 @@ def test_the_consultant_reads_verdict_charts_and_agenda(
         "console",
         lambda message: message.type == "error" and problems.append(message.text),
     )
-    _logged_in(context, live_server, owner)
+    log_in(context, live_server, owner)
     page.goto(results_url)
     expect(page.locator("h1")).to_contain_text("Resultaten")
     expect(page.locator("#verdict-heading")).to_have_text("Oordeel")
@@ -58,7 +44,7 @@ def test_on_a_phone_the_page_does_not_overflow_sideways(
 ):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en")
     try:
-        _logged_in(context, live_server, owner)
+        log_in(context, live_server, owner)
         page = context.new_page()
         page.goto(results_url)
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -75,7 +61,7 @@ def test_the_results_page_has_no_serious_accessibility_violations(
 ):
     from axe_playwright_python.sync_playwright import Axe
 
-    _logged_in(context, live_server, owner)
+    log_in(context, live_server, owner)
     page.goto(results_url)
     results = Axe().run(page)
     serious = [

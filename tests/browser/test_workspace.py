@@ -1,14 +1,14 @@
 """The consultant's journey in a real browser: from logging in to the PDF report."""
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, Respondent
 from assessments.questionnaire import questionnaire_steps
 from tests.conftest import PASSWORD, make_respondent
+
+from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,27 +119,13 @@ def test_a_consultant_runs_a_scan_from_login_to_report(
     assert problems == []
 
 
-def _log_in(context, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-
-
 def test_the_workspace_pages_have_no_serious_accessibility_violations(
     page, context, live_server, owner, assessment
 ):
     from axe_playwright_python.sync_playwright import Axe
 
     make_respondent(assessment, label="Anna", email="anna@example.org")
-    _log_in(context, live_server, owner)
+    log_in(context, live_server, owner)
     pages = [
         "/dashboard/",
         "/partnerships/new/",
@@ -160,7 +146,7 @@ def test_the_workspace_fits_a_phone(browser, live_server, owner, assessment):
     make_respondent(assessment, label="Anna", email="anna@example.org")
     context = browser.new_context(viewport={"width": 360, "height": 740})
     try:
-        _log_in(context, live_server, owner)
+        log_in(context, live_server, owner)
         page = context.new_page()
         for path in (
             "/dashboard/",
