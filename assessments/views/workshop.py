@@ -211,26 +211,30 @@ def review_workshop(request, pk):
 
 @require_POST
 def finish_workshop(request, pk):
-    assessment = get_assessment_for_user_rw(request, pk)
-    try:
-        if workshop_finish(assessment=assessment):
-            messages.success(
-                request, _("The workshop is finished: the answers are locked.")
-            )
-    except AnswersLocked as exc:
-        messages.error(request, exc.message)
-    return redirect("assessments:workshop-review", pk=assessment.pk)
+    return _lock_or_unlock(
+        request,
+        pk,
+        workshop_finish,
+        _("The workshop is finished: the answers are locked."),
+    )
 
 
 @require_POST
 def reopen_workshop(request, pk):
+    return _lock_or_unlock(
+        request,
+        pk,
+        workshop_reopen,
+        _("The workshop is open again: the answers can be changed."),
+    )
+
+
+def _lock_or_unlock(request, pk, change, done_message):
+    """Finish or reopen: say so when something changed, explain a refusal."""
     assessment = get_assessment_for_user_rw(request, pk)
     try:
-        if workshop_reopen(assessment=assessment):
-            messages.success(
-                request,
-                _("The workshop is open again: the answers can be changed."),
-            )
+        if change(assessment=assessment):
+            messages.success(request, done_message)
     except AnswersLocked as exc:
         messages.error(request, exc.message)
     return redirect("assessments:workshop-review", pk=assessment.pk)
