@@ -72,3 +72,14 @@ def log_in(context, live_server, user):
             }
         ]
     )
+
+
+def serious_violations(page):
+    """axe-core's serious and critical findings on the page: (rule, help, targets)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

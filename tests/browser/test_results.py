@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.test_results import _people
 
-from .conftest import log_in
+from .conftest import log_in, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,14 +59,6 @@ def test_on_a_phone_the_page_does_not_overflow_sideways(
 def test_the_results_page_has_no_serious_accessibility_violations(
     page, context, live_server, owner, results_url
 ):
-    from axe_playwright_python.sync_playwright import Axe
-
     log_in(context, live_server, owner)
     page.goto(results_url)
-    results = Axe().run(page)
-    serious = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
