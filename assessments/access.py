@@ -16,9 +16,7 @@ from .models import Assessment, Partnership, Respondent
 
 def can_edit(user, partnership):
     """Owner, or a collaborator with edit rights."""
-    if partnership.owner_id == user.pk:
-        return True
-    return partnership.collaborations.filter(user=user, can_edit=True).exists()
+    return role_of(user, partnership) in ("owner", "edit")
 
 
 def get_partnership_for_user(request, pk):
