@@ -78,6 +78,15 @@ def get_assessment_for_user_rw(request, pk):
     return assessment
 
 
+def get_assessment_answers_for_user(request, pk):
+    """The assessment, when the user may read who answered what (raw answers with
+    names): the consultants guiding the scan, that is the owner and collaborators
+    with edit rights, as the participants' welcome page and docs/privacy.md promise.
+    Read-only collaborators see the results, under the privacy minimum, but get
+    403 here; everyone else 404."""
+    return get_assessment_for_user_rw(request, pk)
+
+
 def get_collaboration_of(partnership, pk):
     """A collaboration on a partnership already obtained through an access helper."""
     return get_object_or_404(partnership.collaborations.select_related("user"), pk=pk)

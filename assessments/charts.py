@@ -12,9 +12,9 @@ the organisations shown. Nothing here queries or scores.
 """
 
 import functools
+import hashlib
 import html
 import math
-from itertools import count
 
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -39,7 +39,6 @@ FLAG_COLOURS = {scoring.ATTENTION: "#8a5300", scoring.SIGNIFICANT: "#b3261e"}
 WIDTH = 760
 
 # Several charts can share one page: ids must differ.
-_ids = count(1)
 
 
 def _f(value):
@@ -124,8 +123,14 @@ def _marker(shape, x, y, colour, size=4.5, tip=""):
     return _el("circle", _title(tip), cx=x, cy=y, r=size, **common)
 
 
+def _id(*parts):
+    """An element id from what the chart shows: unique per chart on a page, and
+    the same for the same figures (a counter made equal pages differ)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+
+
 def _svg(height, title, desc, body):
-    n = next(_ids)
+    n = _id(title, desc, body)
     head = _title(title).replace("<title>", f'<title id="chart-{n}-title">', 1)
     # Built from _el/_text, which escape every text and attribute value.
     return mark_safe(  # noqa: S308  # nosec B308 B703
@@ -346,7 +351,7 @@ def _mirrored(rows, series, method):
     top, row_h, scale = 64, 28, 2.3  # 100 points = 230 px on each side
     spine_l, spine_r = 440, 452
     (left, lc, _ld, _ls), (right, rc, _rd, _rs) = series
-    hatch = f"zip-hatch-{next(_ids)}"
+    hatch = f"zip-hatch-{_id(rows, series)}"
     parts = [
         _el(
             "defs",

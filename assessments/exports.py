@@ -49,6 +49,9 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 EXPORT_FORMATS = tuple(CONTENT_TYPES)
+# One row per respondent with their label: who answered what. Only for the
+# consultants guiding the scan (access.get_assessment_answers_for_user).
+RAW_ANSWER_FORMATS = ("csv", "xlsx")
 
 
 def neutralise(text):

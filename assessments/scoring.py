@@ -12,7 +12,8 @@ Steps (DESIGN.md "Scoring"):
 2.  respondent x dim      sum(w_q * s_q) / sum(w_q) over answered items, defined only
                           when sum(w answered) >= min_coverage * sum(w all)
 3.  organisation x dim    mean over its respondents with a defined score; n, min, max,
-                          population standard deviation
+                          population standard deviation; withheld (None) below the
+                          scan's privacy minimum, see `privacy_allows`
 4.  partnership x dim     mean over organisations with a defined score
 5.  gap                   max - min over organisations (>= 2 defined); pair matrix
 6.  block                 sum(w_d * P_d) / sum(w_d) over the block's defined dims
@@ -42,7 +43,8 @@ CLOSED, WIDENED, UNCHANGED = "closed", "widened", "unchanged"
 
 @dataclass(frozen=True)
 class Method:
-    """The question set's thresholds and weights (defaults as in DESIGN.md)."""
+    """The question set's thresholds and weights (defaults as in DESIGN.md), and the
+    scan's privacy minimum: everything a score depends on besides the answers."""
 
     min_coverage: float = 2 / 3
     condition_weight: float = 50.0
@@ -54,6 +56,7 @@ class Method:
     # How many items the agenda and the quick wins list at most.
     agenda_size: int = 5
     quick_win_size: int = 3
+    privacy_minimum: int = 1
 
 
 @dataclass(frozen=True)
@@ -73,16 +76,23 @@ class DimensionSpec:
 
 @dataclass(frozen=True)
 class Response:
-    """One respondent's answers: question code -> 1-5, or None for "weet niet"."""
+    """One respondent's answers: question code -> 1-5, or None for "weet niet".
+
+    `group` marks a workshop group: the organisation's answers given together, in
+    the room, rather than one person's."""
 
     respondent: str
     organisation: str
     answers: Mapping[str, int | None]
+    group: bool = False
 
 
 @dataclass(frozen=True)
 class OrganisationScore:
-    """Step 3: one organisation on one dimension, with the spread inside it."""
+    """Step 3: one organisation on one dimension, with the spread inside it.
+
+    `withheld`: the organisation has scored respondents here, but too few for the
+    privacy minimum, so every figure is None and nothing else may use them."""
 
     name: str
     score: float | None
@@ -90,6 +100,7 @@ class OrganisationScore:
     min: float | None = None
     max: float | None = None
     sd: float | None = None
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,7 @@ class RespondentResult:
     organisation: str
     items: Mapping[str, float | None]
     dimensions: Mapping[str, float | None]
+    group: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +180,9 @@ class AssessmentResult:
     largest_gap: str | None
     agenda: tuple[AgendaItem, ...]
     quick_wins: tuple[QuickWin, ...]
+    # Organisations with scored respondents that the privacy minimum hides on every
+    # dimension: they get no column anywhere (see `withheld_organisations`).
+    withheld: tuple[str, ...] = ()
 
     def dimension(self, code):
         return next(d for d in self.dimensions if d.code == code)
@@ -234,6 +249,18 @@ def respondent_dimension_score(dimension, item_scores, min_coverage):
 
 
 # Steps 3-5 ------------------------------------------------------------------------
+
+
+def privacy_allows(individuals: int, groups: int, minimum: int) -> bool:
+    """The privacy minimum, decided here and nowhere else.
+
+    An organisation's figure on a dimension may be shown, and may count in any
+    figure partners see, when it rests on at least `minimum` individual respondents,
+    or only on workshop groups (answers the organisation gave together, in the
+    room). Anything else is withheld: not shown and not used, so nothing on any
+    output can be worked back to the answers of too few people.
+    """
+    return individuals >= minimum or (individuals == 0 and groups > 0)
 
 
 def organisation_score(name, scores):
@@ -447,18 +474,40 @@ def score_respondent(dimensions, response, method):
         organisation=response.organisation,
         items=items,
         dimensions=scores,
+        group=response.group,
     )
+
+
+def shown_organisation_score(name, respondents, code, minimum):
+    """Step 3 under the privacy minimum: the organisation's score from its
+    respondents' scores on dimension `code`, or a withheld one (see
+    `privacy_allows`)."""
+    scored = [
+        r
+        for r in respondents
+        if r.organisation == name and r.dimensions[code] is not None
+    ]
+    groups = sum(r.group for r in scored)
+    if scored and not privacy_allows(len(scored) - groups, groups, minimum):
+        return OrganisationScore(name=name, score=None, n=len(scored), withheld=True)
+    return organisation_score(name, [r.dimensions[code] for r in scored])
+
+
+def withheld_organisations(dimension_results):
+    """Organisations the privacy minimum hides on every dimension they have scores
+    on: they get no column, chart series or pair gap on any output."""
+    names = {}
+    for d in dimension_results:
+        for o in d.organisations:
+            if o.n:
+                names[o.name] = names.get(o.name, True) and o.withheld
+    return tuple(name for name, hidden in names.items() if hidden)
 
 
 def score_dimension(dimension, respondents, organisations, method):
     org_scores = tuple(
-        organisation_score(
-            name,
-            [
-                r.dimensions[dimension.code]
-                for r in respondents
-                if r.organisation == name
-            ],
+        shown_organisation_score(
+            name, respondents, dimension.code, method.privacy_minimum
         )
         for name in organisations
     )
@@ -503,6 +552,7 @@ def score_assessment(method, dimensions, responses, organisations=()):
         largest_gap=largest_gap(results),
         agenda=agenda_items,
         quick_wins=quick_wins(results, agenda_items, method),
+        withheld=withheld_organisations(results),
     )
 
 
@@ -538,6 +588,15 @@ class Trend:
 
 def _delta(then, now):
     return None if then is None or now is None else now - then
+
+
+def display_change(then, now):
+    """A change as people read it, the one way every output shows it: the
+    difference of the two displayed (rounded) scores, so "59 -> 55" reads -4 and
+    never -3. None when either is missing. `DimensionTrend.delta` stays exact."""
+    if then is None or now is None:
+        return None
+    return display(now) - display(then)
 
 
 def gap_change(gap_then, gap_now):

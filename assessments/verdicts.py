@@ -49,11 +49,11 @@ def verdicts_for(assessments):
     for assessment in assessments:
         org_names = dict(organisations[assessment.partnership_id])
         result = scoring.score_assessment(
-            method_for(assessment.question_set),
+            method_for(assessment),
             specs.get(assessment.question_set_id, ()),
             tuple(
-                scoring.Response(label, org_names[org_id], given)
-                for label, org_id, given in responses[assessment.pk]
+                scoring.Response(label, org_names[org_id], given, group)
+                for label, org_id, given, group in responses[assessment.pk]
                 if org_id in org_names
             ),
             list(org_names.values()),
@@ -91,7 +91,7 @@ def _dimension_specs(set_ids):
 
 
 def _responses(assessment_ids):
-    """{assessment pk: [(label, organisation pk, {question code: value})]}.
+    """{assessment pk: [(label, organisation pk, {question code: value}, group)]}.
 
     Only respondents with at least one answer, as on the results page.
     """
@@ -101,11 +101,11 @@ def _responses(assessment_ids):
     ).values_list("respondent_id", "question__code", "value"):
         given[respondent_id][code] = value
     rows = defaultdict(list)
-    for pk, assessment_id, label, org_id in (
+    for pk, assessment_id, label, org_id, group in (
         Respondent.objects.filter(assessment_id__in=assessment_ids)
         .order_by("label")
-        .values_list("pk", "assessment_id", "label", "organisation_id")
+        .values_list("pk", "assessment_id", "label", "organisation_id", "is_group")
     ):
         if given[pk]:
-            rows[assessment_id].append((label, org_id, given[pk]))
+            rows[assessment_id].append((label, org_id, given[pk], group))
     return rows

@@ -129,7 +129,7 @@ def test_all_dont_know_gives_no_verdict(assessment):
     assert results_json(assessment)["readiness_index"] is None
 
 
-def test_an_organisation_below_the_privacy_minimum_is_folded_in(assessment):
+def test_an_organisation_below_the_privacy_minimum_is_left_out(assessment):
     assessment.privacy_minimum = 2
     assessment.save()
     _people(assessment, "Alfa", [4, 4])
@@ -139,8 +139,9 @@ def test_an_organisation_below_the_privacy_minimum_is_folded_in(assessment):
     assert context["folded_organisations"] == ["Beta"]
     row = _row(context, "RS4")
     assert [o["name"] for o in row["organisations"]] == ["Alfa"]
-    # Beta still counts as one organisation in the partnership figure and the gap.
-    assert row["partnership"] == 50 and row["gap"] == 50
+    # Beta's answers count nowhere: the partnership figure is Alfa's, no gap.
+    assert row["partnership"] == 75 and row["gap"] is None
+    assert context["index"] == 75
     assert "Beta" not in context["charts"]["radar"]
     assert "Beta" not in context["charts"]["zipper"]
     data = results_json(assessment)
@@ -308,3 +309,40 @@ def test_the_reason_says_why_a_green_index_stays_amber(assessment):
     assert [row["code"] for row in verdict["significant_gaps"]] == ["RS1"]
     data = results_json(assessment, "en")
     assert data["capped"] and data["cap_reasons"]["significant_gaps"] == ["RS1"]
+
+
+def test_page_and_pdf_show_a_change_the_same_way():
+    """A change of 58.6 -> 55.4 reads 59 -> 55 and so -4 in both outputs, never the
+    rounded exact change -3."""
+    from django.template.loader import render_to_string
+
+    row = {
+        "code": "BV1",
+        "name": "Partnerkeuze",
+        "score_then": 58.6,
+        "score_now": 55.4,
+        "delta": -3.2,
+        "delta_points": scoring.display_change(58.6, 55.4),
+        "band_then": "amber",
+        "band_now": "amber",
+        "gap_then": None,
+        "gap_now": None,
+        "gap_change": None,
+        "gap_change_label": "",
+    }
+    trend = {
+        "previous": "Scan 1",
+        "index_then": 58.6,
+        "index_now": 55.4,
+        "index_delta": -3.2,
+        "index_delta_points": -4,
+        "blocks_delta": {"condition": -3.2, "link": -3.2},
+        "blocks_delta_points": {"condition": -4, "link": -4},
+        "dimensions": [row],
+    }
+    for template in (
+        "assessments/includes/_results_trend.html",
+        "assessments/report/_trend.html",
+    ):
+        html = render_to_string(template, {"trend": trend, "blocks": []})
+        assert "-4" in html and "-3" not in html, template

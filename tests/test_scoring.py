@@ -793,3 +793,16 @@ def test_scoring_a_full_size_assessment_is_deterministic():
     assert scoring.score_assessment(METHOD, dims, responses) == (
         scoring.score_assessment(METHOD, dims, responses)
     )
+
+
+@pytest.mark.parametrize(
+    ("then", "now", "shown"),
+    [
+        (58.6, 55.4, -4),  # reads "59 -> 55": -4, although the exact change is -3.2
+        (62.5, 62.4, -1),  # "63 -> 62"
+        (40.0, 40.0, 0),
+        (None, 50.0, None),
+    ],
+)
+def test_a_change_is_the_difference_of_the_shown_scores(then, now, shown):
+    assert scoring.display_change(then, now) == shown

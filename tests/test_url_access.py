@@ -127,7 +127,9 @@ EXPECTED = {
     # Results, exports, imports, report: read for everyone who shares the
     # partnership; the import writes.
     "assessments:assessment-results": {"get": READ},
-    "assessments:assessment-export": {"get": READ},
+    # The walk downloads the CSV: answers with names, for the consultants guiding
+    # the scan only (docs/privacy.md); the JSON results are READ.
+    "assessments:assessment-export": {"get": EDIT_FORM},
     # An upload without a file is a bad request.
     "assessments:assessment-import": {"get": POST_ONLY_GET, "post": _write(400)},
     "assessments:assessment-report": {"get": READ},

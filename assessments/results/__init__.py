@@ -12,6 +12,7 @@ from .context import (
     KIND_LABELS,
     VERDICT_LABELS,
     build_results_context,
+    organisations_awaiting_minimum,
 )
 from .export import results_json, results_json_from_context
 from .loading import method_for
@@ -24,6 +25,7 @@ __all__ = [
     "VERDICT_LABELS",
     "build_results_context",
     "method_for",
+    "organisations_awaiting_minimum",
     "results_json",
     "results_json_from_context",
 ]

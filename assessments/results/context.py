@@ -4,16 +4,14 @@ The results page renders this context, and so does the PDF report; `export`
 turns it into the results JSON. Queries happen in `loading`, scores in
 `assessments.scoring`: nothing here computes a score.
 
-Privacy minimum: an organisation is shown separately only when at least
-`assessment.privacy_minimum` of its respondents have a score on at least one
-dimension. Otherwise it is "folded": its respondents still count, as one
-organisation, in the partnership score, the gap and so the verdict (hiding must not
-change the outcome), but it gets no column, no spread, no chart series and no pair
-gaps. Response counts stay visible (that is how the consultant sees why). With two
-organisations the folded figure can still be worked out from the partnership score
-and the other side's; the minimum keeps small groups from being presented as a
-figure of their own, it cannot stop arithmetic. An organisation with no scored
-respondent at all has nothing to hide and keeps its (empty) column.
+Privacy minimum (`scoring.privacy_allows`, the one place it is decided): an
+organisation's figure on a dimension rests on at least `assessment.privacy_minimum`
+individual respondents (or only on workshop groups), or it is withheld: no score, no
+spread, and it counts nowhere — not in the partnership score, the gap, the blocks,
+the index, the verdict, the agenda, the charts, the trend or the comments. An
+organisation withheld on every dimension it has answers on is "folded": no column
+at all. So nothing shown depends on the answers of too few people; response
+counts stay visible (that is how the consultant sees why).
 """
 
 import hashlib
@@ -150,6 +148,7 @@ def _dimension_rows(result, dimensions, by_dimension, shown, comments, language)
     rows = []
     for dim, res in zip(dimensions, result.dimensions, strict=True):
         orgs = [o for o in res.organisations if o.name in shown]
+        minimum = result.method.privacy_minimum
         rows.append(
             {
                 "code": dim.code,
@@ -175,6 +174,7 @@ def _dimension_rows(result, dimensions, by_dimension, shown, comments, language)
                         "min": o.min,
                         "max": o.max,
                         "sd": o.sd,
+                        "withheld": o.withheld,
                     }
                     for o in orgs
                 ],
@@ -199,12 +199,29 @@ def _dimension_rows(result, dimensions, by_dimension, shown, comments, language)
                     }
                     for q in by_dimension[dim.pk]
                 ],
-                "comments": sorted(comments.get(dim.pk, [])),
+                # A comment is the input of its writer as much as an answer is:
+                # shown only where the writer's organisation may be shown.
+                "comments": sorted(
+                    text
+                    for organisation, text in comments.get(dim.pk, [])
+                    if _comment_allowed(res, organisation, minimum)
+                ),
                 "is_weakest_link": dim.code == result.weakest_link,
                 "is_largest_gap": dim.code == result.largest_gap,
             }
         )
     return rows
+
+
+def _comment_allowed(dimension_result, organisation, minimum):
+    cell = next(
+        (o for o in dimension_result.organisations if o.name == organisation), None
+    )
+    if cell is None or cell.withheld:
+        return False
+    # With no scored respondent behind it, a comment stands alone: only a minimum
+    # of one allows that.
+    return cell.n > 0 or minimum <= 1
 
 
 def _organisation_rows(assessment, organisations, scored):
@@ -225,7 +242,11 @@ def _organisation_rows(assessment, organisations, scored):
                 "counted": sum(p.counted for p in mine),
                 "scored": n,
                 "provisional": sum(p.counted and not p.submitted for p in mine),
-                "folded": 0 < n < assessment.privacy_minimum,
+                "folded": org.name in scored.result.withheld,
+                # Nothing of it in the results yet: left out by the privacy
+                # minimum, or no score yet while a minimum above one applies.
+                "awaiting_minimum": org.name in scored.result.withheld
+                or (n == 0 and assessment.privacy_minimum > 1),
             }
         )
     return rows
@@ -279,11 +300,18 @@ def _trend(previous, previous_result, result, rows_by_code):
         "index_then": trend.index_then,
         "index_now": trend.index_now,
         "index_delta": trend.index_delta,
+        "index_delta_points": scoring.display_change(trend.index_then, trend.index_now),
         "verdict_then": trend.verdict_then,
         "verdict_then_label": _label(VERDICT_LABELS, trend.verdict_then),
         "verdict_now": trend.verdict_now,
         "verdict_now_label": _label(VERDICT_LABELS, trend.verdict_now),
         "blocks_delta": dict(trend.blocks_delta),
+        "blocks_delta_points": {
+            kind: scoring.display_change(
+                previous_result.blocks.get(kind), result.blocks.get(kind)
+            )
+            for kind in (scoring.CONDITION, scoring.LINK)
+        },
         "dimensions": [
             {
                 "code": d.code,
@@ -291,11 +319,7 @@ def _trend(previous, previous_result, result, rows_by_code):
                 "score_then": d.score_then,
                 "score_now": d.score_now,
                 "delta": d.delta,
-                # The change as the page shows it: between the two rounded scores,
-                # so that "59 -> 55" reads "-4", not the unrounded "-3".
-                "delta_points": None
-                if d.delta is None
-                else scoring.display(d.score_now) - scoring.display(d.score_then),
+                "delta_points": scoring.display_change(d.score_then, d.score_now),
                 "band_then": d.band_then,
                 "band_now": d.band_now,
                 "gap_then": d.gap_then,
@@ -306,6 +330,14 @@ def _trend(previous, previous_result, result, rows_by_code):
             for d in trend.dimensions
         ],
     }
+
+
+def organisations_awaiting_minimum(assessment) -> set[str]:
+    """Names of the organisations the results leave out altogether for now (the
+    privacy minimum), for the assessment page's note: it asks the results rather
+    than applying the rule a second time."""
+    context = build_results_context(assessment, with_charts=False)
+    return {o["name"] for o in context["organisations"] if o["awaiting_minimum"]}
 
 
 def build_results_context(assessment, language=None, with_charts=True):
@@ -321,17 +353,20 @@ def build_results_context(assessment, language=None, with_charts=True):
     `points` filter or `scoring.display`):
       assessment, partnership, question_set (model instances), language
       method (scoring.Method), result (the raw scoring.AssessmentResult, with every
-        organisation, folded ones too)
+        organisation; withheld figures are already None there)
       thresholds: green, amber, gap_attention, gap_significant, min_coverage (0-1),
         min_coverage_percent
       organisations: response counts per organisation in partnership order:
         [{name, respondents, started, submitted, counted, scored, provisional,
-        folded}]; responses: the same counts summed
-      shown_organisations, folded_organisations: names; privacy_minimum
+        folded, awaiting_minimum}]; responses: the same counts summed
+      shown_organisations, folded_organisations: names; privacy_minimum;
+        withheld_cells: whether a shown organisation is hidden on some dimension
       dimensions: [{code, kind, kind_label, name, description, weight, partnership,
         band, band_label, advice (for its band), gap, gap_flag, gap_flag_label,
-        organisations: [{name, score, band, band_label, n, min, max, sd}] (shown
-        organisations only), pairs: [{a, b, gap, gap_flag}] (only with more than
+        organisations: [{name, score, band, band_label, n, min, max, sd,
+        withheld}] (shown organisations only; withheld: below the privacy minimum
+        on this dimension,
+        every figure None), pairs: [{a, b, gap, gap_flag}] (only with more than
         two shown), questions: [{code, text, weight, reverse}], comments: [text]
         (anonymous, sorted), is_weakest_link, is_largest_gap}]
       blocks: [{kind, label, score, band, band_label, weight}]
@@ -344,7 +379,9 @@ def build_results_context(assessment, language=None, with_charts=True):
       quick_wins: [{rank, code, name, strength, partnership, band, band_label, gap,
         advice}]
       trend: None, or {previous (Assessment), index_then, index_now, index_delta,
-        verdict_then, verdict_then_label, verdict_now, verdict_now_label,
+        index_delta_points, blocks_delta_points (changes as shown, see
+        `scoring.display_change`), verdict_then, verdict_then_label, verdict_now,
+        verdict_now_label,
         blocks_delta: {condition, link}, dimensions: [{code, name, score_then,
         score_now, delta, delta_points (between the rounded scores), band_then,
         band_now, gap_then, gap_now, gap_change, gap_change_label}]}
@@ -414,11 +451,14 @@ def _figures(assessment, organisations, previous, fingerprints, language, with_c
         ).result
     comments = defaultdict(list)
     if assessment.allow_comments:
-        for dimension_id, text in DimensionComment.objects.filter(
+        org_name = {o.pk: o.name for o in organisations}
+        for dimension_id, organisation_id, text in DimensionComment.objects.filter(
             respondent__assessment=assessment
-        ).values_list("dimension_id", "text"):
+        ).values_list("dimension_id", "respondent__organisation_id", "text"):
             if text.strip():
-                comments[dimension_id].append(text.strip())
+                comments[dimension_id].append(
+                    (org_name.get(organisation_id), text.strip())
+                )
 
     org_rows = _organisation_rows(assessment, organisations, scored)
     shown = [o["name"] for o in org_rows if not o["folded"]]
@@ -446,6 +486,9 @@ def _figures(assessment, organisations, previous, fingerprints, language, with_c
         "organisations": org_rows,
         "shown_organisations": shown,
         "folded_organisations": [o["name"] for o in org_rows if o["folded"]],
+        "withheld_cells": any(
+            cell["withheld"] for row in rows for cell in row["organisations"]
+        ),
         "privacy_minimum": assessment.privacy_minimum,
         "responses": {key: sum(o[key] for o in org_rows) for key in RESPONSE_COUNTS},
         "dimensions": rows,

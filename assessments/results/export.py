@@ -59,7 +59,16 @@ def results_json_from_context(ctx):
                 "organisations": [
                     {
                         k: o[k]
-                        for k in ("name", "score", "band", "n", "min", "max", "sd")
+                        for k in (
+                            "name",
+                            "score",
+                            "band",
+                            "n",
+                            "min",
+                            "max",
+                            "sd",
+                            "withheld",
+                        )
                     }
                     for o in row["organisations"]
                 ],

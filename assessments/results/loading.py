@@ -25,7 +25,7 @@ from .. import scoring
 from ..models import Answer, Assessment, DimensionComment, Question, Respondent
 
 # Bump when scoring or what is cached changes, so old entries are never read back.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_TIMEOUT = 24 * 3600
 
 
@@ -45,7 +45,10 @@ class Scored:
     people: tuple[Person, ...]
 
 
-def method_for(question_set):
+def method_for(assessment):
+    """Everything scoring needs besides the answers: the pinned question set's
+    thresholds and weights and the scan's privacy minimum."""
+    question_set = assessment.question_set
     return scoring.Method(
         min_coverage=question_set.min_coverage,
         condition_weight=question_set.condition_weight,
@@ -54,6 +57,7 @@ def method_for(question_set):
         amber=question_set.amber_threshold,
         gap_attention=question_set.gap_attention,
         gap_significant=question_set.gap_significant,
+        privacy_minimum=assessment.privacy_minimum,
     )
 
 
@@ -137,7 +141,7 @@ def fingerprints(assessments, organisations):
             CACHE_VERSION,
             question_set.pk,
             question_set.version,
-            method_for(question_set),
+            method_for(assessment),
             orgs,
             sorted(people.get(assessment.pk, {}).items()),
             sorted(answers.get(assessment.pk, {}).items()),
@@ -164,7 +168,7 @@ def score(assessment, organisations, specs, code_of):
     """Two queries (respondents, answers), then scoring."""
     respondents = list(
         assessment.respondents.order_by("label").values_list(
-            "id", "label", "organisation_id", "started_at", "submitted_at"
+            "id", "label", "organisation_id", "started_at", "submitted_at", "is_group"
         )
     )
     given = defaultdict(dict)
@@ -174,12 +178,12 @@ def score(assessment, organisations, specs, code_of):
         given[respondent_id][code_of[question_id]] = value
     org_name = {o.pk: o.name for o in organisations}
     responses = tuple(
-        scoring.Response(label, org_name[org_id], given[pk])
-        for pk, label, org_id, _started, _submitted in respondents
+        scoring.Response(label, org_name[org_id], given[pk], group)
+        for pk, label, org_id, _started, _submitted, group in respondents
         if given[pk] and org_id in org_name
     )
     result = scoring.score_assessment(
-        method_for(assessment.question_set),
+        method_for(assessment),
         specs,
         responses,
         [o.name for o in organisations],
@@ -191,7 +195,7 @@ def score(assessment, organisations, specs, code_of):
             submitted=submitted is not None,
             counted=bool(given[pk]),
         )
-        for pk, _label, org_id, started, submitted in respondents
+        for pk, _label, org_id, started, submitted, _group in respondents
     )
     return Scored(result, people)
 

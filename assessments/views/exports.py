@@ -7,8 +7,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from ..access import get_assessment_for_user, get_assessment_for_user_rw
-from ..exports import CONTENT_TYPES, export_bytes, export_filename
+from ..access import (
+    get_assessment_answers_for_user,
+    get_assessment_for_user,
+    get_assessment_for_user_rw,
+)
+from ..exports import CONTENT_TYPES, RAW_ANSWER_FORMATS, export_bytes, export_filename
 from ..forms.imports import ResponsesUploadForm
 from ..imports import ResponsesImportError, read_table, responses_import
 
@@ -18,9 +22,12 @@ SHOWN_PROBLEMS = 500
 
 @require_safe
 def export_results(request, pk, fmt):
-    assessment = get_assessment_for_user(request, pk)
     if fmt not in CONTENT_TYPES:
         raise Http404
+    if fmt in RAW_ANSWER_FORMATS:
+        assessment = get_assessment_answers_for_user(request, pk)
+    else:
+        assessment = get_assessment_for_user(request, pk)
     response = HttpResponse(
         export_bytes(assessment, fmt), content_type=CONTENT_TYPES[fmt]
     )

@@ -61,12 +61,13 @@ def _line(label, organisation, question, value):
 
 
 class TestExport:
-    @pytest.mark.parametrize("user", ["owner", "collaborator"])
-    def test_owner_and_collaborator_download_the_answers_as_csv(
-        self, client, respondent, user, request
+    @pytest.mark.parametrize("user", ["owner", "editor"])
+    def test_the_consultants_guiding_the_scan_download_the_answers_as_csv(
+        self, client, respondent, user, request, owner, collaborator
     ):
         answer_all(respondent, 3)
-        _login(client, request.getfixturevalue(user))
+        Collaboration.objects.filter(user=collaborator).update(can_edit=True)
+        _login(client, owner if user == "owner" else collaborator)
 
         response = client.get(_export_url(respondent.assessment, "csv"))
 
@@ -91,6 +92,29 @@ class TestExport:
         assert [[str(c) for c in row] for row in rows] == csv_rows(
             answers_csv(respondent.assessment)
         )
+
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    def test_a_read_only_collaborator_gets_no_named_answers(
+        self, client, collaborator, respondent, fmt
+    ):
+        """The welcome page promises participants that only the consultants guiding
+        the scan see answers with names (docs/privacy.md)."""
+        answer_all(respondent, 3)
+        response = _login(client, collaborator).get(
+            _export_url(respondent.assessment, fmt)
+        )
+        assert response.status_code == 403
+        assert b"Anna" not in response.content
+
+    def test_a_read_only_collaborator_still_gets_the_results_json(
+        self, client, collaborator, respondent
+    ):
+        answer_all(respondent, 3)
+        response = _login(client, collaborator).get(
+            _export_url(respondent.assessment, "json")
+        )
+        assert response.status_code == 200
+        assert b"Anna" not in response.content
 
     def test_it_requires_login(self, client, assessment):
         response = client.get(_export_url(assessment, "csv"))
@@ -250,10 +274,18 @@ def test_the_export_links_and_import_form_render_for_a_scan(owner, assessment):
     from django.template.loader import render_to_string
 
     links = render_to_string(
-        "assessments/includes/_export_links.html", {"assessment": assessment}
+        "assessments/includes/_export_links.html",
+        {"assessment": assessment, "can_edit": True},
     )
     for fmt in ("json", "csv", "xlsx"):
         assert _export_url(assessment, fmt) in links
+    # A read-only reader is not offered the answers with names.
+    links = render_to_string(
+        "assessments/includes/_export_links.html",
+        {"assessment": assessment, "can_edit": False},
+    )
+    assert _export_url(assessment, "json") in links
+    assert _export_url(assessment, "csv") not in links
     form = render_to_string(
         "assessments/includes/_import_form.html", {"assessment": assessment}
     )

@@ -138,7 +138,7 @@ class TestDetail:
         make_respondent(assessment, beta)
         client.force_login(owner)
         rows = client.get(_detail(assessment)).text.split('<th scope="row">')
-        note = "zodra 2 deelnemers genoeg hebben ingevuld"
+        note = "zodra 2 deelnemers genoeg hebben ingevuld voor een score"
         alfa_row = next(r for r in rows if r.startswith("Alfa"))
         beta_row = next(r for r in rows if r.startswith("Beta"))
         assert note not in alfa_row.split("</tr>")[0]

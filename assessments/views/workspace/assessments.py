@@ -19,6 +19,7 @@ from ...access import (
 from ...forms.respondents import RespondentForm, RespondentPasteForm
 from ...forms.workspace import AssessmentForm, AssessmentSettingsForm
 from ...progress import assessment_progress
+from ...results import organisations_awaiting_minimum
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def show_assessment(request, pk):
         **assessment_progress(assessment),
         "follow_ups": list(assessment.follow_ups.order_by("created_at")),
         "can_edit": editable,
+        "awaiting_minimum": organisations_awaiting_minimum(assessment),
     }
     if editable:
         context |= {
