@@ -806,3 +806,42 @@ def test_scoring_a_full_size_assessment_is_deterministic():
 )
 def test_a_change_is_the_difference_of_the_shown_scores(then, now, shown):
     assert scoring.display_change(then, now) == shown
+
+
+@given(assessments(), st.integers(2, 4), st.data())
+@settings(max_examples=150, deadline=None)
+def test_answers_below_the_privacy_minimum_change_nothing_shown(case, minimum, data):
+    """Whatever the respondents of one organisation answer, no figure that is shown
+    moves where that organisation is withheld (the privacy minimum by difference)."""
+    method, dims, responses, organisations = case
+    method = Method(
+        min_coverage=method.min_coverage,
+        condition_weight=method.condition_weight,
+        link_weight=method.link_weight,
+        privacy_minimum=minimum,
+    )
+    hidden = data.draw(st.sampled_from(organisations))
+    if sum(r.organisation == hidden for r in responses) >= minimum:
+        return  # not below the minimum: nothing to hide
+
+    def flipped(value):
+        return None if value is None else 6 - value
+
+    other = tuple(
+        Response(
+            r.respondent, r.organisation, {c: flipped(v) for c, v in r.answers.items()}
+        )
+        if r.organisation == hidden
+        else r
+        for r in responses
+    )
+    a = scoring.score_assessment(method, dims, responses, organisations)
+    b = scoring.score_assessment(method, dims, other, organisations)
+    assert (a.index, a.verdict, a.blocks, a.agenda, a.quick_wins) == (
+        b.index,
+        b.verdict,
+        b.blocks,
+        b.agenda,
+        b.quick_wins,
+    )
+    assert a.dimensions == b.dimensions
