@@ -252,7 +252,15 @@ class TestCloseAndReopen:
         assessment.refresh_from_db()
         assert assessment.is_open
 
-    @pytest.mark.parametrize("name", ["assessment-close", "assessment-follow-up"])
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "assessment-close",
+            "assessment-follow-up",
+            "assessment-invite",
+            "assessment-remind",
+        ],
+    )
     def test_asking_pages_are_guarded(
         self, client, collaborator, outsider, assessment, name
     ):
@@ -267,9 +275,7 @@ class TestCloseAndReopen:
         assert assessment.status == "open"
         assert Assessment.objects.count() == 1
 
-    @pytest.mark.parametrize(
-        "name", ["assessment-reopen", "assessment-invite", "assessment-remind"]
-    )
+    @pytest.mark.parametrize("name", ["assessment-reopen"])
     def test_writes_are_post_only_and_guarded(
         self, client, owner, collaborator, outsider, assessment, name
     ):
@@ -396,7 +402,11 @@ class TestEmails:
         owner.save()
         client.force_login(owner)
         url = reverse("assessments:assessment-invite", args=[assessment.pk])
-        response = client.post(url, follow=True)
+        for asked in (client.get(url), client.post(url)):
+            assert "De uitnodigingen naar 2 mensen mailen?" in asked.text
+            assert "<li>Anna &lt;a@x.org&gt;</li>" in asked.text
+        assert mail.outbox == []
+        response = client.post(url, CONFIRMED, follow=True)
         assert "2 e-mails verstuurd" in response.text
         by_address = {message.to[0]: message for message in mail.outbox}
         assert set(by_address) == {"a@x.org", "b@x.org"}
@@ -408,9 +418,9 @@ class TestEmails:
         assert dutch.reply_to == ["owner@example.org"]
         invited = Respondent.objects.filter(invited_at__isnull=False)
         assert set(invited.values_list("label", flat=True)) == {"Anna", "Bob"}
-        # A second click has nobody left to invite.
+        # A second click has nobody left to invite, and nothing to ask.
         mail.outbox.clear()
-        client.post(url)
+        assert client.post(url).status_code == 302
         assert mail.outbox == []
 
     def test_reminders_go_to_invited_people_who_have_not_submitted(
@@ -420,7 +430,10 @@ class TestEmails:
             invited_at=timezone.now()
         )
         client.force_login(owner)
-        client.post(reverse("assessments:assessment-remind", args=[assessment.pk]))
+        url = reverse("assessments:assessment-remind", args=[assessment.pk])
+        assert "Een herinnering sturen naar 1 persoon?" in client.post(url).text
+        assert mail.outbox == []
+        client.post(url, CONFIRMED)
         assert [m.to for m in mail.outbox] == [["a@x.org"]]
         assert mail.outbox[0].subject.startswith("Herinnering")
         assert Respondent.objects.get(label="Anna").reminded_at is not None
@@ -444,7 +457,7 @@ class TestEmails:
         )
         client.force_login(owner)
         url = reverse("assessments:assessment-invite", args=[assessment.pk])
-        response = client.post(url, follow=True)
+        response = client.post(url, CONFIRMED, follow=True)
         assert response.status_code == 200
         assert "kon niet worden verstuurd" in response.text
         assert not Respondent.objects.filter(invited_at__isnull=False).exists()

@@ -175,25 +175,61 @@ def send_and_report(request, assessment, send, respondents):
         messages.info(request, _("Nobody to e-mail."))
 
 
-@require_POST
+def _confirm_send(request, assessment, respondents, *, reminder):
+    """An e-mail cannot be called back: name who gets one before sending it."""
+    people = list(respondents.order_by("label"))
+    if not people:
+        return None  # nothing will be sent; send_and_report says so
+    n = len(people)
+    title = (
+        ngettext(
+            "Send a reminder to %(n)d person?", "Send reminders to %(n)d people?", n
+        )
+        if reminder
+        else ngettext(
+            "E-mail the invitation to %(n)d person?",
+            "E-mail the invitations to %(n)d people?",
+            n,
+        )
+    ) % {"n": n}
+    return confirm_page(
+        request,
+        title=title,
+        consequences=[
+            _(
+                "Each of them receives an e-mail with their personal link now. An "
+                "e-mail cannot be called back."
+            )
+        ],
+        items=[f"{person.label} <{person.email}>" for person in people],
+        button=_("Send the e-mails"),
+        danger=False,
+        cancel_url=reverse("assessments:assessment-detail", args=[assessment.pk])
+        + "#respondents",
+        context={"assessment": assessment, "partnership": assessment.partnership},
+    )
+
+
+def _send_all(request, pk, send, select, reminder):
+    assessment = get_assessment_for_user_rw(request, pk)
+    respondents = select(assessment)
+    if assessment.is_open and not is_confirmed(request):
+        page = _confirm_send(request, assessment, respondents, reminder=reminder)
+        if page is not None:
+            return page
+    send_and_report(request, assessment, send, respondents)
+    return redirect("assessments:assessment-detail", pk=assessment.pk)
+
+
+@require_http_methods(["GET", "POST"])
 def send_invitations(request, pk):
-    assessment = get_assessment_for_user_rw(request, pk)
-    send_and_report(
-        request,
-        assessment,
-        invitations.invitation_send,
-        invitations.invitable(assessment),
+    return _send_all(
+        request, pk, invitations.invitation_send, invitations.invitable, False
     )
-    return redirect("assessments:assessment-detail", pk=assessment.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def send_reminders(request, pk):
-    assessment = get_assessment_for_user_rw(request, pk)
-    send_and_report(
-        request,
-        assessment,
-        invitations.reminder_send,
-        invitations.remindable(assessment),
+    return _send_all(
+        request, pk, invitations.reminder_send, invitations.remindable, True
     )
-    return redirect("assessments:assessment-detail", pk=assessment.pk)
