@@ -87,6 +87,14 @@ def get_assessment_answers_for_user(request, pk):
     return get_assessment_for_user_rw(request, pk)
 
 
+def get_assessment_for_owner(request, pk):
+    """Only the partnership's owner: 404 for outsiders, 403 for collaborators."""
+    assessment, role = _assessment_with_role(request, pk)
+    if role != "owner":
+        raise PermissionDenied
+    return assessment
+
+
 def get_collaboration_of(partnership, pk):
     """A collaboration on a partnership already obtained through an access helper."""
     return get_object_or_404(partnership.collaborations.select_related("user"), pk=pk)

@@ -9,6 +9,7 @@ from operator import attrgetter
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
@@ -241,9 +242,45 @@ class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
             ngettext("Created %d new draft.", "Created %d new drafts.", count) % count,
         )
 
+    def _confirm_action(
+        self, request, queryset, *, title, consequences, affected, button
+    ):
+        """An intermediate page, as Django's "delete selected" has: the action only
+        runs when the page's own button posts it again with `confirmed`."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "consequences": consequences,
+            "affected": affected,
+            "queryset": queryset,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "button": button,
+        }
+        return TemplateResponse(
+            request, "admin/assessments/questionset/confirm_action.html", context
+        )
+
     @admin.action(description=_("Publish the selected drafts"))
     def publish(self, request, queryset):
-        for question_set in queryset.filter(status=QuestionSet.Status.DRAFT):
+        drafts = list(queryset.filter(status=QuestionSet.Status.DRAFT))
+        if drafts and request.POST.get("confirmed") != "yes":
+            return self._confirm_action(
+                request,
+                queryset,
+                title=_("Publish question sets?"),
+                consequences=[
+                    _(
+                        "Consultants can start scans with these sets at once. Once "
+                        "a scan uses a set, it can no longer change; it can only be "
+                        "retired."
+                    )
+                ],
+                affected=drafts,
+                button=_("Publish"),
+            )
+        for question_set in drafts:
             questionset_publish(question_set=question_set)
         if queryset.exclude(status=QuestionSet.Status.PUBLISHED).exists():
             self.message_user(
@@ -251,12 +288,28 @@ class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
                 _("Only drafts can be published; others were left alone."),
                 messages.WARNING,
             )
+        return None
 
     @admin.action(description=_("Retire the selected sets"))
     def retire(self, request, queryset):
-        queryset.filter(status=QuestionSet.Status.PUBLISHED).update(
-            status=QuestionSet.Status.RETIRED
-        )
+        published = queryset.filter(status=QuestionSet.Status.PUBLISHED)
+        if published.exists() and request.POST.get("confirmed") != "yes":
+            return self._confirm_action(
+                request,
+                queryset,
+                title=_("Retire question sets?"),
+                consequences=[
+                    _(
+                        "New scans can no longer use these sets, and a retired set "
+                        "cannot be published again. Scans that use them keep their "
+                        "answers and results."
+                    )
+                ],
+                affected=list(published),
+                button=_("Retire"),
+            )
+        published.update(status=QuestionSet.Status.RETIRED)
+        return None
 
 
 @admin.register(Dimension)

@@ -182,6 +182,30 @@ def first_open_step(steps, is_answered):
     return None
 
 
+@dataclass(frozen=True)
+class OpenStatements:
+    """How many statements still lack an answer, out of how many, and the first."""
+
+    count: int
+    total: int
+    step: Step | None = None
+    question: Question | None = None
+
+
+def open_statements(steps, is_answered) -> OpenStatements:
+    """The statements for which `is_answered(question)` is false, in order."""
+    count = total = 0
+    first = (None, None)
+    for step in steps:
+        for question in step.questions:
+            total += 1
+            if not is_answered(question):
+                count += 1
+                if first[0] is None:
+                    first = (step, question)
+    return OpenStatements(count, total, *first)
+
+
 def respondent_open(*, respondent):
     """Note the first time a respondent opens their invitation link."""
     if respondent.started_at is None:

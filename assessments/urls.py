@@ -183,6 +183,11 @@ urlpatterns = [
         export_views.import_responses,
         name="assessment-import",
     ),
+    path(
+        "assessments/<int:pk>/import/replace/",
+        export_views.replace_imported_answers,
+        name="assessment-import-replace",
+    ),
     # PDF report.
     path(
         "assessments/<int:pk>/report/",

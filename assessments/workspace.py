@@ -137,15 +137,18 @@ def follow_up_question_set(assessment):
 
 
 @transaction.atomic
-def assessment_follow_up(*, assessment, question_set):
+def assessment_follow_up(*, assessment, question_set, title, closes_on=None):
     """A new scan of the same partnership that compares with `assessment` (trend).
 
     The respondents come along with fresh links (not yet invited); workshop groups
-    do not, the workshop creates its own when it starts.
+    do not, the workshop creates its own when it starts. `assessment` itself stays
+    as it is.
     """
     follow_up = Assessment.objects.create(
         partnership=assessment.partnership,
         question_set=question_set,
+        title=title,
+        closes_on=closes_on,
         previous=assessment,
         allow_comments=assessment.allow_comments,
         privacy_minimum=assessment.privacy_minimum,

@@ -23,6 +23,8 @@ from assessments.questionsets import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
+# What a confirmation page posts (assessments/views/confirm.py).
+CONFIRMED = {"confirmed": "yes"}
 
 _DEFAULT_DATA = json.loads(DEFAULT_QUESTIONSET_PATH.read_text(encoding="utf-8"))
 

@@ -126,7 +126,7 @@ def test_a_save_racing_a_submit_is_either_kept_or_refused(respondent):
 
     def submit():
         for _ in range(3):
-            submitted.append(tab_b.post(SUBMIT).status_code)
+            submitted.append(tab_b.post(SUBMIT, {"confirmed": "yes"}).status_code)
 
     run_together(saver(tab_a, [(q, 4) for q in questions], log), submit)
     assert set(submitted) == {302}

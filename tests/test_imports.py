@@ -14,10 +14,12 @@ from django.utils import timezone, translation
 from assessments import imports
 from assessments.exports import answers_csv, answers_xlsx
 from assessments.imports import (
+    HeldAnswers,
     ResponsesImportError,
     read_table,
     reading,
     responses_import,
+    responses_replace,
 )
 from assessments.models import Answer, Assessment, Organisation, Question, Respondent
 
@@ -125,7 +127,9 @@ class TestRoundTrip:
 
         assert _snapshot() == before
         assert answers_csv(assessment) == exported
-        assert summary.respondents_updated == 3
+        # Anna had submitted: kept as she was, not counted as updated.
+        assert summary.respondents_updated == 2
+        assert [held.label for held in summary.skipped] == ["Anna"]
 
     def test_formula_payloads_in_labels_and_organisations_round_trip(self, assessment):
         for position, payload in enumerate(FORMULA_PAYLOADS, start=5):
@@ -201,14 +205,70 @@ class TestRespondents:
         submitted_at = timezone.now() - timezone.timedelta(days=3)
         Respondent.objects.filter(pk=respondent.pk).update(submitted_at=submitted_at)
         question = _questions(respondent.assessment)[0]
-        _import(
-            respondent.assessment,
-            HEADER.replace("value", "value,status")
-            + _row("Anna", "Alfa", question, "", "unanswered"),
+        Answer.objects.create(respondent=respondent, question=question, value=3)
+        responses_import(
+            assessment=respondent.assessment,
+            rows=read_table(
+                (
+                    HEADER.replace("value", "value,status")
+                    + _row("Anna", "Alfa", question, "", "unanswered")
+                ).encode()
+            ),
+            replace_submitted=True,
         )
         respondent.refresh_from_db()
         assert respondent.submitted_at == submitted_at
         assert not respondent.answers.exists()
+
+
+class TestSubmittedAnswers:
+    def test_submitted_answers_are_kept_and_held_back(self, assessment):
+        _fill(assessment)  # Anna submitted, Bert halfway
+        question = _questions(assessment)[0]
+        before = _snapshot()
+        summary = _import(
+            assessment,
+            HEADER
+            + _row("Anna", "Alfa", question, 1)
+            + _row("Bert", "Beta", question, 2),
+        )
+        anna = Respondent.objects.get(label="Anna")
+        assert [held.label for held in summary.skipped] == ["Anna"]
+        assert summary.skipped[0].respondent_id == anna.pk
+        assert summary.skipped[0].answers == {question.pk: 1}
+        assert summary.respondents_updated == 1
+        after = _snapshot()
+        assert [a for a in after[1] if a[0] == "Anna"] == [
+            a for a in before[1] if a[0] == "Anna"
+        ]
+        bert = Respondent.objects.get(label="Bert")
+        assert dict(bert.answers.values_list("question_id", "value")) == {
+            question.pk: 2
+        }
+
+    def test_held_answers_replace_only_on_request(self, assessment):
+        _fill(assessment)
+        question = _questions(assessment)[0]
+        summary = _import(assessment, HEADER + _row("Anna", "Alfa", question, 1))
+        anna = Respondent.objects.get(label="Anna")
+        submitted_at = anna.submitted_at
+
+        written = responses_replace(assessment=assessment, held=summary.skipped)
+
+        assert written == 1
+        assert dict(anna.answers.values_list("question_id", "value")) == {
+            question.pk: 1
+        }
+        anna.refresh_from_db()
+        assert anna.submitted_at == submitted_at
+
+    def test_held_answers_reach_only_this_scans_respondents_and_questions(
+        self, assessment, other_respondent
+    ):
+        question = _questions(assessment)[0]
+        held = [HeldAnswers(other_respondent.pk, "Otto", {question.pk: 1})]
+        assert responses_replace(assessment=assessment, held=held) == 0
+        assert not other_respondent.answers.exists()
 
 
 class TestFileFormats:
@@ -443,6 +503,25 @@ class TestImportCommand:
 
         assert "1 respondents created, 0 updated, 1 answers written" in output
         assert Answer.objects.get().value == 5
+
+    def test_it_keeps_submitted_answers_unless_told_to_replace_them(
+        self, assessment, tmp_path
+    ):
+        _fill(assessment)
+        question = _questions(assessment)[0]
+        target = tmp_path / "paper.csv"
+        target.write_text(HEADER + _row("Anna", "Alfa", question, 1), "utf-8")
+        anna = Respondent.objects.get(label="Anna")
+        count = anna.answers.count()
+
+        output = self._run(str(assessment.pk), str(target))
+        assert "Kept the submitted answers of 1 respondents: Anna" in output
+        assert anna.answers.count() == count
+
+        self._run(str(assessment.pk), str(target), "--replace-submitted")
+        assert dict(anna.answers.values_list("question_id", "value")) == {
+            question.pk: 1
+        }
 
     def test_it_prints_every_bad_line_fails_and_changes_nothing(
         self, assessment, tmp_path

@@ -15,7 +15,7 @@ class ResponsesUploadForm(forms.Form):
         help_text=_(
             "The format of the CSV or XLSX export: one row per respondent and "
             "question. New names become respondents; known names get their answers "
-            "replaced."
+            "replaced, except answers a participant already sent."
         ),
     )
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -205,6 +206,33 @@ class AssessmentSettingsForm(forms.ModelForm):
                 code="past",
             )
         return value
+
+
+class FollowUpForm(AssessmentSettingsForm):
+    """A follow-up scan's own title and closing date; the rest comes from the scan
+    it follows (settings, respondents). Also the confirmation: the page says what
+    starting it does, and an empty post creates nothing."""
+
+    class Meta(AssessmentSettingsForm.Meta):
+        fields = ["title", "closes_on"]
+        help_texts = {
+            "title": _("How the follow-up is listed in the partnership and reports.")
+        }
+
+    def __init__(self, *args, previous, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = True
+        self.fields["title"].initial = follow_up_title(previous)
+
+
+def follow_up_title(previous):
+    """ "Alfa & Beta — follow-up June 2026": a name that says what and when."""
+    month = date_format(timezone.localdate(), "YEAR_MONTH_FORMAT")
+    title = _("%(partnership)s — follow-up %(month)s") % {
+        "partnership": previous.partnership.name,
+        "month": month,
+    }
+    return title[:NAME_MAX]
 
 
 class AssessmentForm(AssessmentSettingsForm):

@@ -16,18 +16,28 @@ Rules, in short:
   unless one of their rows says `unanswered`: re-importing an export therefore
   leaves someone who was halfway able to finish online. Import never reopens a
   submitted respondent.
+- What a participant submitted is not replaced: their rows are held back and
+  listed (`ImportSummary.skipped`). Only the partnership's owner can then confirm
+  that the file replaces them (`responses_replace`).
 """
 
 from .problems import Problem, ResponsesImportError
 from .reading import MAX_BYTES, MAX_ROWS, read_table
-from .responses import ImportSummary, responses_import
+from .responses import (
+    HeldAnswers,
+    ImportSummary,
+    responses_import,
+    responses_replace,
+)
 
 __all__ = [
     "MAX_BYTES",
     "MAX_ROWS",
+    "HeldAnswers",
     "ImportSummary",
     "Problem",
     "ResponsesImportError",
     "read_table",
     "responses_import",
+    "responses_replace",
 ]

@@ -35,11 +35,22 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
+class HeldAnswers:
+    """A submitted respondent's answers from a file, not written: the import does
+    not replace what a participant sent unless the owner confirms it."""
+
+    respondent_id: int
+    label: str
+    answers: dict  # question id -> 1-5, or None for "don't know"
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     respondents_created: int
     respondents_updated: int
     respondents_submitted: int
     answers_written: int
+    skipped: tuple = ()  # HeldAnswers of submitted respondents, left as they were
 
 
 def _key(text):
@@ -179,7 +190,7 @@ class _Validator:
         if status == UNANSWERED:
             self.plan.unfinished.add(key)
         else:
-            answers[question] = value
+            answers[question.pk] = value
 
     def _question(self, line, cells):
         dimension = restore(cells["dimension"]).strip()
@@ -272,9 +283,12 @@ class _Validator:
         return key
 
 
-def responses_import(*, assessment, rows):
+def responses_import(*, assessment, rows, replace_submitted=False):
     """Import answer rows (header first) into an open assessment, all or nothing.
 
+    Respondents who already submitted keep their answers: the file's answers for
+    them come back in `ImportSummary.skipped`, unless `replace_submitted` (the
+    owner's explicit choice, or an operator's) lets the file replace them too.
     Returns an ImportSummary; raises ResponsesImportError naming every bad line and
     changes nothing then.
     """
@@ -284,10 +298,75 @@ def responses_import(*, assessment, rows):
         if not locked.is_open:
             fail(_("This scan is closed; reopen it before importing answers."))
         plan = _Validator(locked).check(rows)
-        return _write(locked, plan)
+        skip = set()
+        if not replace_submitted:
+            skip = {pk for pk, known in plan.known.items() if known.is_submitted}
+        return _write(locked, plan, skip)
 
 
-def _write(assessment, plan):
+def responses_replace(*, assessment, held):
+    """Write answers an import held back (`HeldAnswers`), once the owner confirmed.
+
+    Only respondents still in this scan are written, and only questions of its
+    question set. Returns the number of answers written.
+    """
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_open:
+            fail(_("This scan is closed; reopen it before importing answers."))
+        present = set(
+            locked.respondents.filter(
+                pk__in=[item.respondent_id for item in held]
+            ).values_list("pk", flat=True)
+        )
+        questions = set(
+            Question.objects.filter(
+                dimension__question_set_id=locked.question_set_id
+            ).values_list("pk", flat=True)
+        )
+        answers = {
+            item.respondent_id: {
+                question: value
+                for question, value in item.answers.items()
+                if question in questions
+            }
+            for item in held
+            if item.respondent_id in present
+        }
+        now = timezone.now()
+        # Held respondents had submitted; they stay submitted.
+        _replace_known(list(answers), answers, set(), now)
+        written = _answers_create(answers)
+        Assessment.objects.filter(pk=locked.pk).update(updated_at=now)
+        return written
+
+
+def _replace_known(known_ids, answers, unfinished, now):
+    """Clear the answers of known respondents and stamp them; returns how many of
+    them became submitted. Their new answers follow through `_answers_create`."""
+    Answer.objects.filter(respondent_id__in=known_ids).delete()
+    started = [pk for pk in known_ids if answers.get(pk)]
+    finished = [pk for pk in started if pk not in unfinished]
+    known = Respondent.objects.filter(pk__in=known_ids)
+    known.update(updated_at=now)
+    known.filter(pk__in=started, started_at__isnull=True).update(started_at=now)
+    return known.filter(pk__in=finished, submitted_at__isnull=True).update(
+        submitted_at=now
+    )
+
+
+def _answers_create(answers):
+    """`answers` is {respondent id: {question id: value}}; returns the count."""
+    rows = [
+        Answer(respondent_id=respondent_id, question_id=question_id, value=value)
+        for respondent_id, by_question in answers.items()
+        for question_id, value in by_question.items()
+    ]
+    Answer.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _write(assessment, plan, skip):
     now = timezone.now()
     new_respondents = {}
     for key, (label, organisation, _line) in plan.new.items():
@@ -303,30 +382,25 @@ def _write(assessment, plan):
     # PostgreSQL and SQLite >= 3.35 hand back the new primary keys.
     Respondent.objects.bulk_create(new_respondents.values())
 
-    known_ids = list(plan.known)
-    Answer.objects.filter(respondent_id__in=known_ids).delete()
-    started = [pk for pk in known_ids if plan.answers.get(pk)]
-    finished = [pk for pk in started if pk not in plan.unfinished]
-    known = Respondent.objects.filter(pk__in=known_ids)
-    known.update(updated_at=now)
-    known.filter(pk__in=started, started_at__isnull=True).update(started_at=now)
-    submitted = known.filter(pk__in=finished, submitted_at__isnull=True).update(
-        submitted_at=now
+    known_ids = [pk for pk in plan.known if pk not in skip]
+    submitted = _replace_known(known_ids, plan.answers, plan.unfinished, now)
+    written = _answers_create(
+        {
+            new_respondents[key].pk if key in new_respondents else key: by_question
+            for key, by_question in plan.answers.items()
+            if key not in skip
+        }
     )
-
-    answers = []
-    for key, by_question in plan.answers.items():
-        respondent_id = new_respondents[key].pk if key in new_respondents else key
-        answers.extend(
-            Answer(respondent_id=respondent_id, question=question, value=value)
-            for question, value in by_question.items()
-        )
-    Answer.objects.bulk_create(answers, batch_size=1000)
     Assessment.objects.filter(pk=assessment.pk).update(updated_at=now)
     return ImportSummary(
         respondents_created=len(new_respondents),
         respondents_updated=len(known_ids),
         respondents_submitted=submitted
         + sum(1 for r in new_respondents.values() if r.submitted_at),
-        answers_written=len(answers),
+        answers_written=written,
+        skipped=tuple(
+            HeldAnswers(pk, plan.known[pk].label, plan.answers.get(pk, {}))
+            for pk in plan.known
+            if pk in skip
+        ),
     )

@@ -1,23 +1,41 @@
 """Downloads of a scan's results and answers, and the upload of answers."""
 
+import time
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import ngettext
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from ..access import (
     get_assessment_answers_for_user,
+    get_assessment_for_owner,
     get_assessment_for_user,
     get_assessment_for_user_rw,
 )
 from ..exports import CONTENT_TYPES, RAW_ANSWER_FORMATS, export_bytes, export_filename
 from ..forms.imports import ResponsesUploadForm
-from ..imports import ResponsesImportError, read_table, responses_import
+from ..imports import (
+    HeldAnswers,
+    ResponsesImportError,
+    read_table,
+    responses_import,
+    responses_replace,
+)
+from .confirm import confirm_page, is_confirmed
 
 # The error page lists at most this many bad lines and counts the rest.
 SHOWN_PROBLEMS = 500
+# Answers an import held back wait this long for the owner's decision.
+HELD_SECONDS = 60 * 60
 
 
 @require_safe
@@ -65,7 +83,7 @@ def import_responses(request, pk):
                     "answers": summary.answers_written,
                 },
             )
-            return redirect("assessments:assessment-detail", pk=assessment.pk)
+            return _after_import(request, assessment, summary.skipped)
     context = {
         "assessment": assessment,
         "partnership": assessment.partnership,
@@ -75,3 +93,93 @@ def import_responses(request, pk):
         "more_problems": max(0, len(problems) - SHOWN_PROBLEMS),
     }
     return render(request, "assessments/import_responses.html", context, status=400)
+
+
+def _held_key(assessment):
+    return f"import_held_{assessment.pk}"
+
+
+def _after_import(request, assessment, skipped):
+    """Say who was skipped; the owner may then choose to replace their answers."""
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d respondent in the file had already sent their answers; "
+                "they were not replaced: %(names)s.",
+                "%(n)d respondents in the file had already sent their answers; "
+                "they were not replaced: %(names)s.",
+                len(skipped),
+            )
+            % {"n": len(skipped), "names": ", ".join(h.label for h in skipped)},
+        )
+    if skipped and assessment.partnership.owner_id == request.user.pk:
+        # The session keeps the file's answers for them, not the file.
+        request.session[_held_key(assessment)] = {
+            "at": time.time(),
+            "held": [
+                [h.respondent_id, h.label, list(h.answers.items())] for h in skipped
+            ],
+        }
+        return redirect("assessments:assessment-import-replace", pk=assessment.pk)
+    return redirect("assessments:assessment-detail", pk=assessment.pk)
+
+
+def _held_answers(request, assessment):
+    stored = request.session.get(_held_key(assessment)) or {}
+    if time.time() - stored.get("at", 0) > HELD_SECONDS:
+        return []
+    return [
+        HeldAnswers(pk, label, dict(answers))
+        for pk, label, answers in stored.get("held", [])
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def replace_imported_answers(request, pk):
+    """The owner's explicit choice to let an import replace submitted answers."""
+    assessment = get_assessment_for_owner(request, pk)
+    held = _held_answers(request, assessment)
+    detail = reverse("assessments:assessment-detail", args=[assessment.pk])
+    if not held:
+        messages.info(request, _("No imported answers are waiting for a decision."))
+        return redirect(detail)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Replace answers that were already sent?"),
+            consequences=[
+                ngettext(
+                    "The file you imported also holds answers of %(n)d respondent "
+                    "who already sent their own. Their answers were kept.",
+                    "The file you imported also holds answers of %(n)d respondents "
+                    "who already sent their own. Their answers were kept.",
+                    len(held),
+                )
+                % {"n": len(held)},
+                _(
+                    "Replacing them puts the file's answers in place of what these "
+                    "participants sent. This cannot be undone."
+                ),
+            ],
+            items=[item.label for item in held],
+            button=_("Replace their answers"),
+            cancel_url=detail,
+            context={"assessment": assessment, "partnership": assessment.partnership},
+        )
+    try:
+        written = responses_replace(assessment=assessment, held=held)
+    except ResponsesImportError as exc:
+        messages.error(request, "; ".join(str(p) for p in exc.problems))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Answers of %(n)d respondent replaced (%(answers)d answers).",
+                "Answers of %(n)d respondents replaced (%(answers)d answers).",
+                len(held),
+            )
+            % {"n": len(held), "answers": written},
+        )
+    request.session.pop(_held_key(assessment), None)
+    return redirect(detail)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,7 @@ from ..questionnaire import (
     answers_save,
     comments_of,
     first_open_step,
+    open_statements,
     question_dimension_ids,
     questionnaire_steps,
     respondent_open,
@@ -41,6 +43,7 @@ from ._answering import (
     statement_rows,
     step_or_404,
 )
+from .confirm import confirm_page, is_confirmed
 
 SESSION_RESPONDENT = "questionnaire_respondent"
 SESSION_TOKEN = "questionnaire_token_hash"  # noqa: S105 - a session key name
@@ -248,25 +251,68 @@ def save_answers(request, respondent):
     return save_status(request, saved_at=timezone.now(), extra=progress)
 
 
+def _open_statements(respondent, steps, answers):
+    """The open statements and where the first one is (or the last step)."""
+    still_open = open_statements(steps, lambda q: (respondent.pk, q.pk) in answers)
+    if still_open.step is None:
+        return still_open, reverse("assessments:questionnaire-step", args=[len(steps)])
+    url = reverse("assessments:questionnaire-step", args=[still_open.step.number])
+    return still_open, f"{url}#s-{still_open.question.pk}"
+
+
+def _open_title(still_open):
+    return ngettext(
+        "%(open)d of %(total)d statements is still open",
+        "%(open)d of %(total)d statements are still open",
+        still_open.count,
+    ) % {"open": still_open.count, "total": still_open.total}
+
+
 @respondent_required
 def review_answers(request, respondent):
     steps = questionnaire_steps(respondent.assessment.question_set)
     answers = answers_of([respondent])
     comments = comments_of([respondent])
     sections = review_sections(steps, [respondent], answers, comments)
+    still_open, first_open_url = _open_statements(respondent, steps, answers)
     context = {
         "respondent": respondent,
         "steps": steps,
         "sections": sections,
         "unanswered": sum(s["unanswered"] for s in sections),
+        "open_title": _open_title(still_open) if still_open.count else "",
+        "first_open_url": first_open_url,
         "locked": _locked(respondent),
     }
     return render(request, "assessments/questionnaire_review.html", context)
 
 
+def _confirm_send_open(request, still_open, first_open_url):
+    """Sending with statements open is for good: say how many, offer the first."""
+    return confirm_page(
+        request,
+        title=_open_title(still_open),
+        consequences=[
+            _(
+                "If you send your answers now, the open statements stay unanswered: "
+                "after sending you can read your answers, but no longer change them."
+            )
+        ],
+        button=_("Send anyway"),
+        alternative=(_("To the first open statement"), first_open_url),
+        cancel_url=reverse("assessments:questionnaire-review"),
+        base="assessments/questionnaire_base.html",
+    )
+
+
 @require_POST
 @respondent_required
 def submit_answers(request, respondent):
+    if _locked(respondent) is None and not is_confirmed(request):
+        steps = questionnaire_steps(respondent.assessment.question_set)
+        still_open, url = _open_statements(respondent, steps, answers_of([respondent]))
+        if still_open.count:
+            return _confirm_send_open(request, still_open, url)
     try:
         respondent_submit(respondent=respondent)
     except AnswersLocked as exc:

@@ -10,10 +10,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import get_assessment_for_user_rw
 from ..forms.questionnaire import WorkshopForm
@@ -23,6 +23,7 @@ from ..questionnaire import (
     answers_of,
     comments_of,
     first_open_step,
+    open_statements,
     questionnaire_steps,
     workshop_answers_save,
     workshop_finish,
@@ -40,6 +41,7 @@ from ._answering import (
     statement_rows,
     step_or_404,
 )
+from .confirm import confirm_page, is_confirmed
 
 
 def _assessment_url(assessment):
@@ -64,6 +66,19 @@ def _resume_url(assessment, groups):
     if step is None:
         return reverse("assessments:workshop-review", args=[assessment.pk])
     return reverse("assessments:workshop-step", args=[assessment.pk, step.number])
+
+
+def _open_statements(assessment, groups, steps, answers):
+    """Statements some organisation has not answered, and a link to the first
+    one (or to the last step when none is open)."""
+    still_open = open_statements(
+        steps, lambda q: all((g.pk, q.pk) in answers for g in groups)
+    )
+    step = still_open.step.number if still_open.step else len(steps)
+    url = reverse("assessments:workshop-step", args=[assessment.pk, step])
+    if still_open.question is not None:
+        url += f"#s-{still_open.question.pk}"
+    return still_open, url
 
 
 def _question_map(steps):
@@ -196,26 +211,73 @@ def review_workshop(request, pk):
             request, "assessments/workshop_not_started.html", {"assessment": assessment}
         )
     steps = questionnaire_steps(assessment.question_set)
-    sections = review_sections(steps, groups, answers_of(groups), comments_of(groups))
+    answers = answers_of(groups)
+    sections = review_sections(steps, groups, answers, comments_of(groups))
     context = {
         "assessment": assessment,
         "groups": groups,
         "steps": steps,
         "sections": sections,
         "unanswered": sum(s["unanswered"] for s in sections),
+        "first_open_url": _open_statements(assessment, groups, steps, answers)[1],
         "locked": _locked(assessment, groups),
         "back_url": _assessment_url(assessment),
     }
     return render(request, "assessments/workshop_review.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def finish_workshop(request, pk):
+    if not is_confirmed(request):
+        assessment = get_assessment_for_user_rw(request, pk)
+        groups = workshop_groups(assessment)
+        if groups and not _locked(assessment, groups):
+            return _confirm_finish(request, assessment, groups)
+        if request.method == "GET":
+            return redirect("assessments:workshop-review", pk=assessment.pk)
     return _lock_or_unlock(
         request,
         pk,
         workshop_finish,
         _("The workshop is finished: the answers are locked."),
+    )
+
+
+def _confirm_finish(request, assessment, groups):
+    steps = questionnaire_steps(assessment.question_set)
+    still_open, url = _open_statements(assessment, groups, steps, answers_of(groups))
+    consequences = [
+        _(
+            "The answers of every organisation are locked and count in the results "
+            "as they are."
+        )
+    ]
+    if still_open.count:
+        consequences.append(
+            ngettext(
+                "%(open)d of %(total)d statements is not answered by every "
+                "organisation yet; it stays open.",
+                "%(open)d of %(total)d statements are not answered by every "
+                "organisation yet; they stay open.",
+                still_open.count,
+            )
+            % {"open": still_open.count, "total": still_open.total}
+        )
+    consequences.append(
+        _("While the scan is open you can reopen the workshop; nothing is lost.")
+    )
+    return confirm_page(
+        request,
+        title=_("Finish the workshop?"),
+        consequences=consequences,
+        button=_("Finish the workshop"),
+        alternative=(
+            (_("To the first open statement"), url) if still_open.count else None
+        ),
+        cancel_url=reverse("assessments:workshop-review", args=[assessment.pk]),
+        danger=False,
+        context={"assessment": assessment, "partnership": assessment.partnership},
+        base="assessments/questionnaire_base.html",
     )
 
 

@@ -216,6 +216,10 @@ def test_two_organisations_fill_in_together_and_see_differences(
     page.goto(f"{base}/review/")
     expect(page.locator("tbody").first).to_contain_text("Oneens")
     page.click("text=Workshop afronden")
+    # It asks first, naming what is still open; only then it locks.
+    expect(page.locator("h1")).to_have_text("Workshop afronden?")
+    assert not any(g.submitted_at for g in Respondent.objects.filter(is_group=True))
+    page.click("button:has-text('Workshop afronden')")
     expect(page.locator(".messages")).to_contain_text("afgerond")
     assert all(g.submitted_at for g in Respondent.objects.filter(is_group=True))
 

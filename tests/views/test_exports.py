@@ -9,13 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import imports
 from assessments.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_seed
 from assessments.exports import answers_csv
 from assessments.models import Answer, Collaboration, Question, Respondent
 
-from ..conftest import PASSWORD, answer_all, make_respondent
+from ..conftest import CONFIRMED, PASSWORD, answer_all, make_respondent
 from ..test_exports import csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
@@ -268,6 +269,89 @@ class TestImport:
         )
         assert response.status_code == 400
         assert not Respondent.objects.exists()
+
+
+class TestSubmittedAnswersAreNotOverwritten:
+    """An import does not replace what a participant sent, unless the owner says so
+    on a page that lists them. Editors never can."""
+
+    @pytest.fixture
+    def sent(self, assessment):
+        anna = make_respondent(assessment, label="Anna", submitted_at=timezone.now())
+        answer_all(anna, value=5)
+        return anna
+
+    def _file(self, assessment):
+        question = _first_question(assessment)
+        return (
+            HEADER
+            + _line("Anna", "Alfa", question, 1)
+            + _line("Dirk", "Alfa", question, 2)
+        )
+
+    def _replace_url(self, assessment):
+        return reverse("assessments:assessment-import-replace", args=[assessment.pk])
+
+    def test_an_editor_imports_the_rest_and_is_told_who_was_skipped(
+        self, client, collaborator, assessment, sent
+    ):
+        Collaboration.objects.filter(user=collaborator).update(can_edit=True)
+        before = sorted(sent.answers.values_list("question_id", "value"))
+        response = _upload(
+            _login(client, collaborator), assessment, self._file(assessment)
+        )
+        assert response.url == reverse(
+            "assessments:assessment-detail", args=[assessment.pk]
+        )
+        assert sorted(sent.answers.values_list("question_id", "value")) == before
+        assert Respondent.objects.get(label="Dirk").answers.get().value == 2
+        page = client.get(response.url).text
+        assert "had already sent their answers; they were not replaced: Anna." in page
+        # The decision is the owner's: not even the page is open to an editor.
+        assert client.get(self._replace_url(assessment)).status_code == 403
+        assert client.post(self._replace_url(assessment), CONFIRMED).status_code == 403
+        assert sorted(sent.answers.values_list("question_id", "value")) == before
+
+    def test_the_owner_is_asked_and_nothing_is_replaced_before_confirming(
+        self, client, owner, assessment, sent
+    ):
+        before = sorted(sent.answers.values_list("question_id", "value"))
+        response = _upload(_login(client, owner), assessment, self._file(assessment))
+        assert response.url == self._replace_url(assessment)
+        page = client.get(response.url)
+        assert page.status_code == 200
+        assert "Replace answers that were already sent?" in page.text
+        assert "<li>Anna</li>" in page.text
+        assert "Dirk" not in page.text
+        assert client.post(response.url).status_code == 200  # asks again
+        assert sorted(sent.answers.values_list("question_id", "value")) == before
+
+    def test_the_owners_confirmation_replaces_them(
+        self, client, owner, assessment, sent
+    ):
+        _upload(_login(client, owner), assessment, self._file(assessment))
+        response = client.post(self._replace_url(assessment), CONFIRMED)
+        assert response.status_code == 302
+        question = _first_question(assessment)
+        assert list(sent.answers.values_list("question_id", "value")) == [
+            (question.pk, 1)
+        ]
+        sent.refresh_from_db()
+        assert sent.is_submitted
+        # Done: the held answers are gone, a second confirmation changes nothing.
+        again = client.post(self._replace_url(assessment), CONFIRMED, follow=True)
+        assert "No imported answers are waiting" in again.text
+
+    def test_outsiders_and_readers_cannot_reach_the_decision(
+        self, client, outsider, collaborator, assessment, sent
+    ):
+        url = self._replace_url(assessment)
+        _login(client, outsider)
+        assert client.get(url).status_code == 404
+        assert client.post(url, CONFIRMED).status_code == 404
+        _login(client, collaborator)
+        assert client.get(url).status_code == 403
+        assert client.post(url, CONFIRMED).status_code == 403
 
 
 def test_the_export_links_and_import_form_render_for_a_scan(owner, assessment):

@@ -18,7 +18,13 @@ from assessments.models import (
 )
 from assessments.questionnaire import questionnaire_steps
 from assessments.questionsets import questionset_import
-from tests.conftest import make_assessment, make_respondent, questionset_data
+from tests.conftest import (
+    CONFIRMED,
+    answer_all,
+    make_assessment,
+    make_respondent,
+    questionset_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -424,8 +430,6 @@ def test_the_link_resumes_at_the_first_step_with_an_open_statement(client, respo
 
 
 def test_a_complete_participant_resumes_at_the_review(client, respondent):
-    from tests.conftest import answer_all
-
     answer_all(respondent)
     assert start(client, respondent).url == REVIEW
 
@@ -447,10 +451,67 @@ def test_the_review_marks_unanswered_statements_with_text_and_a_link(
     assert 'class="review-item is-missing"' in text
 
 
+def test_the_review_counts_open_statements_and_goes_back_to_the_first(
+    participant, respondent
+):
+    steps = questionnaire_steps(respondent.assessment.question_set)
+    Answer.objects.bulk_create(
+        Answer(respondent=respondent, question=q, value=4)
+        for step in steps[:3]
+        for q in step.questions
+    )
+    answered = sum(len(step.questions) for step in steps[:3])
+    text = participant.get(REVIEW).text
+    assert f"Nog {72 - answered} van 72 stellingen open" in text
+    first_open = f'href="{step_url(4)}#s-{steps[3].questions[0].pk}"'
+    # The notice's link, the statement's own link, and the button that used to
+    # go back to step 14.
+    assert text.count(first_open) == 3
+    assert "Naar de eerste open stelling" in text
+    assert f'href="{step_url(14)}">Terug naar de laatste stap' not in text
+
+
+def test_the_review_goes_back_to_the_last_step_when_all_is_answered(
+    participant, respondent
+):
+    answer_all(respondent)
+    text = participant.get(REVIEW).text
+    assert f'href="{step_url(14)}">Terug naar de laatste stap' in text
+    assert "stellingen open" not in text
+
+
+def test_sending_with_open_statements_asks_first(participant, respondent):
+    steps = questionnaire_steps(respondent.assessment.question_set)
+    Answer.objects.bulk_create(
+        Answer(respondent=respondent, question=q, value=4) for q in steps[0].questions
+    )
+    response = participant.post(SUBMIT)
+    assert response.status_code == 200
+    answered = len(steps[0].questions)
+    assert f"Nog {72 - answered} van 72 stellingen open" in response.text
+    assert f'href="{step_url(2)}#s-{steps[1].questions[0].pk}"' in response.text
+    assert "Toch versturen" in response.text
+    assert f'href="{REVIEW}"' in response.text
+    respondent.refresh_from_db()
+    assert respondent.submitted_at is None
+
+    response = participant.post(SUBMIT, CONFIRMED)
+    assert response.url == THANKS
+    respondent.refresh_from_db()
+    assert respondent.submitted_at is not None
+
+
+def test_sending_a_complete_questionnaire_does_not_ask_again(participant, respondent):
+    answer_all(respondent)
+    assert participant.post(SUBMIT).url == THANKS
+    respondent.refresh_from_db()
+    assert respondent.submitted_at is not None
+
+
 def test_submitting_locks_the_answers(participant, respondent):
     question = questions_of(respondent)[0]
     participant.post(SAVE, {f"q-{question.pk}": "3"})
-    response = participant.post(SUBMIT)
+    response = participant.post(SUBMIT, CONFIRMED)
     assert response.url == THANKS
     respondent.refresh_from_db()
     submitted_at = respondent.submitted_at

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment, DimensionComment, Respondent
 from assessments.questionnaire import questionnaire_steps
-from tests.conftest import PASSWORD, make_respondent
+from tests.conftest import CONFIRMED, PASSWORD, make_respondent
 
 pytestmark = pytest.mark.django_db
 
@@ -116,14 +116,22 @@ def test_a_read_only_collaborator_may_not_run_a_workshop(
     question = steps_of(assessment)[0].questions[0]
     response = client.post(url("save", assessment), {field(groups[0], question): "3"})
     assert response.status_code == 403
-    assert client.post(url("finish", assessment)).status_code == 403
+    assert client.get(url("finish", assessment)).status_code == 403
+    assert client.post(url("finish", assessment), CONFIRMED).status_code == 403
     assert values(groups[0]) == {}
+    assert not any(g.submitted_at for g in Respondent.objects.filter(is_group=True))
 
 
-def test_start_save_and_finish_only_accept_post(consultant, assessment):
+def test_an_outsider_cannot_finish(client, outsider, assessment, groups):
+    login(client, outsider)
+    assert client.get(url("finish", assessment)).status_code == 404
+    assert client.post(url("finish", assessment), CONFIRMED).status_code == 404
+    assert not any(g.submitted_at for g in Respondent.objects.filter(is_group=True))
+
+
+def test_start_save_and_reopen_only_accept_post(consultant, assessment):
     assert consultant.get(url("start", assessment)).status_code == 405
     assert consultant.get(url("save", assessment)).status_code == 405
-    assert consultant.get(url("finish", assessment)).status_code == 405
     assert consultant.get(url("reopen", assessment)).status_code == 405
     assert not Respondent.objects.filter(assessment=assessment).exists()
 
@@ -312,12 +320,46 @@ def test_the_review_shows_both_views_and_what_is_missing(
     assert "Helemaal oneens" in text and "Helemaal eens" in text
     assert "71 stellingen zijn nog niet door elke organisatie beantwoord" in text
     assert text.count('<span aria-hidden="true">⚠</span> Verschil</span>') == 1
+    # Back goes to the first statement an organisation has not answered yet.
+    second = steps_of(assessment)[0].questions[1]
+    first_open = f'href="{url("step", assessment, 1)}#s-{second.pk}"'
+    assert f"{first_open}>Naar de eerste open stelling" in text
+
+
+def test_the_review_goes_back_to_the_last_step_when_all_is_answered(
+    consultant, assessment, groups
+):
+    questions = [q for step in steps_of(assessment) for q in step.questions]
+    Answer.objects.bulk_create(
+        Answer(respondent=group, question=q, value=3)
+        for group in groups
+        for q in questions
+    )
+    text = consultant.get(url("review", assessment)).text
+    assert f'href="{url("step", assessment, 14)}">Terug naar de laatste stap' in text
+
+
+def test_finishing_asks_first_and_says_what_is_open(consultant, assessment, groups):
+    question = steps_of(assessment)[0].questions[0]
+    Answer.objects.create(respondent=groups[0], question=question, value=1)
+    for response in (
+        consultant.get(url("finish", assessment)),
+        consultant.post(url("finish", assessment)),
+    ):
+        assert response.status_code == 200
+        assert "Workshop afronden?" in response.text
+        assert "72 van 72 stellingen zijn nog niet door elke organisatie" in (
+            response.text
+        )
+        assert f'href="{url("step", assessment, 1)}#s-{question.pk}"' in response.text
+        assert f'href="{url("review", assessment)}"' in response.text
+    assert not any(g.submitted_at for g in Respondent.objects.filter(is_group=True))
 
 
 def test_finishing_locks_every_groups_answers(consultant, assessment, groups):
     question = steps_of(assessment)[0].questions[0]
     consultant.post(url("save", assessment), {field(groups[0], question): "2"})
-    response = consultant.post(url("finish", assessment), follow=True)
+    response = consultant.post(url("finish", assessment), CONFIRMED, follow=True)
     assert "afgerond" in response.text
     assert all(g.submitted_at for g in Respondent.objects.filter(is_group=True))
     refused = consultant.post(
@@ -325,6 +367,7 @@ def test_finishing_locks_every_groups_answers(consultant, assessment, groups):
     )
     assert refused.status_code == 409
     assert values(groups[0]) == {question.pk: 2}
+    # Finished already: nothing to ask, finishing again is harmless.
     again = consultant.post(url("finish", assessment))
     assert again.status_code == 302
     assert consultant.post(url("start", assessment)).url == url("review", assessment)
@@ -335,7 +378,7 @@ def test_a_finished_workshop_can_be_reopened_and_keeps_its_answers(
 ):
     question = steps_of(assessment)[0].questions[0]
     consultant.post(url("save", assessment), {field(groups[0], question): "2"})
-    consultant.post(url("finish", assessment))
+    consultant.post(url("finish", assessment), CONFIRMED)
     # An individual respondent's submission is not the workshop's to unlock.
     Respondent.objects.filter(pk=respondent.pk).update(submitted_at=timezone.now())
     review = consultant.get(url("review", assessment))
@@ -355,7 +398,7 @@ def test_a_finished_workshop_can_be_reopened_and_keeps_its_answers(
 
 
 def test_a_closed_scans_workshop_cannot_be_reopened(consultant, assessment, groups):
-    consultant.post(url("finish", assessment))
+    consultant.post(url("finish", assessment), CONFIRMED)
     Assessment.objects.filter(pk=assessment.pk).update(status="closed")
     assert (
         url("reopen", assessment) not in consultant.get(url("review", assessment)).text
@@ -368,7 +411,7 @@ def test_a_closed_scans_workshop_cannot_be_reopened(consultant, assessment, grou
 def test_reopening_is_for_editors_only(
     client, collaborator, outsider, assessment, groups
 ):
-    client.post(url("finish", assessment))
+    client.post(url("finish", assessment), CONFIRMED)
     client.logout()
     login(client, collaborator)
     assert client.post(url("reopen", assessment)).status_code == 403

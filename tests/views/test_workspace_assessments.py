@@ -6,11 +6,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments.models import Answer, Assessment, Question, QuestionSet, Respondent
 from assessments.questionsets import questionset_clone, questionset_publish
 
-from ..conftest import answer_all, make_respondent, make_user
+from ..conftest import CONFIRMED, answer_all, make_respondent, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +217,8 @@ class TestSettings:
 class TestCloseAndReopen:
     def test_close_then_reopen(self, client, owner, assessment):
         client.force_login(owner)
-        client.post(reverse("assessments:assessment-close", args=[assessment.pk]))
+        url = reverse("assessments:assessment-close", args=[assessment.pk])
+        client.post(url, CONFIRMED)
         assessment.refresh_from_db()
         assert assessment.status == "closed" and assessment.closed_at
         client.post(reverse("assessments:assessment-reopen", args=[assessment.pk]))
@@ -232,16 +234,48 @@ class TestCloseAndReopen:
         assessment.refresh_from_db()
         assert assessment.is_open and assessment.closes_on is None
 
+    def test_closing_asks_first_and_says_who_has_not_sent(
+        self, client, owner, assessment
+    ):
+        make_respondent(assessment, label="Anna")
+        make_respondent(assessment, label="Bert", submitted_at=timezone.now())
+        make_respondent(assessment, label="Alfa (workshop)", is_group=True)
+        client.force_login(owner)
+        url = reverse("assessments:assessment-close", args=[assessment.pk])
+        for response in (client.get(url), client.post(url)):
+            assert response.status_code == 200
+            assert "1 deelnemer heeft de antwoorden nog niet verstuurd" in (
+                response.text
+            )
+            assert "Je kunt de scan later heropenen" in response.text
+            assert f'href="{_detail(assessment)}"' in response.text
+        assessment.refresh_from_db()
+        assert assessment.is_open
+
     @pytest.mark.parametrize(
         "name",
         [
             "assessment-close",
-            "assessment-reopen",
             "assessment-follow-up",
             "assessment-invite",
             "assessment-remind",
         ],
     )
+    def test_asking_pages_are_guarded(
+        self, client, collaborator, outsider, assessment, name
+    ):
+        url = reverse(f"assessments:{name}", args=[assessment.pk])
+        client.force_login(collaborator)
+        assert client.get(url).status_code == 403
+        assert client.post(url, CONFIRMED).status_code == 403
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+        assert client.post(url, CONFIRMED).status_code == 404
+        assessment.refresh_from_db()
+        assert assessment.status == "open"
+        assert Assessment.objects.count() == 1
+
+    @pytest.mark.parametrize("name", ["assessment-reopen"])
     def test_writes_are_post_only_and_guarded(
         self, client, owner, collaborator, outsider, assessment, name
     ):
@@ -258,6 +292,42 @@ class TestCloseAndReopen:
 
 
 class TestFollowUp:
+    def _url(self, assessment):
+        return reverse("assessments:assessment-follow-up", args=[assessment.pk])
+
+    def test_it_opens_a_form_that_says_what_happens_and_changes_nothing(
+        self, client, owner, assessment
+    ):
+        make_respondent(assessment, label="Anna")
+        make_respondent(assessment, label="Bo")
+        client.force_login(owner)
+        response = client.get(self._url(assessment))
+        assert response.status_code == 200
+        month = date_format(timezone.localdate(), "YEAR_MONTH_FORMAT")
+        title = response.context["form"]["title"].value()
+        assert title == f"Alfa & Beta — vervolgscan {month}"
+        assert "#" not in title
+        assert "De 2 deelnemers worden meegenomen" in response.text
+        assert "blijft zoals hij is" in response.text
+        assert Assessment.objects.count() == 1
+
+    def test_an_empty_post_creates_nothing(self, client, owner, assessment):
+        client.force_login(owner)
+        response = client.post(self._url(assessment))
+        assert response.status_code == 200
+        assert "title" in response.context["form"].errors
+        assert Assessment.objects.count() == 1
+
+    def test_a_closing_date_in_the_past_is_refused_clearly(
+        self, client, owner, assessment
+    ):
+        client.force_login(owner)
+        data = {"title": "Vervolg", "closes_on": YESTERDAY.isoformat()}
+        response = client.post(self._url(assessment), data)
+        assert response.status_code == 200
+        assert "De sluitingsdatum ligt in het verleden" in response.text
+        assert Assessment.objects.count() == 1
+
     def test_it_copies_respondents_with_new_links_and_points_back(
         self, client, owner, assessment
     ):
@@ -267,10 +337,12 @@ class TestFollowUp:
         make_respondent(assessment, beta, label="Beta (group)", is_group=True)
         Assessment.objects.filter(pk=assessment.pk).update(privacy_minimum=3)
         client.force_login(owner)
-        url = reverse("assessments:assessment-follow-up", args=[assessment.pk])
-        response = client.post(url)
+        data = {"title": "Na een jaar", "closes_on": NEXT_WEEK.isoformat()}
+        response = client.post(self._url(assessment), data)
         follow_up = Assessment.objects.exclude(pk=assessment.pk).get()
         assert response.url == _detail(follow_up)
+        assert str(follow_up) == "Na een jaar"
+        assert follow_up.closes_on == NEXT_WEEK
         assert follow_up.previous == assessment
         assert follow_up.privacy_minimum == 3
         copies = {r.label: r for r in follow_up.respondents.all()}
@@ -279,6 +351,8 @@ class TestFollowUp:
         assert copies["Bo"].language == "en"
         assert copies["Anna"].token and copies["Anna"].token != anna.raw_token
         assert copies["Anna"].invited_at is None
+        anna.refresh_from_db()
+        assert Respondent.objects.by_token(anna.raw_token).get() == anna
 
     def test_it_uses_the_newest_published_version_of_the_set(
         self, client, owner, assessment
@@ -286,7 +360,7 @@ class TestFollowUp:
         newer = questionset_clone(question_set=assessment.question_set)
         questionset_publish(question_set=newer)
         client.force_login(owner)
-        client.post(reverse("assessments:assessment-follow-up", args=[assessment.pk]))
+        client.post(self._url(assessment), {"title": "Vervolg"})
         assert Assessment.objects.get(previous=assessment).question_set == newer
 
     def test_without_a_published_set_it_explains_and_changes_nothing(
@@ -294,8 +368,7 @@ class TestFollowUp:
     ):
         QuestionSet.objects.update(status=QuestionSet.Status.RETIRED)
         client.force_login(owner)
-        url = reverse("assessments:assessment-follow-up", args=[assessment.pk])
-        response = client.post(url, follow=True)
+        response = client.post(self._url(assessment), {"title": "Vervolg"}, follow=True)
         assert "Er is geen gepubliceerde vragenset" in response.text
         assert Assessment.objects.count() == 1
 
@@ -329,7 +402,11 @@ class TestEmails:
         owner.save()
         client.force_login(owner)
         url = reverse("assessments:assessment-invite", args=[assessment.pk])
-        response = client.post(url, follow=True)
+        for asked in (client.get(url), client.post(url)):
+            assert "De uitnodigingen naar 2 mensen mailen?" in asked.text
+            assert "<li>Anna &lt;a@x.org&gt;</li>" in asked.text
+        assert mail.outbox == []
+        response = client.post(url, CONFIRMED, follow=True)
         assert "2 e-mails verstuurd" in response.text
         by_address = {message.to[0]: message for message in mail.outbox}
         assert set(by_address) == {"a@x.org", "b@x.org"}
@@ -341,9 +418,9 @@ class TestEmails:
         assert dutch.reply_to == ["owner@example.org"]
         invited = Respondent.objects.filter(invited_at__isnull=False)
         assert set(invited.values_list("label", flat=True)) == {"Anna", "Bob"}
-        # A second click has nobody left to invite.
+        # A second click has nobody left to invite, and nothing to ask.
         mail.outbox.clear()
-        client.post(url)
+        assert client.post(url).status_code == 302
         assert mail.outbox == []
 
     def test_reminders_go_to_invited_people_who_have_not_submitted(
@@ -353,7 +430,10 @@ class TestEmails:
             invited_at=timezone.now()
         )
         client.force_login(owner)
-        client.post(reverse("assessments:assessment-remind", args=[assessment.pk]))
+        url = reverse("assessments:assessment-remind", args=[assessment.pk])
+        assert "Een herinnering sturen naar 1 persoon?" in client.post(url).text
+        assert mail.outbox == []
+        client.post(url, CONFIRMED)
         assert [m.to for m in mail.outbox] == [["a@x.org"]]
         assert mail.outbox[0].subject.startswith("Herinnering")
         assert Respondent.objects.get(label="Anna").reminded_at is not None
@@ -377,7 +457,7 @@ class TestEmails:
         )
         client.force_login(owner)
         url = reverse("assessments:assessment-invite", args=[assessment.pk])
-        response = client.post(url, follow=True)
+        response = client.post(url, CONFIRMED, follow=True)
         assert response.status_code == 200
         assert "kon niet worden verstuurd" in response.text
         assert not Respondent.objects.filter(invited_at__isnull=False).exists()
@@ -390,4 +470,4 @@ def test_an_editing_collaborator_may_run_the_scan(client, partnership, assessmen
     Collaboration.objects.create(partnership=partnership, user=editor, can_edit=True)
     client.force_login(editor)
     url = reverse("assessments:assessment-close", args=[assessment.pk])
-    assert client.post(url).status_code == 302
+    assert client.post(url, CONFIRMED).status_code == 302

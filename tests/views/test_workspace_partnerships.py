@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessments.models import Collaboration, Organisation, Partnership
 
-from ..conftest import make_partnership, make_respondent, make_user
+from ..conftest import CONFIRMED, make_partnership, make_respondent, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -232,17 +232,28 @@ class TestArchive:
         client.force_login(owner)
         archive = reverse("assessments:partnership-archive", args=[partnership.pk])
         unarchive = reverse("assessments:partnership-unarchive", args=[partnership.pk])
-        assert client.post(archive).status_code == 302
+        assert client.post(archive, CONFIRMED).status_code == 302
         partnership.refresh_from_db()
         assert partnership.archived_at is not None
         assert client.post(unarchive).status_code == 302
         partnership.refresh_from_db()
         assert partnership.archived_at is None
 
-    @pytest.mark.parametrize("name", ["partnership-archive", "partnership-unarchive"])
-    def test_it_is_post_only(self, client, owner, partnership, name):
+    def test_archiving_asks_first(self, client, owner, partnership):
         client.force_login(owner)
-        url = reverse(f"assessments:{name}", args=[partnership.pk])
+        url = reverse("assessments:partnership-archive", args=[partnership.pk])
+        detail = reverse("assessments:partnership-detail", args=[partnership.pk])
+        for response in (client.get(url), client.post(url)):
+            assert response.status_code == 200
+            assert "Alfa &amp; Beta archiveren?" in response.text
+            assert "de links van een open scan blijven werken" in response.text
+            assert f'href="{detail}"' in response.text
+        partnership.refresh_from_db()
+        assert partnership.archived_at is None
+
+    def test_restoring_is_post_only(self, client, owner, partnership):
+        client.force_login(owner)
+        url = reverse("assessments:partnership-unarchive", args=[partnership.pk])
         assert client.get(url).status_code == 405
 
     def test_read_only_gets_403_and_outsider_404(
@@ -250,9 +261,11 @@ class TestArchive:
     ):
         url = reverse("assessments:partnership-archive", args=[partnership.pk])
         client.force_login(collaborator)
-        assert client.post(url).status_code == 403
+        assert client.get(url).status_code == 403
+        assert client.post(url, CONFIRMED).status_code == 403
         client.force_login(outsider)
-        assert client.post(url).status_code == 404
+        assert client.get(url).status_code == 404
+        assert client.post(url, CONFIRMED).status_code == 404
         partnership.refresh_from_db()
         assert partnership.archived_at is None
 
@@ -307,10 +320,13 @@ class TestCollaborators:
         ]
         client.force_login(editor)
         for url in urls:
-            assert client.post(url, {"user": "outsider"}).status_code == 403
+            data = {"user": "outsider", **CONFIRMED}
+            assert client.post(url, data).status_code == 403
+        assert client.get(urls[-1]).status_code == 403
         client.force_login(outsider)
         for url in urls:
-            assert client.post(url).status_code == 404
+            assert client.post(url, CONFIRMED).status_code == 404
+        assert client.get(urls[-1]).status_code == 404
         assert partnership.collaborations.count() == 2
 
     def test_the_owner_changes_rights_and_removes(
@@ -330,8 +346,12 @@ class TestCollaborators:
         remove = reverse(
             "assessments:collaborator-remove", args=[partnership.pk, collaboration.pk]
         )
-        assert client.get(remove).status_code == 405
-        client.post(remove)
+        for response in (client.get(remove), client.post(remove)):
+            assert response.status_code == 200
+            assert "Niet meer delen met collaborator?" in response.text
+            assert "collaborator kan deze samenwerking" in response.text
+        assert partnership.collaborations.exists()
+        client.post(remove, CONFIRMED)
         assert not partnership.collaborations.exists()
         client.force_login(collaborator)
         detail = reverse("assessments:partnership-detail", args=[partnership.pk])
@@ -346,5 +366,5 @@ class TestCollaborators:
         url = reverse(
             "assessments:collaborator-remove", args=[partnership.pk, foreign.pk]
         )
-        assert client.post(url).status_code == 404
+        assert client.post(url, CONFIRMED).status_code == 404
         assert Collaboration.objects.filter(pk=foreign.pk).exists()

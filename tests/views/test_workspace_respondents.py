@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Question, Respondent
 
-from ..conftest import make_respondent
+from ..conftest import CONFIRMED, make_respondent
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +177,7 @@ class TestEdit:
 class TestLinks:
     def test_revoking_stops_the_link(self, client, owner, assessment, respondent):
         client.force_login(owner)
-        client.post(_url("respondent-revoke", assessment, respondent))
+        client.post(_url("respondent-revoke", assessment, respondent), CONFIRMED)
         assert not Respondent.objects.by_token(respondent.raw_token).exists()
         respondent.refresh_from_db()
         assert respondent.token is None
@@ -190,7 +190,7 @@ class TestLinks:
         ).first()
         Answer.objects.create(respondent=respondent, question=question, value=4)
         client.force_login(owner)
-        client.post(_url("respondent-replace-link", assessment, respondent))
+        client.post(_url("respondent-replace-link", assessment, respondent), CONFIRMED)
         respondent.refresh_from_db()
         assert respondent.token and respondent.token != respondent.raw_token
         assert not Respondent.objects.by_token(respondent.raw_token).exists()
@@ -217,7 +217,7 @@ class TestRemove:
         self, client, owner, assessment, respondent
     ):
         client.force_login(owner)
-        client.post(_url("respondent-delete", assessment, respondent))
+        client.post(_url("respondent-delete", assessment, respondent), CONFIRMED)
         assert not assessment.respondents.exists()
 
     def test_a_respondent_who_answered_stays(self, client, owner, assessment):
@@ -230,27 +230,77 @@ class TestRemove:
         assert assessment.respondents.filter(pk=started.pk).exists()
 
 
+class TestConfirmation:
+    """Revoke, new link and remove ask first: a GET or a plain POST only shows what
+    will happen; the confirmation page's own button acts."""
+
+    @pytest.mark.parametrize(
+        "name, says",
+        [
+            ("respondent-revoke", "De link die Anna per mail kreeg, werkt daarna"),
+            ("respondent-replace-link", "De link die Anna per mail kreeg, werkt"),
+            ("respondent-delete", "Anna wordt uit deze scan verwijderd"),
+        ],
+    )
+    def test_the_first_click_only_asks(self, client, owner, assessment, name, says):
+        anna = make_respondent(assessment, label="Anna", invited_at=timezone.now())
+        client.force_login(owner)
+        url = _url(name, assessment, anna)
+        for response in (client.get(url), client.post(url)):
+            assert response.status_code == 200
+            assert says in response.text
+            assert 'name="confirmed" value="yes"' in response.text
+            assert f'href="{_url("assessment-detail", assessment)}#respondents"' in (
+                response.text
+            )
+        anna.refresh_from_db()
+        assert Respondent.objects.by_token(anna.raw_token).get() == anna
+
+    def test_a_link_never_mailed_is_called_the_current_link(
+        self, client, owner, assessment, respondent
+    ):
+        client.force_login(owner)
+        response = client.get(_url("respondent-revoke", assessment, respondent))
+        assert "De huidige link van Anna werkt daarna niet meer" in response.text
+
+    def test_confirming_revokes(self, client, owner, assessment, respondent):
+        client.force_login(owner)
+        url = _url("respondent-revoke", assessment, respondent)
+        response = client.post(url, CONFIRMED)
+        assert response.status_code == 302
+        assert not Respondent.objects.by_token(respondent.raw_token).exists()
+
+
 @pytest.mark.parametrize(
     "name",
-    [
-        "respondent-delete",
-        "respondent-revoke",
-        "respondent-replace-link",
-        "respondent-send",
-    ],
+    ["respondent-delete", "respondent-revoke", "respondent-replace-link"],
 )
-def test_link_actions_are_post_only_and_guarded(
+def test_confirmed_actions_are_guarded(
     client, owner, collaborator, outsider, assessment, respondent, name
 ):
     url = _url(name, assessment, respondent)
+    client.force_login(collaborator)
+    assert client.get(url).status_code == 403
+    assert client.post(url, CONFIRMED).status_code == 403
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url, CONFIRMED).status_code == 404
+    client.force_login(owner)
+    assert client.put(url).status_code == 405
+    respondent.refresh_from_db()
+    assert respondent.token == respondent.raw_token
+
+
+def test_sending_is_post_only_and_guarded(
+    client, owner, collaborator, outsider, assessment, respondent
+):
+    url = _url("respondent-send", assessment, respondent)
     client.force_login(owner)
     assert client.get(url).status_code == 405
     client.force_login(collaborator)
     assert client.post(url).status_code == 403
     client.force_login(outsider)
     assert client.post(url).status_code == 404
-    respondent.refresh_from_db()
-    assert respondent.token == respondent.raw_token
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("assessment", type=int, help="the assessment's id")
         parser.add_argument("file", help="a .csv or .xlsx file")
+        parser.add_argument(
+            "--replace-submitted",
+            action="store_true",
+            help="also replace the answers of respondents who already submitted "
+            "(by default they are kept and listed)",
+        )
 
-    def handle(self, *args, assessment, file, **options):
+    def handle(self, *args, assessment, file, replace_submitted, **options):
         found = (
             Assessment.objects.select_related("partnership", "question_set")
             .filter(pk=assessment)
@@ -34,7 +40,11 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
         try:
-            summary = responses_import(assessment=found, rows=read_table(data))
+            summary = responses_import(
+                assessment=found,
+                rows=read_table(data),
+                replace_submitted=replace_submitted,
+            )
         except ResponsesImportError as exc:
             problems = "\n".join(f"  {problem}" for problem in exc.problems)
             raise CommandError(
@@ -49,3 +59,11 @@ class Command(BaseCommand):
                 f"{summary.respondents_submitted} newly submitted."
             )
         )
+        if summary.skipped:
+            names = ", ".join(held.label for held in summary.skipped)
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Kept the submitted answers of {len(summary.skipped)} "
+                    f"respondents: {names} (--replace-submitted replaces them)."
+                )
+            )

@@ -5,9 +5,10 @@ import smtplib
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ... import invitations, workspace
 from ...access import (
@@ -17,9 +18,10 @@ from ...access import (
     get_partnership_for_user_rw,
 )
 from ...forms.respondents import RespondentForm, RespondentPasteForm
-from ...forms.workspace import AssessmentForm, AssessmentSettingsForm
+from ...forms.workspace import AssessmentForm, AssessmentSettingsForm, FollowUpForm
 from ...progress import assessment_progress
 from ...results import organisations_awaiting_minimum
+from ..confirm import confirm_page, is_confirmed
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +75,46 @@ def edit_assessment(request, pk):
     return render(request, "assessments/edit_assessment.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close_assessment(request, pk):
     assessment = get_assessment_for_user_rw(request, pk)
+    if not is_confirmed(request):
+        return _confirm_close(request, assessment)
     workspace.assessment_close(assessment=assessment)
     messages.success(request, _("The scan is closed: links no longer accept answers."))
     return redirect("assessments:assessment-detail", pk=assessment.pk)
+
+
+def _confirm_close(request, assessment):
+    waiting = assessment.respondents.filter(
+        is_group=False, submitted_at__isnull=True
+    ).count()
+    consequences = [
+        _(
+            "The personal links stop accepting answers: nobody can answer or send "
+            "answers any more, and the workshop is locked."
+        )
+    ]
+    if waiting:
+        consequences.append(
+            ngettext(
+                "%(n)d respondent has not sent their answers yet and can no "
+                "longer add to them.",
+                "%(n)d respondents have not sent their answers yet and can no "
+                "longer add to them.",
+                waiting,
+            )
+            % {"n": waiting}
+        )
+    consequences.append(_("You can reopen the scan later; nothing is deleted."))
+    return confirm_page(
+        request,
+        title=_("Close %(scan)s?") % {"scan": assessment},
+        consequences=consequences,
+        button=_("Close the scan"),
+        cancel_url=reverse("assessments:assessment-detail", args=[assessment.pk]),
+        context={"assessment": assessment, "partnership": assessment.partnership},
+    )
 
 
 @require_POST
@@ -90,8 +126,8 @@ def reopen_assessment(request, pk):
     return redirect("assessments:assessment-detail", pk=assessment.pk)
 
 
-@require_POST
 def start_follow_up(request, pk):
+    """A form that is also the confirmation: title, closing date, what happens."""
     assessment = get_assessment_for_user_rw(request, pk)
     question_set = workspace.follow_up_question_set(assessment)
     if question_set is None:
@@ -99,14 +135,26 @@ def start_follow_up(request, pk):
             request, _("No published question set is available for a follow-up.")
         )
         return redirect("assessments:assessment-detail", pk=assessment.pk)
-    follow_up = workspace.assessment_follow_up(
-        assessment=assessment, question_set=question_set
-    )
-    messages.success(
-        request,
-        _("Follow-up scan created with the same respondents and new links."),
-    )
-    return redirect("assessments:assessment-detail", pk=follow_up.pk)
+    # Bound on any POST, even an empty one: that must fail, not start a scan.
+    data = request.POST if request.method == "POST" else None
+    form = FollowUpForm(data, previous=assessment)
+    if request.method == "POST" and form.is_valid():
+        follow_up = workspace.assessment_follow_up(
+            assessment=assessment, question_set=question_set, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            _("Follow-up scan created with the same respondents and new links."),
+        )
+        return redirect("assessments:assessment-detail", pk=follow_up.pk)
+    context = {
+        "assessment": assessment,
+        "partnership": assessment.partnership,
+        "question_set": question_set,
+        "copied": assessment.respondents.filter(is_group=False).count(),
+        "form": form,
+    }
+    return render(request, "assessments/start_follow_up.html", context)
 
 
 def send_and_report(request, assessment, send, respondents):
@@ -129,25 +177,61 @@ def send_and_report(request, assessment, send, respondents):
         messages.info(request, _("Nobody to e-mail."))
 
 
-@require_POST
+def _confirm_send(request, assessment, respondents, *, reminder):
+    """An e-mail cannot be called back: name who gets one before sending it."""
+    people = list(respondents.order_by("label"))
+    if not people:
+        return None  # nothing will be sent; send_and_report says so
+    n = len(people)
+    title = (
+        ngettext(
+            "Send a reminder to %(n)d person?", "Send reminders to %(n)d people?", n
+        )
+        if reminder
+        else ngettext(
+            "E-mail the invitation to %(n)d person?",
+            "E-mail the invitations to %(n)d people?",
+            n,
+        )
+    ) % {"n": n}
+    return confirm_page(
+        request,
+        title=title,
+        consequences=[
+            _(
+                "Each of them receives an e-mail with their personal link now. An "
+                "e-mail cannot be called back."
+            )
+        ],
+        items=[f"{person.label} <{person.email}>" for person in people],
+        button=_("Send the e-mails"),
+        danger=False,
+        cancel_url=reverse("assessments:assessment-detail", args=[assessment.pk])
+        + "#respondents",
+        context={"assessment": assessment, "partnership": assessment.partnership},
+    )
+
+
+def _send_all(request, pk, send, select, reminder):
+    assessment = get_assessment_for_user_rw(request, pk)
+    respondents = select(assessment)
+    if assessment.is_open and not is_confirmed(request):
+        page = _confirm_send(request, assessment, respondents, reminder=reminder)
+        if page is not None:
+            return page
+    send_and_report(request, assessment, send, respondents)
+    return redirect("assessments:assessment-detail", pk=assessment.pk)
+
+
+@require_http_methods(["GET", "POST"])
 def send_invitations(request, pk):
-    assessment = get_assessment_for_user_rw(request, pk)
-    send_and_report(
-        request,
-        assessment,
-        invitations.invitation_send,
-        invitations.invitable(assessment),
+    return _send_all(
+        request, pk, invitations.invitation_send, invitations.invitable, False
     )
-    return redirect("assessments:assessment-detail", pk=assessment.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def send_reminders(request, pk):
-    assessment = get_assessment_for_user_rw(request, pk)
-    send_and_report(
-        request,
-        assessment,
-        invitations.reminder_send,
-        invitations.remindable(assessment),
+    return _send_all(
+        request, pk, invitations.reminder_send, invitations.remindable, True
     )
-    return redirect("assessments:assessment-detail", pk=assessment.pk)

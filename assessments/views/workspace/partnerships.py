@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ... import workspace
 from ...access import (
@@ -21,6 +22,7 @@ from ...forms.workspace import (
 )
 from ...models import Partnership
 from ...progress import partnership_assessments
+from ..confirm import confirm_page, is_confirmed
 
 ORGANISATIONS = "organisations"
 
@@ -81,9 +83,29 @@ def edit_partnership(request, pk):
     return render(request, "assessments/edit_partnership.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def archive_partnership(request, pk):
     partnership = get_partnership_for_user_rw(request, pk)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Archive %(name)s?") % {"name": partnership.name},
+            consequences=[
+                _(
+                    "The partnership moves to the archive: the dashboard no longer "
+                    "lists it among the active ones, and no new scan can be started."
+                ),
+                _(
+                    "Its scans, answers and results stay as they are, and the links "
+                    "of an open scan keep working. You can restore it from the "
+                    "archive at any time."
+                ),
+            ],
+            button=_("Archive"),
+            cancel_url=reverse("assessments:partnership-detail", args=[pk]),
+            danger=False,
+            context={"partnership": partnership},
+        )
     workspace.partnership_archive(partnership=partnership)
     messages.success(
         request, _("Partnership archived. Find it under “archived” on the dashboard.")
@@ -131,10 +153,27 @@ def change_collaborator_rights(request, pk, collaboration_pk):
     return redirect("assessments:partnership-detail", pk=partnership.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_collaborator(request, pk, collaboration_pk):
     partnership = get_partnership_for_owner(request, pk)
     collaboration = get_collaboration_of(partnership, collaboration_pk)
+    if not is_confirmed(request):
+        name = collaboration.user.get_full_name() or collaboration.user.get_username()
+        return confirm_page(
+            request,
+            title=_("Stop sharing with %(user)s?") % {"user": name},
+            consequences=[
+                _(
+                    "%(user)s can no longer open this partnership, its scans, "
+                    "results and reports."
+                )
+                % {"user": name},
+                _("You can share it with them again later."),
+            ],
+            button=_("Stop sharing"),
+            cancel_url=reverse("assessments:partnership-detail", args=[pk]),
+            context={"partnership": partnership},
+        )
     workspace.collaborator_remove(collaboration=collaboration)
     messages.success(
         request,

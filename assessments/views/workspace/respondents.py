@@ -5,19 +5,46 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ... import invitations, workspace
 from ...access import get_assessment_for_user_rw, get_respondent_of
 from ...forms.respondents import RespondentForm, RespondentPasteForm
+from ..confirm import confirm_page, is_confirmed
 from .assessments import send_and_report
 
 
-def _back(assessment):
-    return redirect(
+def _respondents_url(assessment):
+    return (
         reverse("assessments:assessment-detail", kwargs={"pk": assessment.pk})
         + "#respondents"
     )
+
+
+def _back(assessment):
+    return redirect(_respondents_url(assessment))
+
+
+def _confirm(request, assessment, *, title, consequences, button):
+    return confirm_page(
+        request,
+        title=title,
+        consequences=consequences,
+        button=button,
+        cancel_url=_respondents_url(assessment),
+        context={"assessment": assessment, "partnership": assessment.partnership},
+    )
+
+
+def _old_link_stops(respondent):
+    """The sentence that names the link that is about to stop working."""
+    if respondent.invited_at:
+        return _("The link %(name)s received by e-mail no longer works afterwards.") % {
+            "name": respondent.label
+        }
+    return _("The current link of %(name)s no longer works afterwards.") % {
+        "name": respondent.label
+    }
 
 
 def add_respondent(request, pk):
@@ -64,7 +91,7 @@ def edit_respondent(request, pk, respondent_pk):
     return render(request, "assessments/edit_respondent.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete_respondent(request, pk, respondent_pk):
     assessment = get_assessment_for_user_rw(request, pk)
     respondent = get_respondent_of(assessment, respondent_pk)
@@ -75,15 +102,45 @@ def delete_respondent(request, pk, respondent_pk):
             % {"name": respondent.label},
         )
         return _back(assessment)
+    if not is_confirmed(request):
+        return _confirm(
+            request,
+            assessment,
+            title=_("Remove %(name)s?") % {"name": respondent.label},
+            consequences=[
+                _(
+                    "%(name)s is removed from this scan. This cannot be undone; you "
+                    "can add them again, with a new link."
+                )
+                % {"name": respondent.label},
+                _old_link_stops(respondent),
+            ],
+            button=_("Remove %(name)s") % {"name": respondent.label},
+        )
     workspace.respondent_delete(respondent=respondent)
     messages.success(request, _("%(name)s removed.") % {"name": respondent.label})
     return _back(assessment)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke_link(request, pk, respondent_pk):
     assessment = get_assessment_for_user_rw(request, pk)
     respondent = get_respondent_of(assessment, respondent_pk)
+    if not is_confirmed(request):
+        return _confirm(
+            request,
+            assessment,
+            title=_("Revoke the link of %(name)s?") % {"name": respondent.label},
+            consequences=[
+                _old_link_stops(respondent),
+                _(
+                    "Answers given so far are kept. To let %(name)s answer again, "
+                    "make a new link later."
+                )
+                % {"name": respondent.label},
+            ],
+            button=_("Revoke the link"),
+        )
     workspace.respondent_revoke_link(respondent=respondent)
     messages.success(
         request,
@@ -92,10 +149,25 @@ def revoke_link(request, pk, respondent_pk):
     return _back(assessment)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def replace_link(request, pk, respondent_pk):
     assessment = get_assessment_for_user_rw(request, pk)
     respondent = get_respondent_of(assessment, respondent_pk)
+    if not is_confirmed(request):
+        return _confirm(
+            request,
+            assessment,
+            title=_("A new link for %(name)s?") % {"name": respondent.label},
+            consequences=[
+                _old_link_stops(respondent),
+                _(
+                    "Answers given so far are kept. Send or copy the new link to "
+                    "%(name)s afterwards."
+                )
+                % {"name": respondent.label},
+            ],
+            button=_("Make a new link"),
+        )
     workspace.respondent_replace_link(respondent=respondent)
     messages.success(
         request,
