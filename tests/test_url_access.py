@@ -60,6 +60,8 @@ EXPECTED = {
         "get": _row(200, 200, 302, 302, 302),  # logged in: on to the dashboard
         "post": _row(200, 200, 302, 302, 302),  # empty form: errors
     },
+    # The admin's log-in, throttled like ours (tests/test_auth_security.py).
+    "admin-login": {"get": _same(200), "post": _same(200)},
     "logout": {"get": _row(LOGIN, LOGIN, 405, 405, 405), "post": _same(302)},
     "password_change": {"get": MINE, "post": MINE},
     "password_change_done": {"get": MINE},
