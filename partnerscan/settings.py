@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its process_view refuses an oversized body before anything
+    # (CSRF, a view) reads it: assessments/request_limits.py.
+    "assessments.request_limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -241,10 +244,16 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # Public base URL used in links printed by commands and sent by e-mail.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Request size limits: the questionnaire posts at most a few hundred fields.
+# Request size limits: the questionnaire posts at most a few hundred fields. A body
+# declared larger than REQUEST_MAX_BYTES (UPLOAD_REQUEST_MAX_BYTES for the two import
+# views) gets a 413 before it is read (assessments/request_limits.py); the proxy's
+# body limit matches the larger one (docs/deployment.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+REQUEST_MAX_BYTES = 2 * 1024 * 1024
+UPLOAD_REQUEST_MAX_BYTES = 6 * 1024 * 1024
+# An accepted upload stays in memory: nothing a client sends is written to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_REQUEST_MAX_BYTES
 
 # Throttling counts per client address. Behind N reverse proxies that append to
 # X-Forwarded-For, the client is the N-th address from the right; 0 = REMOTE_ADDR.
