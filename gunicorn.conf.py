@@ -36,6 +36,9 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Client address, request line, status, size and duration in microseconds.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus'
+# A working invitation link is a password: every access-log field is written with
+# the token replaced (`/i/…/`), whatever the format names.
+logger_class = "partnerscan.log_redaction.RedactingGunicornLogger"
 # Limits on what reaches Django at all.
 limit_request_line = 4094
 limit_request_fields = 100

@@ -286,14 +286,43 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# Every handler takes invitation tokens out of what it writes (`/i/…/`):
+# partnerscan/log_redaction.py; gunicorn's access log does the same (gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_tokens": {"()": "partnerscan.log_redaction.RedactTokensFilter"}
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL)
-    # still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default handlers for these would print the path unredacted:
+        # `django.request` ("Not Found: /i/...") goes to the root handler instead.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        # WeasyPrint narrates every rendering step at INFO; its warnings (a refused
+        # URL) still show.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Outside production WhiteNoise serves straight from the app's static folders, so
