@@ -9,12 +9,15 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from ..mail import mail_send_in_background
+from .fields import NameField
 
 
 class AccountForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["first_name", "last_name", "email"]
+        # The name signs invitation e-mails.
+        field_classes = {"first_name": NameField, "last_name": NameField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
