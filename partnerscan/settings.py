@@ -264,6 +264,13 @@ PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "20"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("PDF_RENDER_MEMORY_MB", "512"))
 
+# A participant's session ends this long after their last request (consultants keep
+# Django's two weeks); after submitting, only a receipt for the thank-you page and
+# the download of their own answers remains, this long
+# (assessments/views/questionnaire.py).
+PARTICIPANT_SESSION_SECONDS = 4 * 60 * 60
+PARTICIPANT_RECEIPT_SECONDS = 15 * 60
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"

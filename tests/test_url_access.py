@@ -84,6 +84,8 @@ EXPECTED = {
         "post": _row(404, 302, 404, 404, 404),
     },
     "assessments:questionnaire-thanks": {"get": _row(404, 302, 404, 404, 404)},
+    # Only a receipt (right after submitting) downloads; a running session does not.
+    "assessments:questionnaire-own-answers": {"get": _same(404)},
     # Workshop: the consultant runs it under their own login, with edit rights.
     "assessments:workshop-start": {"get": POST_ONLY_GET, "post": _write(302)},
     "assessments:workshop-step": {"get": EDIT_FORM},
