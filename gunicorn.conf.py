@@ -4,6 +4,12 @@ Every value can be overridden from the environment (see docs/deployment.md). Syn
 workers: a request holds its worker for its whole duration (a PDF render 2-3 s for
 the 16-page report, cached downloads and questionnaire steps a few milliseconds), so
 size `GUNICORN_WORKERS` for the PDF downloads you expect at once.
+
+Run it only behind a buffering reverse proxy (nginx with proxy_request_buffering and
+proxy_buffering on; docs/deployment.md has the configuration). A sync worker reads
+the request and writes the response itself: without the proxy, six clients sending
+or reading slowly held all five workers until `timeout` killed them. The proxy
+receives the whole request before passing it on, and takes the response at once.
 """
 
 import multiprocessing

@@ -6,6 +6,7 @@ views accept files up to their own caps; a body without Content-Length is refuse
 """
 
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -119,3 +120,12 @@ def test_an_accepted_upload_is_never_written_to_a_temporary_file():
     assert settings.MIDDLEWARE[0] == (
         "assessments.request_limits.RequestSizeLimitMiddleware"
     )
+
+
+def test_the_documented_proxy_limit_matches_the_apps():
+    text = (settings.BASE_DIR / "docs" / "deployment.md").read_text()
+    limits = set(re.findall(r"client_max_body_size (\d+)m;", text))
+    assert limits == {str(settings.UPLOAD_REQUEST_MAX_BYTES // MB)}
+    assert "proxy_request_buffering on;" in text
+    conf = (settings.BASE_DIR / "gunicorn.conf.py").read_text()
+    assert "buffering reverse proxy" in conf
