@@ -4,6 +4,12 @@ Every value can be overridden from the environment (see docs/deployment.md). Syn
 workers: a request holds its worker for its whole duration (a PDF render 2-3 s for
 the 16-page report, cached downloads and questionnaire steps a few milliseconds), so
 size `GUNICORN_WORKERS` for the PDF downloads you expect at once.
+
+Run it only behind a buffering reverse proxy (nginx with proxy_request_buffering and
+proxy_buffering on; docs/deployment.md has the configuration). A sync worker reads
+the request and writes the response itself: without the proxy, six clients sending
+or reading slowly held all five workers until `timeout` killed them. The proxy
+receives the whole request before passing it on, and takes the response at once.
 """
 
 import multiprocessing
@@ -36,6 +42,9 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Client address, request line, status, size and duration in microseconds.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus'
+# A working invitation link is a password: every access-log field is written with
+# the token replaced (`/i/…/`), whatever the format names.
+logger_class = "partnerscan.log_redaction.RedactingGunicornLogger"
 # Limits on what reaches Django at all.
 limit_request_line = 4094
 limit_request_fields = 100

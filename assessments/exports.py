@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from .forms.questionnaire import value_to_choice
 from .models import Answer, Question
 from .results import results_json
 
@@ -201,3 +203,31 @@ def export_bytes(assessment, fmt, language=None):
     if fmt == "xlsx":
         return answers_xlsx(assessment)
     raise ValueError(f"Unknown export format {fmt!r}.")
+
+
+def own_answers_csv(steps, answers, comments, scale) -> bytes:
+    """A participant's own answers, to keep after submitting: one row per statement
+    (dimension, statement, answer as its label) and one per comment.
+
+    `answers` is {question id: value}, `comments` {dimension id: text}, `scale` the
+    answer choices as {choice: label}; texts are in the active language.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Topic"), _("Statement"), _("Your answer")])
+    for step in steps:
+        for question in step.questions:
+            value = answers.get(question.pk, "")
+            label = scale[value_to_choice(value)] if question.pk in answers else ""
+            writer.writerow(
+                [neutralise(str(step.dimension.name)), neutralise(question.text), label]
+            )
+        if comments.get(step.dimension.pk):
+            writer.writerow(
+                [
+                    neutralise(str(step.dimension.name)),
+                    _("Your comment"),
+                    neutralise(comments[step.dimension.pk]),
+                ]
+            )
+    return buffer.getvalue().encode(CSV_ENCODING)

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Respondent
+from .text import single_line
 
 INVITATION = "invitation"
 REMINDER = "reminder"
@@ -42,7 +43,14 @@ def _message(respondent, kind, consultant):
         "organisation": respondent.organisation,
         "assessment": assessment,
         "url": respondent.invitation_url(),
-        "consultant_name": consultant.get_full_name() or consultant.username,
+        # Names on one line whatever is stored: a line break in one would move
+        # text into the subject line or start a line of its own in the body.
+        "partnership_name": single_line(assessment.partnership.name),
+        "organisation_name": single_line(respondent.organisation.name),
+        "respondent_name": single_line(respondent.label),
+        "consultant_name": single_line(
+            consultant.get_full_name() or consultant.username
+        ),
     }
     with translation.override(respondent.language):
         text = render_to_string(

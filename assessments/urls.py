@@ -19,6 +19,11 @@ urlpatterns = [
     path("q/review/", questionnaire.review_answers, name="questionnaire-review"),
     path("q/submit/", questionnaire.submit_answers, name="questionnaire-submit"),
     path("q/thanks/", questionnaire.show_thanks, name="questionnaire-thanks"),
+    path(
+        "q/my-answers.csv",
+        questionnaire.download_own_answers,
+        name="questionnaire-own-answers",
+    ),
     # Workshop ("samen invullen").
     path(
         "assessments/<int:pk>/workshop/start/",

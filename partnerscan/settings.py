@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its process_view refuses an oversized body before anything
+    # (CSRF, a view) reads it: assessments/request_limits.py.
+    "assessments.request_limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -241,10 +244,16 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # Public base URL used in links printed by commands and sent by e-mail.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Request size limits: the questionnaire posts at most a few hundred fields.
+# Request size limits: the questionnaire posts at most a few hundred fields. A body
+# declared larger than REQUEST_MAX_BYTES (UPLOAD_REQUEST_MAX_BYTES for the two import
+# views) gets a 413 before it is read (assessments/request_limits.py); the proxy's
+# body limit matches the larger one (docs/deployment.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+REQUEST_MAX_BYTES = 2 * 1024 * 1024
+UPLOAD_REQUEST_MAX_BYTES = 6 * 1024 * 1024
+# An accepted upload stays in memory: nothing a client sends is written to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_REQUEST_MAX_BYTES
 
 # Throttling counts per client address. Behind N reverse proxies that append to
 # X-Forwarded-For, the client is the N-th address from the right; 0 = REMOTE_ADDR.
@@ -255,8 +264,16 @@ PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "20"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("PDF_RENDER_MEMORY_MB", "512"))
 
+# A participant's session ends this long after their last request (consultants keep
+# Django's two weeks); after submitting, only a receipt for the thank-you page and
+# the download of their own answers remains, this long
+# (assessments/views/questionnaire.py).
+PARTICIPANT_SESSION_SECONDS = 4 * 60 * 60
+PARTICIPANT_RECEIPT_SECONDS = 15 * 60
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -276,15 +293,45 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
 
+# Every handler takes invitation tokens out of what it writes (`/i/…/`):
+# partnerscan/log_redaction.py; gunicorn's access log does the same (gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_tokens": {"()": "partnerscan.log_redaction.RedactTokensFilter"}
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL)
-    # still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default handlers for these would print the path unredacted:
+        # `django.request` ("Not Found: /i/...") goes to the root handler instead.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        # WeasyPrint narrates every rendering step at INFO; its warnings (a refused
+        # URL) still show.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Outside production WhiteNoise serves straight from the app's static folders, so

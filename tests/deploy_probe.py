@@ -55,6 +55,9 @@ def main():
     out["logged_in"] = _describe(
         https.post("/login/", {"username": "probe", "password": "probe-password-123!"})
     )
+    out["set_language"] = _describe(
+        https.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    )
     stylesheet = re.search(r'href="(/static/[^"]+\.css)"', out["home"]["body"])[1]
     out["stylesheet"] = _describe(https.get(stylesheet, HTTP_ACCEPT_ENCODING="gzip"))
     out["stylesheet"]["url"] = stylesheet

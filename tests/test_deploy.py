@@ -148,6 +148,12 @@ def test_cookies_are_secure_host_prefixed_and_http_only_for_the_session(probe):
     assert "sessionid" not in probe["logged_in"]["cookies"]
 
 
+def test_the_language_cookie_is_secure_in_production(probe):
+    cookie = probe["set_language"]["cookies"]["django_language"]
+    assert cookie["secure"]
+    assert cookie["samesite"] == "Lax"
+
+
 def test_plain_http_is_redirected_to_https(probe):
     response = probe["plain_http"]
     assert response["status"] == 301

@@ -384,7 +384,13 @@ def _assert_friendly_400(response):
     assert "Bad Request (400)" not in body
 
 
-def test_an_oversized_autosave_gets_a_friendly_400_and_saves_nothing(client, world):
+def _assert_friendly_413(response):
+    # Refused before the body is read (tests/test_request_limits.py).
+    assert response.status_code == 413
+    assert "Wat je verstuurde is te groot" in response.content.decode()
+
+
+def test_an_oversized_autosave_gets_a_friendly_413_and_saves_nothing(client, world):
     _as_participant(client, world["respondent"])
     dimension = world["assessment"].question_set.dimensions.first()
     before = _fingerprint()
@@ -392,8 +398,7 @@ def test_an_oversized_autosave_gets_a_friendly_400_and_saves_nothing(client, wor
         reverse("assessments:questionnaire-save"),
         {f"c-{dimension.pk}": "x" * (3 * 1024 * 1024)},
     )
-    _assert_friendly_400(response)
-    assert "te groot" in response.content.decode()
+    _assert_friendly_413(response)
     assert _fingerprint() == before
 
 
@@ -407,14 +412,14 @@ def test_too_many_fields_get_a_friendly_400(client, world):
     assert _fingerprint() == before
 
 
-def test_an_oversized_consultant_form_gets_a_friendly_400(client, world, owner):
+def test_an_oversized_consultant_form_gets_a_friendly_413(client, world, owner):
     _login(client, owner)
     before = _fingerprint()
     response = client.post(
         reverse("assessments:partnership-create"),
         {"name": "Big", "description": "x" * (3 * 1024 * 1024)},
     )
-    _assert_friendly_400(response)
+    _assert_friendly_413(response)
     assert _fingerprint() == before
 
 
@@ -427,8 +432,8 @@ def test_an_oversized_upload_is_refused_with_a_message(client, world, owner):
         reverse("assessments:assessment-import", args=[world["assessment"].pk]),
         {"file": upload},
     )
-    assert response.status_code == 400
-    assert b"MB" in response.content
+    _assert_friendly_413(response)
+    assert b"6 MB" in response.content
     assert _fingerprint() == before
 
 

@@ -62,6 +62,8 @@ EXPECTED = {
         "get": _row(200, 200, 302, 302, 302),  # logged in: on to the dashboard
         "post": _row(200, 200, 302, 302, 302),  # empty form: errors
     },
+    # The admin's log-in, throttled like ours (tests/test_auth_security.py).
+    "admin-login": {"get": _same(200), "post": _same(200)},
     "logout": {"get": _row(LOGIN, LOGIN, 405, 405, 405), "post": _same(302)},
     "password_change": {"get": MINE, "post": MINE},
     "password_change_done": {"get": MINE},
@@ -85,6 +87,8 @@ EXPECTED = {
         "post": _row(404, 200, 404, 404, 404),
     },
     "assessments:questionnaire-thanks": {"get": _row(404, 302, 404, 404, 404)},
+    # Only a receipt (right after submitting) downloads; a running session does not.
+    "assessments:questionnaire-own-answers": {"get": _same(404)},
     # Workshop: the consultant runs it under their own login, with edit rights.
     "assessments:workshop-start": {"get": POST_ONLY_GET, "post": _write(302)},
     "assessments:workshop-step": {"get": EDIT_FORM},

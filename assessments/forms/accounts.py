@@ -1,15 +1,23 @@
 """The consultant's own account details."""
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from ..mail import mail_send_in_background
+from .fields import NameField
 
 
 class AccountForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["first_name", "last_name", "email"]
+        # The name signs invitation e-mails.
+        field_classes = {"first_name": NameField, "last_name": NameField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,3 +41,39 @@ class AccountForm(forms.ModelForm):
                 code="duplicate",
             )
         return email
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, doing the same work whether an address has an account.
+
+    Handing a message to SMTP takes 50-200 ms that an unknown address would not
+    cost, and that difference told which addresses exist. So every request renders
+    one message (for an unknown address, to a stand-in account that is never saved
+    and never mailed) and passes the real ones, if any, to a background sender: the
+    response waits for neither.
+    """
+
+    def get_users(self, email):
+        users = list(super().get_users(email))
+        return users or [get_user_model()(email=email)]
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        if context["user"].pk is not None:
+            self.outgoing.append(
+                EmailMultiAlternatives(subject, body, from_email, [to_email])
+            )
+
+    def save(self, **kwargs):
+        self.outgoing = []
+        super().save(**kwargs)
+        mail_send_in_background(self.outgoing)

@@ -8,7 +8,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from ..models import LANGUAGE_CHOICES, NAME_MAX, Respondent
+from ..text import single_line
 from ..workspace import RespondentRow
+from .fields import NameField
 
 MAX_PASTED_ROWS = 500
 LANGUAGE_CODES = [code for code, _label in LANGUAGE_CHOICES]
@@ -20,6 +22,7 @@ class RespondentForm(forms.ModelForm):
     class Meta:
         model = Respondent
         fields = ["label", "organisation", "email", "language"]
+        field_classes = {"label": NameField}
         labels = {"label": _("Name")}
         help_texts = {
             "label": _("A name or a pseudonym; shown to you and in exports."),
@@ -138,7 +141,7 @@ class RespondentPasteForm(forms.Form):
 
 def _parse_line(line, organisations, labels, emails):
     """One pasted line as a `RespondentRow`, or a ValidationError saying why not."""
-    columns = _SEPARATOR.split(line.strip())
+    columns = [single_line(column) for column in _SEPARATOR.split(line.strip())]
     if len(columns) > 4:
         raise ValidationError(
             _("expected at most four columns: name; e-mail; organisation; language.")

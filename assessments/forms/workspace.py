@@ -18,6 +18,7 @@ from ..models import (
     QuestionSet,
 )
 from ..workspace import OrganisationRow
+from .fields import NameField
 
 MIN_ORGANISATIONS = 2
 MAX_ORGANISATIONS = 12
@@ -52,6 +53,7 @@ class PartnershipForm(forms.ModelForm):
     class Meta:
         model = Partnership
         fields = ["name", "description"]
+        field_classes = {"name": NameField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -105,6 +107,7 @@ OrganisationFormSet = forms.inlineformset_factory(
     Organisation,
     formset=_OrganisationFormSetBase,
     fields=["name"],
+    field_classes={"name": NameField},
     extra=2,
     min_num=MIN_ORGANISATIONS,
     validate_min=True,
@@ -188,6 +191,7 @@ class AssessmentSettingsForm(forms.ModelForm):
     class Meta:
         model = Assessment
         fields = ["title", "allow_comments", "privacy_minimum", "closes_on"]
+        field_classes = {"title": NameField}
         help_texts = {
             "title": _("For example: baseline 2026, or follow-up after one year."),
             "allow_comments": _(

@@ -1,39 +1,73 @@
-"""Logging in (with a throttle on failures), resetting a password, the account page."""
+"""Logging in (with a throttle on attempts), resetting a password, the account page."""
 
-from django.contrib import messages
+import unicodedata
+from functools import wraps
+
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .. import throttle
-from ..forms.accounts import AccountForm
+from ..forms.accounts import AccountForm, PasswordResetForm
+
+
+def login_username(raw: str) -> str:
+    """The posted username as authentication sees it, folded for the throttle key.
+
+    Django's login form normalises the name to NFKC before looking the user up, so
+    a fullwidth or mathematical-bold spelling reaches the same account; the key must
+    fold those spellings together too, or each one would get a fresh count.
+    """
+    name = unicodedata.normalize("NFKC", raw).strip()
+    return unicodedata.normalize("NFKC", name.casefold())[:150]
 
 
 def _login_key(request):
-    """Failures count per client address and username, so one attacker cannot lock
+    """Attempts count per client address and username, so one attacker cannot lock
     a colleague out from elsewhere and one address cannot try many passwords."""
-    username = request.POST.get("username", "")[:150].strip().casefold()
+    username = login_username(request.POST.get("username", ""))
     return f"{throttle.client_key(request)}|{username}"
+
+
+def throttled_login(view):
+    """Put a log-in view (ours, the admin's) behind the "login" throttle.
+
+    Every attempt counts before its password is checked, and a successful one
+    resets the count: parallel guesses cannot all pass a check that none of them
+    has counted yet.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        key = _login_key(request)
+        if throttle.hit("login", key):
+            return throttle.too_many_requests(request, "login")
+        before = request.user
+        response = view(request, *args, **kwargs)
+        if request.user is not before:  # auth.login() replaced it: a success
+            throttle.reset("login", key)
+        return response
+
+    return login_not_required(wrapper)
 
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        # Every attempt counts before its password is checked, and a successful one
-        # resets the count: parallel guesses cannot all pass a check that none of
-        # them has counted yet.
-        if throttle.hit("login", _login_key(request)):
-            return throttle.too_many_requests(request, "login")
-        return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        throttle.reset("login", _login_key(self.request))
-        return super().form_valid(form)
+login = throttled_login(LoginView.as_view())
+# Django's admin has its own log-in view; it answers the same guesses.
+admin_login = throttled_login(admin.site.login)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Each request sends an e-mail: count them per client address."""
+    """Each request may send an e-mail: count them per client address."""
+
+    form_class = PasswordResetForm
 
     def post(self, request, *args, **kwargs):
         key = f"reset|{throttle.client_key(request)}"

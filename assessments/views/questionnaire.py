@@ -4,22 +4,32 @@ The link's token is exchanged for a session at once, and every later page works 
 that session and a clean URL, so the token does not linger in the address bar,
 history or Referer. A session belongs to one respondent at a time; revoking the link
 (or issuing a new one) ends it, because the session remembers the token's hash.
+
+A participant's session ends PARTICIPANT_SESSION_SECONDS after their last request,
+and at once when they submit: the browser then holds only a receipt, which for
+PARTICIPANT_RECEIPT_SECONDS shows the thank-you page and downloads their own
+answers, and nothing else. Opening the link of a submitted scan gives that receipt.
 """
 
+import time
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import throttle
+from ..exports import CONTENT_TYPES, own_answers_csv
 from ..forms.questionnaire import AnswersForm
 from ..models import COMMENT_MAX, Dimension, Respondent
 from ..questionnaire import (
@@ -47,6 +57,10 @@ from .confirm import confirm_page, is_confirmed
 
 SESSION_RESPONDENT = "questionnaire_respondent"
 SESSION_TOKEN = "questionnaire_token_hash"  # noqa: S105 - a session key name
+SESSION_SEEN = "questionnaire_seen"
+SESSION_RECEIPT = "questionnaire_receipt"
+# The session's expiry is renewed (one session write) at most this often.
+KEEP_ALIVE_SECONDS = 300
 
 # About 12.5 seconds per statement: 72 statements take some 15 minutes.
 SECONDS_PER_STATEMENT = 12.5
@@ -69,6 +83,58 @@ def _session_respondent(request):
     )
 
 
+def _keep_alive(request):
+    """Let the participant's session end PARTICIPANT_SESSION_SECONDS after their last
+    request. A consultant trying a link keeps their own session's lifetime."""
+    if request.user.is_authenticated:
+        return
+    stamp = int(time.time() // KEEP_ALIVE_SECONDS)
+    if request.session.get(SESSION_SEEN) != stamp:
+        request.session[SESSION_SEEN] = stamp
+        request.session.set_expiry(settings.PARTICIPANT_SESSION_SECONDS)
+
+
+def _start_session(request, respondent):
+    request.session.cycle_key()
+    request.session.pop(SESSION_RECEIPT, None)
+    request.session[SESSION_RESPONDENT] = respondent.pk
+    request.session[SESSION_TOKEN] = respondent.token_hash
+    _keep_alive(request)
+
+
+def _start_receipt(request, respondent):
+    """End the participant's session, keeping only what the thank-you page needs."""
+    if request.user.is_authenticated:
+        for key in (SESSION_RESPONDENT, SESSION_TOKEN, SESSION_SEEN):
+            request.session.pop(key, None)
+        request.session.cycle_key()
+    else:
+        request.session.flush()
+        request.session.set_expiry(settings.PARTICIPANT_RECEIPT_SECONDS)
+    request.session[SESSION_RECEIPT] = {
+        "respondent": respondent.pk,
+        "token_hash": respondent.token_hash,
+        "until": int(time.time()) + settings.PARTICIPANT_RECEIPT_SECONDS,
+    }
+
+
+def _receipt_respondent(request):
+    """The submitted respondent whose receipt this session holds, or None."""
+    receipt = request.session.get(SESSION_RECEIPT)
+    if not isinstance(receipt, dict) or receipt.get("until", 0) < time.time():
+        return None
+    return (
+        Respondent.objects.select_related("assessment__question_set")
+        .filter(
+            pk=receipt.get("respondent"),
+            token_hash=receipt.get("token_hash"),
+            is_group=False,
+            submitted_at__isnull=False,
+        )
+        .first()
+    )
+
+
 def respondent_required(view):
     """Pass the session's respondent to the view, or show the invalid-link page."""
 
@@ -77,6 +143,7 @@ def respondent_required(view):
         respondent = _session_respondent(request)
         if respondent is None:
             return _invalid_link(request)
+        _keep_alive(request)
         respondent_set_language(
             respondent=respondent, language=translation.get_language()[:2]
         )
@@ -139,10 +206,11 @@ def open_invitation(request, token):
     if respondent is None or not respondent.assessment.is_open:
         throttle.hit("token", client)
         response = _invalid_link(request)
+    elif respondent.is_submitted:
+        _start_receipt(request, respondent)
+        response = redirect("assessments:questionnaire-thanks")
     else:
-        request.session.cycle_key()
-        request.session[SESSION_RESPONDENT] = respondent.pk
-        request.session[SESSION_TOKEN] = respondent.token_hash
+        _start_session(request, respondent)
         respondent_open(respondent=respondent)
         response = redirect(_resume_url(respondent))
         _set_language_cookie(response, respondent.language)
@@ -318,13 +386,42 @@ def submit_answers(request, respondent):
     except AnswersLocked as exc:
         messages.error(request, exc.message)
         return redirect("assessments:questionnaire-review")
+    _start_receipt(request, respondent)
     return redirect("assessments:questionnaire-thanks")
 
 
-@respondent_required
-def show_thanks(request, respondent):
-    if not respondent.is_submitted:
-        return redirect("assessments:questionnaire-review")
-    return render(
-        request, "assessments/questionnaire_thanks.html", {"respondent": respondent}
+@login_not_required
+@never_cache
+def show_thanks(request):
+    respondent = _receipt_respondent(request)
+    if respondent is None:
+        if _session_respondent(request) is not None:  # not sent yet
+            return redirect("assessments:questionnaire-review")
+        return _invalid_link(request)
+    until = request.session[SESSION_RECEIPT]["until"]
+    context = {
+        "respondent": respondent,
+        "download_until": datetime.fromtimestamp(until, tz=UTC),
+    }
+    return render(request, "assessments/questionnaire_thanks.html", context)
+
+
+@login_not_required
+@never_cache
+def download_own_answers(request):
+    """The participant's own answers as CSV, for a short while after sending."""
+    respondent = _receipt_respondent(request)
+    if respondent is None:
+        return _invalid_link(request)
+    steps = questionnaire_steps(respondent.assessment.question_set)
+    answers = {q: value for (_r, q), value in answers_of([respondent]).items()}
+    comments = {d: text for (_r, d), text in comments_of([respondent]).items()}
+    scale = dict(scale_choices())
+    response = HttpResponse(
+        own_answers_csv(steps, answers, comments, scale),
+        content_type=CONTENT_TYPES["csv"],
     )
+    response["Content-Disposition"] = content_disposition_header(
+        True, _("partnerscan-my-answers.csv")
+    )
+    return response

@@ -95,6 +95,11 @@ def test_a_participant_answers_stops_resumes_and_submits(
     expect(page.locator("body")).to_contain_text("Je hebt elke stelling beantwoord")
     page.click("text=Verstuur mijn antwoorden")
     expect(page.locator("h1")).to_have_text("Bedankt!")
+    # Sending ended the session: the answers come along as a file, not as a page.
+    with page.expect_download() as download:
+        page.click("text=Je antwoorden downloaden (CSV)")
+    assert download.value.suggested_filename == "partnerscan-mijn-antwoorden.csv"
+    assert page.request.get(live_server.url + "/q/review/").status == 404
 
     respondent.refresh_from_db()
     assert respondent.submitted_at is not None

@@ -365,14 +365,15 @@ def test_a_post_with_too_many_fields_gets_a_friendly_400(participant, respondent
     assert answers(respondent) == {}
 
 
-def test_an_oversized_post_gets_a_friendly_400(participant, respondent):
+def test_an_oversized_post_gets_a_friendly_413(participant, respondent):
     dimension = questionnaire_steps(respondent.assessment.question_set)[0].dimension
     response = participant.post(
         step_url(1),
         f"c-{dimension.pk}=" + "x" * (3 * 1024 * 1024),
         content_type="application/x-www-form-urlencoded",
     )
-    assert response.status_code == 400
+    # Refused before it is read (tests/test_request_limits.py).
+    assert response.status_code == 413
     assert not DimensionComment.objects.exists()
 
 
@@ -509,6 +510,8 @@ def test_sending_a_complete_questionnaire_does_not_ask_again(participant, respon
 
 
 def test_submitting_locks_the_answers(participant, respondent):
+    other = Client()
+    start(other, respondent)
     question = questions_of(respondent)[0]
     participant.post(SAVE, {f"q-{question.pk}": "3"})
     response = participant.post(SUBMIT, CONFIRMED)
@@ -518,18 +521,20 @@ def test_submitting_locks_the_answers(participant, respondent):
     assert submitted_at is not None
     assert "Bedankt" in participant.get(THANKS).text
 
-    again = participant.post(SUBMIT)
-    assert again.url == THANKS
+    # Submitting ended this browser's session (tests/test_participant_session.py);
+    # a browser that opened the link before meets the lock.
+    assert participant.post(SUBMIT).status_code == 404
     respondent.refresh_from_db()
     assert respondent.submitted_at == submitted_at
 
-    refused = participant.post(SAVE, {f"q-{question.pk}": "5"})
+    refused = other.post(SAVE, {f"q-{question.pk}": "5"})
     assert refused.status_code == 409
     assert "verstuurd en kunnen niet meer worden gewijzigd" in refused.text
-    plain = participant.post(step_url(1), {f"q-{question.pk}": "5", "nav": "next"})
+    plain = other.post(step_url(1), {f"q-{question.pk}": "5", "nav": "next"})
     assert plain.status_code == 409
     assert answers(respondent) == {question.code: 3}
-    assert "disabled" in participant.get(step_url(1)).text
+    assert "disabled" in other.get(step_url(1)).text
+    assert other.post(SUBMIT).url == THANKS  # sending twice changes nothing
     assert start(Client(), respondent).url == THANKS
 
 
