@@ -54,8 +54,6 @@ def show_assessment(request, pk):
         context |= {
             "respondent_form": RespondentForm(assessment=assessment),
             "paste_form": RespondentPasteForm(assessment=assessment),
-            "invitable": invitations.invitable(assessment).count(),
-            "remindable": invitations.remindable(assessment).count(),
         }
     return render(request, "assessments/show_assessment.html", context)
 
