@@ -70,7 +70,11 @@
       icon.textContent = "⚠ ";
       note.appendChild(icon);
       note.appendChild(document.createElement("span"));
-      box.appendChild(note);
+      // Under the statement's own text, where the eye is (the bottom of a long
+      // statement can sit behind the status bar).
+      var legend = box.querySelector(":scope > legend");
+      if (legend) legend.after(note);
+      else box.appendChild(note);
     }
     note.lastChild.textContent = message;
   }

@@ -91,9 +91,7 @@ def test_a_failed_save_is_retried_by_itself(phone, live_server, respondent):
     wait_until(lambda: _stored(respondent, question) == 5)
 
 
-def test_a_revoked_link_is_said_at_once_and_not_retried(
-    phone, live_server, respondent
-):
+def test_a_revoked_link_is_said_at_once_and_not_retried(phone, live_server, respondent):
     question = questionnaire_steps(respondent.assessment.question_set)[0].questions[0]
     page = phone.new_page()
     _open_step(page, live_server, respondent)
