@@ -16,23 +16,14 @@ INVITATION = "invitation"
 REMINDER = "reminder"
 
 
-def _reachable(respondents):
-    """People with an e-mail address and a working link who have not submitted."""
-    return (
-        respondents.filter(is_group=False, submitted_at__isnull=True)
-        .exclude(email="")
-        .exclude(token_hash__isnull=True)
-    )
-
-
 def invitable(assessment):
-    """Respondents who have not been e-mailed yet."""
-    return _reachable(assessment.respondents.all()).filter(invited_at__isnull=True)
+    """Respondents an invitation e-mail can go to (`RespondentQuerySet.invitable`)."""
+    return assessment.respondents.invitable()
 
 
 def remindable(assessment):
-    """Respondents who were invited and have not submitted yet."""
-    return _reachable(assessment.respondents.all()).filter(invited_at__isnull=False)
+    """Respondents a reminder can go to (`RespondentQuerySet.remindable`)."""
+    return assessment.respondents.remindable()
 
 
 def _message(respondent, kind, consultant):
@@ -83,10 +74,11 @@ def _send(respondents, kind, consultant):
 
 
 def invitation_send(*, respondents, consultant):
-    """E-mail the invitation link to each of `respondents` (a queryset)."""
-    return _send(_reachable(respondents), INVITATION, consultant)
+    """E-mail the invitation link to those of `respondents` (a queryset) who can
+    be invited; the same rule the "not yet invited" count uses."""
+    return _send(respondents.invitable(), INVITATION, consultant)
 
 
 def reminder_send(*, respondents, consultant):
-    """Remind each of `respondents` (a queryset) who has not submitted yet."""
-    return _send(_reachable(respondents), REMINDER, consultant)
+    """Remind those of `respondents` (a queryset) who can be reminded."""
+    return _send(respondents.remindable(), REMINDER, consultant)

@@ -10,7 +10,15 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -401,16 +409,30 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(partnership__in=Partnership.objects.for_user(user))
 
     def with_progress(self):
-        """Annotate respondent counts: `respondents_total`, `_started`, `_submitted`."""
-        submitted = Q(respondents__submitted_at__isnull=False)
+        """Annotate `respondents_total`, `respondents_started` (submitted included)
+        and `respondents_submitted`, counted by the respondents' own rules."""
+        respondents = Respondent.objects.all()
         return self.annotate(
-            respondents_total=Count("respondents"),
-            respondents_submitted=Count("respondents", filter=submitted),
-            respondents_started=Count(
-                "respondents",
-                filter=Q(respondents__started_at__isnull=False) & ~submitted,
-            ),
+            respondents_total=_count_per_assessment(respondents),
+            respondents_started=_count_per_assessment(respondents.started()),
+            respondents_submitted=_count_per_assessment(respondents.submitted()),
         )
+
+
+def _count_per_assessment(respondents):
+    """A subquery counting `respondents` of the outer assessment (0 for none).
+
+    A subquery per count rather than `Count(..., filter=...)` over one join: the
+    rules (see RespondentQuerySet) are written once, as querysets, and reused here.
+    """
+    counted = (
+        respondents.filter(assessment=OuterRef("pk"))
+        .order_by()
+        .values("assessment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 class Assessment(models.Model):
@@ -492,6 +514,25 @@ def _hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def has_started(*, answered: int, submitted: bool) -> bool:
+    """The one rule for "started": at least one statement answered ("don't know"
+    counts), or submitted. Opening the link is not starting.
+
+    `RespondentQuerySet.started` is the same rule as a query; results, progress and
+    the consultant's pages all count with one or the other.
+    """
+    return submitted or answered > 0
+
+
+# Who an invitation or a reminder e-mail can go to: a person (not a workshop group)
+# with an address and a working link who has not submitted. Written once, used both
+# to send (the querysets) and to count and mark rows (the annotations).
+_PERSON_TO_MAIL = Q(is_group=False, submitted_at__isnull=True, token_hash__isnull=False)
+_MAILABLE = _PERSON_TO_MAIL & ~Q(email="")
+INVITABLE = _MAILABLE & Q(invited_at__isnull=True)
+REMINDABLE = _MAILABLE & Q(invited_at__isnull=False)
+
+
 class RespondentQuerySet(models.QuerySet):
     def by_token(self, token):
         """The respondent an invitation token belongs to (revoked tokens match none)."""
@@ -499,9 +540,45 @@ class RespondentQuerySet(models.QuerySet):
             return self.none()
         return self.filter(token_hash=_hash_token(token))
 
+    def individuals(self):
+        """People with a personal link, not workshop groups."""
+        return self.filter(is_group=False)
+
+    def submitted(self):
+        return self.filter(submitted_at__isnull=False)
+
+    def waiting(self):
+        """Not submitted yet: the complement of `submitted`."""
+        return self.filter(submitted_at__isnull=True)
+
+    def started(self):
+        """Answered at least one statement, or submitted (see `has_started`)."""
+        answered = Answer.objects.filter(respondent=OuterRef("pk"))
+        return self.filter(Q(submitted_at__isnull=False) | Exists(answered))
+
+    def invited(self):
+        """People e-mailed their invitation (a reminder implies one)."""
+        return self.individuals().filter(invited_at__isnull=False)
+
+    def invitable(self):
+        """Not invited yet, and an invitation e-mail can go to them."""
+        return self.filter(INVITABLE)
+
+    def remindable(self):
+        """Invited, not submitted, and a reminder e-mail can go to them."""
+        return self.filter(REMINDABLE)
+
     def with_answer_count(self):
         """Annotate `answers_given`: questions answered so far ("weet niet" counts)."""
         return self.annotate(answers_given=Count("answers"))
+
+    def with_states(self):
+        """`answers_given`, plus `may_invite` and `may_remind` by the same rules as
+        `invitable()` and `remindable()`, so rows and their counts agree."""
+        return self.with_answer_count().annotate(
+            may_invite=ExpressionWrapper(INVITABLE, output_field=BooleanField()),
+            may_remind=ExpressionWrapper(REMINDABLE, output_field=BooleanField()),
+        )
 
 
 class Respondent(models.Model):
@@ -545,6 +622,8 @@ class Respondent(models.Model):
     )
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # When the link was first opened (a workshop group: when the session began).
+    # Whether someone has *started* is decided by their answers (`has_started`).
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -1,5 +1,20 @@
 """How far a scan has got: per respondent, per organisation, per partnership.
 
+The counts follow one set of rules, written once in `assessments.models`
+(`has_started`, `RespondentQuerySet.started/submitted/invitable/remindable`) and
+used by every page that shows them:
+
+- submitted: the answers were handed in (a workshop group: the workshop finished);
+- started: at least one statement answered, or submitted; opening a link is not
+  starting ("busy" is started and not submitted);
+- invited: e-mailed the invitation; "not yet invited" counts only the people an
+  invitation can go to now (a person with an address and a working link who has
+  not submitted), the same people the invitation button e-mails;
+- remindable: invited, not submitted, with an address and a working link.
+
+Workshop groups count as respondents (they answer for their organisation) but are
+never invited or reminded and have no link.
+
 Reads only, in a fixed number of queries however many rows there are, so the
 dashboard and the assessment page stay fast for a consultant with many scans.
 """
@@ -9,7 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assessment, Collaboration, Question
+from .models import Assessment, Collaboration, Question, has_started
 from .verdicts import verdicts_for
 
 NOT_STARTED = "not_started"
@@ -22,12 +37,17 @@ STATUS_LABELS = {
     SUBMITTED: _("submitted"),
 }
 
+# The workshop as the assessment page offers it.
+WORKSHOP_NONE = "none"
+WORKSHOP_OPEN = "open"
+WORKSHOP_FINISHED = "finished"
 
-def respondent_status(respondent):
+
+def respondent_status(respondent) -> str:
     """`respondent` carries `answers_given` (see `with_answer_count`)."""
     if respondent.submitted_at:
         return SUBMITTED
-    if respondent.started_at or respondent.answers_given:
+    if has_started(answered=respondent.answers_given, submitted=False):
         return BUSY
     return NOT_STARTED
 
@@ -49,30 +69,47 @@ def question_count(question_set):
     return Question.objects.filter(dimension__question_set=question_set).count()
 
 
-def assessment_progress(assessment):
-    """Respondents grouped per organisation, each with `status` and `answers_given`.
+def assessment_progress(assessment) -> dict:
+    """Respondents grouped per organisation, each with `status`, `answers_given`,
+    `may_invite` and `may_remind`; the invitation and reminder counts; the state
+    of the workshop.
 
-    Three queries: organisations, respondents with their answer counts, questions.
+    Three queries: organisations, respondents with their states, questions.
     """
     organisations = list(assessment.partnership.organisations.all())
     respondents = (
-        assessment.respondents.with_answer_count()
+        assessment.respondents.with_states()
         .select_related("organisation")
         .order_by("organisation__position", "is_group", "label")
     )
     per_org = {org.pk: OrganisationProgress(org) for org in organisations}
-    has_workshop = False
+    groups, invitable, remindable = [], 0, 0
     for respondent in respondents:
-        has_workshop |= respondent.is_group
         respondent.status = respondent_status(respondent)
+        if respondent.is_group:
+            groups.append(respondent)
+        invitable += respondent.may_invite
+        remindable += respondent.may_remind
         group = per_org[respondent.organisation_id]
         group.respondents.append(respondent)
         setattr(group, respondent.status, getattr(group, respondent.status) + 1)
     return {
         "organisations": list(per_org.values()),
         "question_count": question_count(assessment.question_set),
-        "has_workshop": has_workshop,
+        "invitable": invitable,
+        "remindable": remindable,
+        "workshop": workshop_state(groups),
     }
+
+
+def workshop_state(groups) -> str:
+    """None yet, open, or finished: finished once its groups' answers are locked,
+    the same rule the workshop pages lock on."""
+    if not groups:
+        return WORKSHOP_NONE
+    if any(group.submitted_at for group in groups):
+        return WORKSHOP_FINISHED
+    return WORKSHOP_OPEN
 
 
 def partnership_rows(partnerships, user):

@@ -306,12 +306,15 @@ def test_a_revoked_link_ends_a_session_already_open(client, world):
     assert client.get(reverse("assessments:questionnaire-review")).status_code == 200
     respondent.revoke_token()
     respondent.save()
-    assert client.get(reverse("assessments:questionnaire-review")).status_code == 404
+    # Told so (410, "Deze link is ingetrokken"), and nothing is shown or saved.
+    response = client.get(reverse("assessments:questionnaire-review"))
+    assert response.status_code == 410
+    assert "ingetrokken" in response.text
     response = client.post(
         reverse("assessments:questionnaire-save"),
         {f"q-{Question.objects.first().pk}": "1"},
     )
-    assert response.status_code == 404
+    assert response.status_code == 410
     assert not Answer.objects.filter(respondent=respondent, value=1).exists()
 
 

@@ -22,10 +22,17 @@ from django.db.models import Count, F, Max, Sum
 from django.db.models.functions import Length
 
 from .. import scoring
-from ..models import Answer, Assessment, DimensionComment, Question, Respondent
+from ..models import (
+    Answer,
+    Assessment,
+    DimensionComment,
+    Question,
+    Respondent,
+    has_started,
+)
 
 # Bump when scoring or what is cached changes, so old entries are never read back.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_TIMEOUT = 24 * 3600
 
 
@@ -168,7 +175,7 @@ def score(assessment, organisations, specs, code_of):
     """Two queries (respondents, answers), then scoring."""
     respondents = list(
         assessment.respondents.order_by("label").values_list(
-            "id", "label", "organisation_id", "started_at", "submitted_at", "is_group"
+            "id", "label", "organisation_id", "submitted_at", "is_group"
         )
     )
     given = defaultdict(dict)
@@ -179,7 +186,7 @@ def score(assessment, organisations, specs, code_of):
     org_name = {o.pk: o.name for o in organisations}
     responses = tuple(
         scoring.Response(label, org_name[org_id], given[pk], group)
-        for pk, label, org_id, _started, _submitted, group in respondents
+        for pk, label, org_id, _submitted, group in respondents
         if given[pk] and org_id in org_name
     )
     result = scoring.score_assessment(
@@ -191,11 +198,12 @@ def score(assessment, organisations, specs, code_of):
     people = tuple(
         Person(
             organisation_id=org_id,
-            started=bool(started or given[pk]),
+            # The same rule as every other page: opening the link is not starting.
+            started=has_started(answered=len(given[pk]), submitted=bool(submitted)),
             submitted=submitted is not None,
             counted=bool(given[pk]),
         )
-        for pk, _label, org_id, started, submitted, _group in respondents
+        for pk, _label, org_id, submitted, _group in respondents
     )
     return Scored(result, people)
 

@@ -71,15 +71,41 @@ def _invalid_link(request):
     return render(request, "assessments/questionnaire_invalid.html", status=404)
 
 
+REVOKED = "revoked"
+
+
 def _session_respondent(request):
+    """The session's respondent; REVOKED when their link was revoked or replaced
+    since the session began; None without a (valid) session."""
     pk = request.session.get(SESSION_RESPONDENT)
     token_hash = request.session.get(SESSION_TOKEN)
     if not pk or not token_hash:
         return None
-    return (
+    respondent = (
         Respondent.objects.select_related("assessment__question_set", "organisation")
-        .filter(pk=pk, token_hash=token_hash, is_group=False)
+        .filter(pk=pk, is_group=False)
         .first()
+    )
+    if respondent is None:
+        return None
+    # Compared here rather than in the query, to tell a revoked link (this very
+    # person, so saying so reveals nothing) from a session that never had one.
+    if respondent.token_hash != token_hash:
+        return REVOKED
+    return respondent
+
+
+def _revoked_link(request):
+    """Said on every page and on every autosave, and never retried: a revoked
+    link does not come back, only a new one helps."""
+    message = _("This link has been revoked. Ask your consultant for a new link.")
+    if request.htmx:
+        return save_status(request, error=message, status=410)
+    return render(
+        request,
+        "assessments/questionnaire_revoked.html",
+        {"message": message},
+        status=410,
     )
 
 
@@ -143,6 +169,8 @@ def respondent_required(view):
         respondent = _session_respondent(request)
         if respondent is None:
             return _invalid_link(request)
+        if respondent is REVOKED:
+            return _revoked_link(request)
         _keep_alive(request)
         respondent_set_language(
             respondent=respondent, language=translation.get_language()[:2]

@@ -148,11 +148,70 @@ def test_questionnaire_pages_need_the_link(client):
     assert client.post(SUBMIT).status_code == 404
 
 
-def test_revoking_the_link_ends_an_open_session(participant, respondent):
+REVOKED_NL = "Deze link is ingetrokken. Vraag je adviseur om een nieuwe link."
+
+
+@pytest.mark.parametrize("change", ["revoke_token", "issue_token"])
+def test_revoking_the_link_ends_an_open_session_and_says_so(
+    participant, respondent, change
+):
     assert participant.get(WELCOME).status_code == 200
+    getattr(respondent, change)()
+    respondent.save()
+    for url in (WELCOME, step_url(1), REVIEW):
+        response = participant.get(url)
+        assert response.status_code == 410, url
+        assert REVOKED_NL in response.text
+    # Navigating by the step's own buttons (a plain post) is told the same.
+    question = questions_of(respondent)[0]
+    response = participant.post(step_url(1), {f"q-{question.pk}": "3", "nav": "next"})
+    assert response.status_code == 410
+    assert REVOKED_NL in response.text
+    assert answers(respondent) == {}
+
+
+def test_an_autosave_after_the_link_was_revoked_says_it_was_revoked(
+    participant, respondent
+):
+    question = questions_of(respondent)[0]
     respondent.revoke_token()
     respondent.save()
-    assert participant.get(WELCOME).status_code == 404
+    response = participant.post(SAVE, {f"q-{question.pk}": "3"}, HTTP_HX_REQUEST="true")
+    # A status of its own (not a retryable error) with the words for the status
+    # line: the script shows it as final and does not retry.
+    assert response.status_code == 410
+    assert REVOKED_NL in response.text
+    assert 'data-state="error"' in response.text
+    assert "probeer opnieuw" not in response.text.lower()
+    assert answers(respondent) == {}
+
+
+def test_the_revoked_message_speaks_english_too(client, assessment):
+    english = make_respondent(assessment, label="Emma", language="en")
+    start(client, english)
+    english.revoke_token()
+    english.save()
+    response = client.post(SAVE, {"q-1": "3"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 410
+    assert "This link has been revoked. Ask your consultant for a new link." in (
+        response.text
+    )
+
+
+def test_a_beacon_save_is_accepted_with_the_csrf_token_as_a_form_field(
+    respondent,
+):
+    """sendBeacon posts the whole form as multipart, without htmx's headers; the
+    CSRF token travels as the form's own hidden field."""
+    browser = Client(enforce_csrf_checks=True)
+    start(browser, respondent)
+    token = browser.get(step_url(1)).context["csrf_token"]
+    dimension = questionnaire_steps(respondent.assessment.question_set)[0].dimension
+    response = browser.post(
+        SAVE, {"csrfmiddlewaretoken": str(token), f"c-{dimension.pk}": "Laat"}
+    )
+    assert response.status_code == 200
+    assert DimensionComment.objects.get(respondent=respondent).text == "Laat"
 
 
 def test_a_session_belongs_to_one_respondent_at_a_time(client, respondent, assessment):
@@ -218,7 +277,7 @@ def test_a_step_shows_its_statements_on_the_written_out_scale(participant, respo
     assert f'id="q-{question.pk}-4"' in text
     assert f'for="q-{question.pk}-4"' in text
     assert 'maxlength="2000"' in text
-    assert f'hx-post="{SAVE}"' in text
+    assert f'data-hx-post="{SAVE}"' in text
     assert "style=" not in text and "<script>" not in text
 
 
@@ -246,7 +305,7 @@ def test_autosave_stores_every_posted_answer(participant, respondent):
     ).count()
     assert (
         f'<span id="answered-count" class="text-body-secondary" '
-        f'hx-swap-oob="true">2 van {total} stellingen beantwoord</span>'
+        f'data-hx-swap-oob="true">2 van {total} stellingen beantwoord</span>'
     ) in response.text
 
 

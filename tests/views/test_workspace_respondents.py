@@ -220,8 +220,20 @@ class TestRemove:
         client.post(_url("respondent-delete", assessment, respondent), CONFIRMED)
         assert not assessment.respondents.exists()
 
+    def test_a_respondent_who_only_opened_the_link_can_go(
+        self, client, owner, assessment
+    ):
+        opened = make_respondent(assessment, started_at=timezone.now())
+        client.force_login(owner)
+        client.post(_url("respondent-delete", assessment, opened))
+        assert not assessment.respondents.filter(pk=opened.pk).exists()
+
     def test_a_respondent_who_answered_stays(self, client, owner, assessment):
         started = make_respondent(assessment, started_at=timezone.now())
+        question = Question.objects.filter(
+            dimension__question_set=assessment.question_set
+        ).first()
+        Answer.objects.create(respondent=started, question=question, value=None)
         client.force_login(owner)
         response = client.post(
             _url("respondent-delete", assessment, started), follow=True

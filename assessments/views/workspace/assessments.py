@@ -58,8 +58,6 @@ def show_assessment(request, pk):
         context |= {
             "respondent_form": RespondentForm(assessment=assessment),
             "paste_form": RespondentPasteForm(assessment=assessment),
-            "invitable": invitations.invitable(assessment).count(),
-            "remindable": invitations.remindable(assessment).count(),
         }
     return render(request, "assessments/show_assessment.html", context)
 
@@ -86,9 +84,7 @@ def close_assessment(request, pk):
 
 
 def _confirm_close(request, assessment):
-    waiting = assessment.respondents.filter(
-        is_group=False, submitted_at__isnull=True
-    ).count()
+    waiting = assessment.respondents.individuals().waiting().count()
     consequences = [
         _(
             "The personal links stop accepting answers: nobody can answer or send "

@@ -95,7 +95,7 @@ def edit_respondent(request, pk, respondent_pk):
 def delete_respondent(request, pk, respondent_pk):
     assessment = get_assessment_for_user_rw(request, pk)
     respondent = get_respondent_of(assessment, respondent_pk)
-    if respondent.started_at or respondent.answers.exists():
+    if assessment.respondents.filter(pk=respondent.pk).started().exists():
         messages.error(
             request,
             _("%(name)s has already answered; revoke the link instead.")
@@ -122,10 +122,22 @@ def delete_respondent(request, pk, respondent_pk):
     return _back(assessment)
 
 
+def _refuse_group(request, respondent):
+    """A workshop group answers on the consultant's screen and has no link."""
+    messages.error(
+        request,
+        _("%(name)s is a workshop group: it has no personal link.")
+        % {"name": respondent.label},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def revoke_link(request, pk, respondent_pk):
     assessment = get_assessment_for_user_rw(request, pk)
     respondent = get_respondent_of(assessment, respondent_pk)
+    if respondent.is_group:
+        _refuse_group(request, respondent)
+        return _back(assessment)
     if not is_confirmed(request):
         return _confirm(
             request,
@@ -153,6 +165,9 @@ def revoke_link(request, pk, respondent_pk):
 def replace_link(request, pk, respondent_pk):
     assessment = get_assessment_for_user_rw(request, pk)
     respondent = get_respondent_of(assessment, respondent_pk)
+    if respondent.is_group:
+        _refuse_group(request, respondent)
+        return _back(assessment)
     if not is_confirmed(request):
         return _confirm(
             request,
