@@ -26,7 +26,7 @@ from assessments.progress import (
 )
 from assessments.questionnaire import workshop_finish, workshop_start
 
-from .conftest import answer_all, make_respondent
+from .conftest import CONFIRMED, answer_all, make_respondent
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,9 @@ def test_the_reminder_button_counts_whom_it_reminds(client, owner, mix, assessme
     assert "Herinneringen sturen (3 uitgenodigd, niet ingeleverd)" in html
     assert invitations.remindable(assessment).count() == 3
     assert html.count(">Herinneren<") == 3
-    client.post(reverse("assessments:assessment-remind", args=[assessment.pk]))
+    client.post(
+        reverse("assessments:assessment-remind", args=[assessment.pk]), CONFIRMED
+    )
     assert sorted(m.to[0] for m in mail.outbox) == [
         "bm@example.org",
         "g@example.org",
@@ -201,7 +203,9 @@ def test_the_reminder_button_counts_whom_it_reminds(client, owner, mix, assessme
 def test_the_invitation_button_sends_what_it_counts(client, owner, mix, assessment):
     assert invitations.invitable(assessment).count() == 2
     client.force_login(owner)
-    client.post(reverse("assessments:assessment-invite", args=[assessment.pk]))
+    client.post(
+        reverse("assessments:assessment-invite", args=[assessment.pk]), CONFIRMED
+    )
     assert sorted(m.to[0] for m in mail.outbox) == ["b@example.org", "n@example.org"]
 
 

@@ -225,7 +225,7 @@ class TestRemove:
     ):
         opened = make_respondent(assessment, started_at=timezone.now())
         client.force_login(owner)
-        client.post(_url("respondent-delete", assessment, opened))
+        client.post(_url("respondent-delete", assessment, opened), CONFIRMED)
         assert not assessment.respondents.filter(pk=opened.pk).exists()
 
     def test_a_respondent_who_answered_stays(self, client, owner, assessment):
