@@ -4,7 +4,6 @@ A question set in use is frozen by permission methods (`_editable`), not by cust
 views: the admin then shows it read-only and offers "new draft version" instead.
 """
 
-import json
 from operator import attrgetter
 
 from django import forms
@@ -18,6 +17,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -39,6 +40,7 @@ from .questionsets import (
     QuestionSetFormatError,
     questionset_clone,
     questionset_import,
+    questionset_parse,
     questionset_publish,
     questionset_to_json,
 )
@@ -110,12 +112,9 @@ class ImportQuestionSetForm(forms.Form):
         if upload.size > 2 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 2 MB."), code="size")
         try:
-            return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise forms.ValidationError(
-                _("This is not a valid JSON file: %(error)s") % {"error": exc},
-                code="json",
-            ) from exc
+            return questionset_parse(upload.read())
+        except QuestionSetFormatError as exc:
+            raise forms.ValidationError(exc.errors, code="json") from exc
 
 
 @admin.register(QuestionSet)
@@ -215,15 +214,21 @@ class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
         response = HttpResponse(
             questionset_to_json(question_set), content_type="application/json"
         )
-        filename = f"{question_set.slug}-v{question_set.version}.json"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        # slugify: a slug from before slugs were validated may hold anything.
+        name = slugify(question_set.slug) or "questionset"
+        filename = f"{name}-v{question_set.version}.json"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
 
     def clone_view(self, request, pk):
         if not self.has_add_permission(request):
             raise PermissionDenied
         question_set = get_object_or_404(QuestionSet, pk=pk)
-        clone = questionset_clone(question_set=question_set)
+        clone = self._clone(request, question_set)
+        if clone is None:
+            return HttpResponseRedirect(
+                reverse("admin:assessments_questionset_change", args=[pk])
+            )
         self.message_user(
             request, _("Created %(set)s as a new draft.") % {"set": clone}
         )
@@ -231,11 +236,24 @@ class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
             reverse("admin:assessments_questionset_change", args=[clone.pk])
         )
 
+    def _clone(self, request, question_set):
+        """The new draft, or None after telling why a set cannot be copied."""
+        try:
+            return questionset_clone(question_set=question_set)
+        except QuestionSetFormatError as exc:
+            self.message_user(
+                request,
+                _("%(set)s cannot be copied: %(problems)s")
+                % {"set": question_set, "problems": " ".join(exc.errors)},
+                messages.ERROR,
+            )
+            return None
+
     @admin.action(description=_("New draft version of the selected sets"))
     def new_draft_version(self, request, queryset):
-        for question_set in queryset:
-            questionset_clone(question_set=question_set)
-        count = queryset.count()
+        count = sum(
+            self._clone(request, question_set) is not None for question_set in queryset
+        )
         self.message_user(
             request,
             ngettext("Created %d new draft.", "Created %d new drafts.", count) % count,

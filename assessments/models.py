@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -30,6 +31,39 @@ COMMENT_MAX = 2000
 # descriptions and advice a paragraph or three. The default set's longest is ~440.
 STATEMENT_MAX = 1000
 GUIDANCE_MAX = 4000
+
+# Weights are relative, so any range works; a bounded one keeps every sum and product
+# in scoring finite (1e308 made NaN scores that broke every page showing the scan).
+WEIGHT_MAX = 100
+# Far above any real version, far below every database's integer limit.
+VERSION_MAX = 1_000_000
+
+
+# The messages spell WEIGHT_MAX out: a lazy translation cannot be %-formatted here.
+WEIGHT_RANGE_MESSAGE = _("The weight must be above 0 and at most 100.")
+
+
+def validate_above_zero(value):
+    # `not value > 0` also refuses NaN, which MinValueValidator lets through.
+    if not value > 0:
+        raise ValidationError(_("Enter a number above 0."), code="min_value")
+
+
+def _weight_field(verbose_name, **options):
+    return models.FloatField(
+        verbose_name,
+        validators=[validate_above_zero, MaxValueValidator(WEIGHT_MAX)],
+        help_text=_("A number above 0, at most 100."),
+        **options,
+    )
+
+
+def _percentage_field(verbose_name, default):
+    return models.FloatField(
+        verbose_name,
+        default=default,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
 
 
 def localized(obj, field, language=None):
@@ -62,7 +96,11 @@ class QuestionSet(models.Model):
 
     name = models.CharField(_("name"), max_length=NAME_MAX)
     slug = models.SlugField(_("slug"), max_length=100)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(VERSION_MAX)],
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -75,19 +113,26 @@ class QuestionSet(models.Model):
     min_coverage = models.FloatField(
         _("minimum coverage"),
         default=2 / 3,
+        validators=[validate_above_zero, MaxValueValidator(1)],
         help_text=_(
             "Share of a dimension's question weight a respondent must answer for a "
-            "score (0-1)."
+            "score (above 0, at most 1)."
         ),
     )
     condition_weight = models.FloatField(
-        _("weight of the basic conditions block"), default=50
+        _("weight of the basic conditions block"),
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(WEIGHT_MAX)],
     )
-    link_weight = models.FloatField(_("weight of the zipper links block"), default=50)
-    green_threshold = models.FloatField(_("green from"), default=75)
-    amber_threshold = models.FloatField(_("amber from"), default=50)
-    gap_attention = models.FloatField(_("gap needs attention from"), default=25)
-    gap_significant = models.FloatField(_("gap is significant from"), default=40)
+    link_weight = models.FloatField(
+        _("weight of the zipper links block"),
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(WEIGHT_MAX)],
+    )
+    green_threshold = _percentage_field(_("green from"), 75)
+    amber_threshold = _percentage_field(_("amber from"), 50)
+    gap_attention = _percentage_field(_("gap needs attention from"), 25)
+    gap_significant = _percentage_field(_("gap is significant from"), 40)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
@@ -103,26 +148,41 @@ class QuestionSet(models.Model):
                 name="assessments_questionset_version_unique",
             ),
             models.CheckConstraint(
-                condition=Q(min_coverage__gte=0) & Q(min_coverage__lte=1),
+                condition=Q(min_coverage__gt=0) & Q(min_coverage__lte=1),
                 name="assessments_questionset_coverage_range",
+                violation_error_message=_(
+                    "The minimum coverage must be above 0 and at most 1."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(amber_threshold__gte=0)
                 & Q(amber_threshold__lt=models.F("green_threshold"))
                 & Q(green_threshold__lte=100),
                 name="assessments_questionset_band_order",
+                violation_error_message=_(
+                    "Amber must start below green, both between 0 and 100."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(gap_attention__gt=0)
                 & Q(gap_attention__lte=models.F("gap_significant"))
                 & Q(gap_significant__lte=100),
                 name="assessments_questionset_gap_order",
+                violation_error_message=_(
+                    "The attention gap must be above 0 and at most the significant "
+                    "gap, which is at most 100."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(condition_weight__gte=0)
+                & Q(condition_weight__lte=WEIGHT_MAX)
                 & Q(link_weight__gte=0)
+                & Q(link_weight__lte=WEIGHT_MAX)
                 & (Q(condition_weight__gt=0) | Q(link_weight__gt=0)),
                 name="assessments_questionset_block_weights",
+                violation_error_message=_(
+                    "The block weights must be between 0 and 100, not both 0."
+                ),
             ),
         ]
 
@@ -165,7 +225,7 @@ class Dimension(models.Model):
         help_text=_("Stable across versions (BV1-BV5, RS1-RS9) so trends can compare."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    weight = models.FloatField(_("weight"), default=1)
+    weight = _weight_field(_("weight"), default=1)
     name_nl = models.CharField(_("name (Dutch)"), max_length=NAME_MAX)
     name_en = models.CharField(_("name (English)"), max_length=NAME_MAX)
     description_nl = models.TextField(_("description (Dutch)"), max_length=GUIDANCE_MAX)
@@ -196,7 +256,9 @@ class Dimension(models.Model):
                 fields=["question_set", "code"], name="assessments_dimension_unique"
             ),
             models.CheckConstraint(
-                condition=Q(weight__gt=0), name="assessments_dimension_weight_positive"
+                condition=Q(weight__gt=0) & Q(weight__lte=WEIGHT_MAX),
+                name="assessments_dimension_weight_range",
+                violation_error_message=WEIGHT_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["condition", "link"]),
@@ -233,7 +295,7 @@ class Question(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text_nl = models.TextField(_("statement (Dutch)"), max_length=STATEMENT_MAX)
     text_en = models.TextField(_("statement (English)"), max_length=STATEMENT_MAX)
-    weight = models.FloatField(_("weight"), default=1)
+    weight = _weight_field(_("weight"), default=1)
     reverse = models.BooleanField(
         _("reverse scored"),
         default=False,
@@ -249,7 +311,9 @@ class Question(models.Model):
                 fields=["dimension", "code"], name="assessments_question_unique"
             ),
             models.CheckConstraint(
-                condition=Q(weight__gt=0), name="assessments_question_weight_positive"
+                condition=Q(weight__gt=0) & Q(weight__lte=WEIGHT_MAX),
+                name="assessments_question_weight_range",
+                violation_error_message=WEIGHT_RANGE_MESSAGE,
             ),
         ]
 
