@@ -2,6 +2,9 @@
 
 A question set in use is frozen by permission methods (`_editable`), not by custom
 views: the admin then shows it read-only and offers "new draft version" instead.
+Every form also offers only editable sets and dimensions, and the models' `clean()`
+refuses a change that reaches a locked set anyway (a page opened before the set was
+first used, a forged post). `QuestionSetQuerySet.locked` defines the lock.
 """
 
 from operator import attrgetter
@@ -307,12 +310,16 @@ class DimensionAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
 
     question_set_path = "question_set"
 
+    def get_readonly_fields(self, request, obj=None):
+        # A dimension stays in its set (Dimension.clean says why).
+        if obj is not None:
+            return ["question_set"]
+        return super().get_readonly_fields(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # New dimensions may only go into sets that can still change.
         if db_field.name == "question_set":
-            kwargs["queryset"] = QuestionSet.objects.exclude(
-                status=QuestionSet.Status.RETIRED
-            ).filter(assessments__isnull=True)
+            kwargs["queryset"] = QuestionSet.objects.editable()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -323,6 +330,14 @@ class QuestionAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
     search_fields = ["code", "text_nl", "text_en"]
     list_select_related = ["dimension"]
     question_set_path = "dimension.question_set"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Statements may only be added to, or moved into, sets that can still change.
+        if db_field.name == "dimension":
+            kwargs["queryset"] = Dimension.objects.filter(
+                question_set__in=QuestionSet.objects.editable()
+            ).select_related("question_set")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class OrganisationInline(admin.TabularInline):

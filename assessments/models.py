@@ -77,6 +77,21 @@ class QuestionSetQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=QuestionSet.Status.PUBLISHED)
 
+    def locked(self):
+        """Frozen sets: retired, or published and pinned by at least one assessment.
+
+        The one definition of the lock; `QuestionSet.is_locked`, the admin and the
+        validation of dimensions and questions all ask this.
+        """
+        in_use = Assessment.objects.values("question_set_id")
+        return self.filter(
+            Q(status=QuestionSet.Status.RETIRED)
+            | Q(status=QuestionSet.Status.PUBLISHED, pk__in=in_use)
+        )
+
+    def editable(self):
+        return self.exclude(pk__in=QuestionSet.objects.locked().values("pk"))
+
     def newest_published(self, slug="partnerscan"):
         return self.published().filter(slug=slug).order_by("-version").first()
 
@@ -199,10 +214,24 @@ class QuestionSet(models.Model):
 
     @property
     def is_locked(self):
-        """Frozen: retired, or published and pinned by at least one assessment."""
-        if self.status == self.Status.RETIRED:
-            return True
-        return self.status == self.Status.PUBLISHED and self.is_in_use
+        """Frozen as stored: see `QuestionSetQuerySet.locked`."""
+        return (
+            self.pk is not None
+            and QuestionSet.objects.locked().filter(pk=self.pk).exists()
+        )
+
+
+LOCKED_MESSAGE = _(
+    "This question set is in use and can no longer change: results already "
+    "given must stay as they are. Make a new draft version instead."
+)
+
+
+def _refuse_locked(question_set_ids):
+    """ValidationError when any of these sets is locked (Nones are ignored)."""
+    ids = {pk for pk in question_set_ids if pk is not None}
+    if ids and QuestionSet.objects.locked().filter(pk__in=ids).exists():
+        raise ValidationError(LOCKED_MESSAGE, code="locked")
 
 
 class Dimension(models.Model):
@@ -269,6 +298,25 @@ class Dimension(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def clean(self):
+        """A dimension of a locked set neither changes nor joins nor leaves it."""
+        super().clean()
+        stored = (
+            Dimension.objects.filter(pk=self.pk).values_list("question_set_id").first()
+            if self.pk
+            else None
+        )
+        _refuse_locked([self.question_set_id, stored and stored[0]])
+        if stored and stored[0] != self.question_set_id:
+            raise ValidationError(
+                {
+                    "question_set": _(
+                        "A dimension stays in its question set; copy the set instead."
+                    )
+                },
+                code="moved",
+            )
+
     @property
     def name(self):
         return localized(self, "name")
@@ -319,6 +367,44 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.text}"
+
+    def clean(self):
+        """Locked sets stay as they are; a code is unique in its whole set.
+
+        Exports, imports and clones find a statement by its code alone, so a second
+        one in another dimension of the set breaks them.
+        """
+        super().clean()
+        try:
+            question_set_id = self.dimension.question_set_id
+        except Dimension.DoesNotExist:  # no dimension chosen: the field says so
+            return
+        stored = (
+            Question.objects.filter(pk=self.pk)
+            .values_list("dimension__question_set_id")
+            .first()
+            if self.pk
+            else None
+        )
+        _refuse_locked([question_set_id, stored and stored[0]])
+        if (
+            question_set_id is not None
+            and Question.objects.filter(
+                dimension__question_set_id=question_set_id, code=self.code
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "code": _(
+                        "Another statement of this question set already has the "
+                        "code %(code)s."
+                    )
+                    % {"code": self.code}
+                },
+                code="duplicate_code",
+            )
 
     @property
     def text(self):
