@@ -7,6 +7,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from .. import throttle
 from ..access import get_assessment_for_user, get_assessment_for_user_rw
 from ..exports import CONTENT_TYPES, export_bytes, export_filename
 from ..forms.imports import ResponsesUploadForm
@@ -35,6 +36,16 @@ def export_results(request, pk, fmt):
 @require_POST
 def import_responses(request, pk):
     assessment = get_assessment_for_user_rw(request, pk)
+    # Reading a workbook is heavy work: a consultant gets a fair number per window.
+    if throttle.hit("import", f"user:{request.user.pk}"):
+        return throttle.too_many_requests(
+            request,
+            "import",
+            _(
+                "You imported many files in a short time. Please wait ten minutes "
+                "and try again."
+            ),
+        )
     form = ResponsesUploadForm(request.POST, request.FILES)
     problems = []
     if form.is_valid():
