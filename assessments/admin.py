@@ -2,9 +2,11 @@
 
 A question set in use is frozen by permission methods (`_editable`), not by custom
 views: the admin then shows it read-only and offers "new draft version" instead.
+Every form also offers only editable sets and dimensions, and the models' `clean()`
+refuses a change that reaches a locked set anyway (a page opened before the set was
+first used, a forged post). `QuestionSetQuerySet.locked` defines the lock.
 """
 
-import json
 from operator import attrgetter
 
 from django import forms
@@ -19,6 +21,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -40,6 +44,7 @@ from .questionsets import (
     QuestionSetFormatError,
     questionset_clone,
     questionset_import,
+    questionset_parse,
     questionset_publish,
     questionset_to_json,
 )
@@ -111,12 +116,9 @@ class ImportQuestionSetForm(forms.Form):
         if upload.size > 2 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 2 MB."), code="size")
         try:
-            return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise forms.ValidationError(
-                _("This is not a valid JSON file: %(error)s") % {"error": exc},
-                code="json",
-            ) from exc
+            return questionset_parse(upload.read())
+        except QuestionSetFormatError as exc:
+            raise forms.ValidationError(exc.errors, code="json") from exc
 
 
 @admin.register(QuestionSet)
@@ -216,15 +218,21 @@ class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
         response = HttpResponse(
             questionset_to_json(question_set), content_type="application/json"
         )
-        filename = f"{question_set.slug}-v{question_set.version}.json"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        # slugify: a slug from before slugs were validated may hold anything.
+        name = slugify(question_set.slug) or "questionset"
+        filename = f"{name}-v{question_set.version}.json"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
 
     def clone_view(self, request, pk):
         if not self.has_add_permission(request):
             raise PermissionDenied
         question_set = get_object_or_404(QuestionSet, pk=pk)
-        clone = questionset_clone(question_set=question_set)
+        clone = self._clone(request, question_set)
+        if clone is None:
+            return HttpResponseRedirect(
+                reverse("admin:assessments_questionset_change", args=[pk])
+            )
         self.message_user(
             request, _("Created %(set)s as a new draft.") % {"set": clone}
         )
@@ -232,11 +240,24 @@ class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
             reverse("admin:assessments_questionset_change", args=[clone.pk])
         )
 
+    def _clone(self, request, question_set):
+        """The new draft, or None after telling why a set cannot be copied."""
+        try:
+            return questionset_clone(question_set=question_set)
+        except QuestionSetFormatError as exc:
+            self.message_user(
+                request,
+                _("%(set)s cannot be copied: %(problems)s")
+                % {"set": question_set, "problems": " ".join(exc.errors)},
+                messages.ERROR,
+            )
+            return None
+
     @admin.action(description=_("New draft version of the selected sets"))
     def new_draft_version(self, request, queryset):
-        for question_set in queryset:
-            questionset_clone(question_set=question_set)
-        count = queryset.count()
+        count = sum(
+            self._clone(request, question_set) is not None for question_set in queryset
+        )
         self.message_user(
             request,
             ngettext("Created %d new draft.", "Created %d new drafts.", count) % count,
@@ -342,12 +363,16 @@ class DimensionAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
 
     question_set_path = "question_set"
 
+    def get_readonly_fields(self, request, obj=None):
+        # A dimension stays in its set (Dimension.clean says why).
+        if obj is not None:
+            return ["question_set"]
+        return super().get_readonly_fields(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # New dimensions may only go into sets that can still change.
         if db_field.name == "question_set":
-            kwargs["queryset"] = QuestionSet.objects.exclude(
-                status=QuestionSet.Status.RETIRED
-            ).filter(assessments__isnull=True)
+            kwargs["queryset"] = QuestionSet.objects.editable()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -358,6 +383,14 @@ class QuestionAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
     search_fields = ["code", "text_nl", "text_en"]
     list_select_related = ["dimension"]
     question_set_path = "dimension.question_set"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Statements may only be added to, or moved into, sets that can still change.
+        if db_field.name == "dimension":
+            kwargs["queryset"] = Dimension.objects.filter(
+                question_set__in=QuestionSet.objects.editable()
+            ).select_related("question_set")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class OrganisationInline(admin.TabularInline):

@@ -13,7 +13,8 @@ Results JSON: `assessments.results.results_json`, the figures of the results pag
 serialised unrounded.
 
 Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
-CR) gets a leading apostrophe (`neutralise`); `restore` undoes exactly that.
+CR) gets an apostrophe (`neutralise`), and so does every piece of it after a comma,
+semicolon or line break; `restore` undoes exactly that.
 """
 
 import csv
@@ -41,6 +42,13 @@ UNANSWERED = "unanswered"
 STATUSES = (ANSWERED, DONT_KNOW, UNANSWERED)
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may start a new cell inside our text: Dutch Excel splits a comma
+# file on semicolons, and a reader that loses track of the quotes splits on commas
+# and line breaks. Each piece must be as harmless as the text's start.
+_CELL_STARTS = r"(?:^|(?<=[,;\r\n]))"
+_TRIGGER_AHEAD = r"(?='*[=+\-@\t\r])"
+_NEEDS_APOSTROPHE = re.compile(_CELL_STARTS + _TRIGGER_AHEAD)
+_ADDED_APOSTROPHE = re.compile(_CELL_STARTS + "'" + _TRIGGER_AHEAD)
 
 # The CSV starts with a byte-order mark so Excel reads it as UTF-8 (accents intact).
 CSV_ENCODING = "utf-8-sig"
@@ -57,21 +65,19 @@ RAW_ANSWER_FORMATS = ("csv", "xlsx")
 
 
 def neutralise(text):
-    """Prefix an apostrophe to text a spreadsheet would run as a formula.
+    """Put an apostrophe before every piece of `text` that would run as a formula.
 
-    Text that already starts with apostrophes before a trigger gets one more, so
-    that `restore` can always remove exactly one and give the original back.
+    A piece is the text's start and whatever follows a comma, semicolon or line
+    break (`x;=1+1` becomes `x;'=1+1`). A piece that already starts with
+    apostrophes before a trigger gets one more, so that `restore` can always remove
+    exactly one and give the original back.
     """
-    if text.lstrip("'").startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+    return _NEEDS_APOSTROPHE.sub("'", text)
 
 
 def restore(text):
-    """Undo `neutralise`: drop the one apostrophe it added, nothing else."""
-    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_TRIGGERS):
-        return text[1:]
-    return text
+    """Undo `neutralise`: drop the one apostrophe it added per piece, nothing else."""
+    return _ADDED_APOSTROPHE.sub("", text)
 
 
 # XLSX is XML: a bare CR would come back as LF and most control characters are not

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
@@ -39,6 +40,39 @@ COMMENT_MAX = 2000
 STATEMENT_MAX = 1000
 GUIDANCE_MAX = 4000
 
+# Weights are relative, so any range works; a bounded one keeps every sum and product
+# in scoring finite (1e308 made NaN scores that broke every page showing the scan).
+WEIGHT_MAX = 100
+# Far above any real version, far below every database's integer limit.
+VERSION_MAX = 1_000_000
+
+
+# The messages spell WEIGHT_MAX out: a lazy translation cannot be %-formatted here.
+WEIGHT_RANGE_MESSAGE = _("The weight must be above 0 and at most 100.")
+
+
+def validate_above_zero(value):
+    # `not value > 0` also refuses NaN, which MinValueValidator lets through.
+    if not value > 0:
+        raise ValidationError(_("Enter a number above 0."), code="min_value")
+
+
+def _weight_field(verbose_name, **options):
+    return models.FloatField(
+        verbose_name,
+        validators=[validate_above_zero, MaxValueValidator(WEIGHT_MAX)],
+        help_text=_("A number above 0, at most 100."),
+        **options,
+    )
+
+
+def _percentage_field(verbose_name, default):
+    return models.FloatField(
+        verbose_name,
+        default=default,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
 
 def localized(obj, field, language=None):
     """Return `obj.<field>_<lang>` for the active language, falling back to Dutch."""
@@ -50,6 +84,21 @@ def localized(obj, field, language=None):
 class QuestionSetQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=QuestionSet.Status.PUBLISHED)
+
+    def locked(self):
+        """Frozen sets: retired, or published and pinned by at least one assessment.
+
+        The one definition of the lock; `QuestionSet.is_locked`, the admin and the
+        validation of dimensions and questions all ask this.
+        """
+        in_use = Assessment.objects.values("question_set_id")
+        return self.filter(
+            Q(status=QuestionSet.Status.RETIRED)
+            | Q(status=QuestionSet.Status.PUBLISHED, pk__in=in_use)
+        )
+
+    def editable(self):
+        return self.exclude(pk__in=QuestionSet.objects.locked().values("pk"))
 
     def newest_published(self, slug="partnerscan"):
         return self.published().filter(slug=slug).order_by("-version").first()
@@ -70,7 +119,11 @@ class QuestionSet(models.Model):
 
     name = models.CharField(_("name"), max_length=NAME_MAX)
     slug = models.SlugField(_("slug"), max_length=100)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(VERSION_MAX)],
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -83,19 +136,26 @@ class QuestionSet(models.Model):
     min_coverage = models.FloatField(
         _("minimum coverage"),
         default=2 / 3,
+        validators=[validate_above_zero, MaxValueValidator(1)],
         help_text=_(
             "Share of a dimension's question weight a respondent must answer for a "
-            "score (0-1)."
+            "score (above 0, at most 1)."
         ),
     )
     condition_weight = models.FloatField(
-        _("weight of the basic conditions block"), default=50
+        _("weight of the basic conditions block"),
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(WEIGHT_MAX)],
     )
-    link_weight = models.FloatField(_("weight of the zipper links block"), default=50)
-    green_threshold = models.FloatField(_("green from"), default=75)
-    amber_threshold = models.FloatField(_("amber from"), default=50)
-    gap_attention = models.FloatField(_("gap needs attention from"), default=25)
-    gap_significant = models.FloatField(_("gap is significant from"), default=40)
+    link_weight = models.FloatField(
+        _("weight of the zipper links block"),
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(WEIGHT_MAX)],
+    )
+    green_threshold = _percentage_field(_("green from"), 75)
+    amber_threshold = _percentage_field(_("amber from"), 50)
+    gap_attention = _percentage_field(_("gap needs attention from"), 25)
+    gap_significant = _percentage_field(_("gap is significant from"), 40)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
@@ -111,26 +171,41 @@ class QuestionSet(models.Model):
                 name="assessments_questionset_version_unique",
             ),
             models.CheckConstraint(
-                condition=Q(min_coverage__gte=0) & Q(min_coverage__lte=1),
+                condition=Q(min_coverage__gt=0) & Q(min_coverage__lte=1),
                 name="assessments_questionset_coverage_range",
+                violation_error_message=_(
+                    "The minimum coverage must be above 0 and at most 1."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(amber_threshold__gte=0)
                 & Q(amber_threshold__lt=models.F("green_threshold"))
                 & Q(green_threshold__lte=100),
                 name="assessments_questionset_band_order",
+                violation_error_message=_(
+                    "Amber must start below green, both between 0 and 100."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(gap_attention__gt=0)
                 & Q(gap_attention__lte=models.F("gap_significant"))
                 & Q(gap_significant__lte=100),
                 name="assessments_questionset_gap_order",
+                violation_error_message=_(
+                    "The attention gap must be above 0 and at most the significant "
+                    "gap, which is at most 100."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(condition_weight__gte=0)
+                & Q(condition_weight__lte=WEIGHT_MAX)
                 & Q(link_weight__gte=0)
+                & Q(link_weight__lte=WEIGHT_MAX)
                 & (Q(condition_weight__gt=0) | Q(link_weight__gt=0)),
                 name="assessments_questionset_block_weights",
+                violation_error_message=_(
+                    "The block weights must be between 0 and 100, not both 0."
+                ),
             ),
         ]
 
@@ -147,10 +222,24 @@ class QuestionSet(models.Model):
 
     @property
     def is_locked(self):
-        """Frozen: retired, or published and pinned by at least one assessment."""
-        if self.status == self.Status.RETIRED:
-            return True
-        return self.status == self.Status.PUBLISHED and self.is_in_use
+        """Frozen as stored: see `QuestionSetQuerySet.locked`."""
+        return (
+            self.pk is not None
+            and QuestionSet.objects.locked().filter(pk=self.pk).exists()
+        )
+
+
+LOCKED_MESSAGE = _(
+    "This question set is in use and can no longer change: results already "
+    "given must stay as they are. Make a new draft version instead."
+)
+
+
+def _refuse_locked(question_set_ids):
+    """ValidationError when any of these sets is locked (Nones are ignored)."""
+    ids = {pk for pk in question_set_ids if pk is not None}
+    if ids and QuestionSet.objects.locked().filter(pk__in=ids).exists():
+        raise ValidationError(LOCKED_MESSAGE, code="locked")
 
 
 class Dimension(models.Model):
@@ -173,7 +262,7 @@ class Dimension(models.Model):
         help_text=_("Stable across versions (BV1-BV5, RS1-RS9) so trends can compare."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    weight = models.FloatField(_("weight"), default=1)
+    weight = _weight_field(_("weight"), default=1)
     name_nl = models.CharField(_("name (Dutch)"), max_length=NAME_MAX)
     name_en = models.CharField(_("name (English)"), max_length=NAME_MAX)
     description_nl = models.TextField(_("description (Dutch)"), max_length=GUIDANCE_MAX)
@@ -204,7 +293,9 @@ class Dimension(models.Model):
                 fields=["question_set", "code"], name="assessments_dimension_unique"
             ),
             models.CheckConstraint(
-                condition=Q(weight__gt=0), name="assessments_dimension_weight_positive"
+                condition=Q(weight__gt=0) & Q(weight__lte=WEIGHT_MAX),
+                name="assessments_dimension_weight_range",
+                violation_error_message=WEIGHT_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["condition", "link"]),
@@ -214,6 +305,25 @@ class Dimension(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        """A dimension of a locked set neither changes nor joins nor leaves it."""
+        super().clean()
+        stored = (
+            Dimension.objects.filter(pk=self.pk).values_list("question_set_id").first()
+            if self.pk
+            else None
+        )
+        _refuse_locked([self.question_set_id, stored and stored[0]])
+        if stored and stored[0] != self.question_set_id:
+            raise ValidationError(
+                {
+                    "question_set": _(
+                        "A dimension stays in its question set; copy the set instead."
+                    )
+                },
+                code="moved",
+            )
 
     @property
     def name(self):
@@ -241,7 +351,7 @@ class Question(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text_nl = models.TextField(_("statement (Dutch)"), max_length=STATEMENT_MAX)
     text_en = models.TextField(_("statement (English)"), max_length=STATEMENT_MAX)
-    weight = models.FloatField(_("weight"), default=1)
+    weight = _weight_field(_("weight"), default=1)
     reverse = models.BooleanField(
         _("reverse scored"),
         default=False,
@@ -257,12 +367,52 @@ class Question(models.Model):
                 fields=["dimension", "code"], name="assessments_question_unique"
             ),
             models.CheckConstraint(
-                condition=Q(weight__gt=0), name="assessments_question_weight_positive"
+                condition=Q(weight__gt=0) & Q(weight__lte=WEIGHT_MAX),
+                name="assessments_question_weight_range",
+                violation_error_message=WEIGHT_RANGE_MESSAGE,
             ),
         ]
 
     def __str__(self):
         return f"{self.code} {self.text}"
+
+    def clean(self):
+        """Locked sets stay as they are; a code is unique in its whole set.
+
+        Exports, imports and clones find a statement by its code alone, so a second
+        one in another dimension of the set breaks them.
+        """
+        super().clean()
+        try:
+            question_set_id = self.dimension.question_set_id
+        except Dimension.DoesNotExist:  # no dimension chosen: the field says so
+            return
+        stored = (
+            Question.objects.filter(pk=self.pk)
+            .values_list("dimension__question_set_id")
+            .first()
+            if self.pk
+            else None
+        )
+        _refuse_locked([question_set_id, stored and stored[0]])
+        if (
+            question_set_id is not None
+            and Question.objects.filter(
+                dimension__question_set_id=question_set_id, code=self.code
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "code": _(
+                        "Another statement of this question set already has the "
+                        "code %(code)s."
+                    )
+                    % {"code": self.code}
+                },
+                code="duplicate_code",
+            )
 
     @property
     def text(self):

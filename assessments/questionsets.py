@@ -6,16 +6,21 @@ collects every problem before anything is written, so a bad file changes nothing
 
 import json
 import math
+import re
 from pathlib import Path
 
+from django.core.validators import slug_re
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .models import (
     GUIDANCE_MAX,
     NAME_MAX,
     STATEMENT_MAX,
+    VERSION_MAX,
+    WEIGHT_MAX,
     Dimension,
     Question,
     QuestionSet,
@@ -29,6 +34,15 @@ BANDS = ("red", "amber", "green")
 SLUG_MAX = QuestionSet._meta.get_field("slug").max_length
 LANGS = ("nl", "en")
 MIN_QUESTIONS = 1
+# Far above any real set (14 dimensions of a handful of statements); positions must
+# fit a small integer column.
+MAX_DIMENSIONS = 50
+MAX_QUESTIONS = 100
+DIMENSION_CODE_MAX = Dimension._meta.get_field("code").max_length
+QUESTION_CODE_MAX = Question._meta.get_field("code").max_length
+# Tab, LF and CR belong in texts; other control characters (NUL, which PostgreSQL
+# refuses outright) do not.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class QuestionSetFormatError(ValueError):
@@ -104,12 +118,36 @@ def questionset_to_json(question_set):
     return json.dumps(questionset_to_dict(question_set), ensure_ascii=False, indent=2)
 
 
+def questionset_parse(raw):
+    """The JSON object in `raw` (bytes or text); QuestionSetFormatError if it is none.
+
+    Hostile files fail here with a message, not a crash: bytes that are not UTF-8,
+    nesting deeper than the parser's recursion limit, integers of thousands of digits.
+    """
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return json.loads(text)
+    except UnicodeDecodeError as exc:
+        reason = _("it is not UTF-8 text")
+        error = exc
+    except RecursionError as exc:
+        reason = _("it is nested too deeply")
+        error = exc
+    except ValueError as exc:  # JSONDecodeError, and ints past Python's digit limit
+        reason = str(exc)
+        error = exc
+    raise QuestionSetFormatError(
+        [_("This is not a valid JSON file: %(error)s") % {"error": reason}]
+    ) from error
+
+
 def _is_number(value):
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _check_text(errors, where, value, max_length, required=True):
@@ -125,6 +163,11 @@ def _check_text(errors, where, value, max_length, required=True):
                 _('%(where)s: text in "%(lang)s" is missing.')
                 % {"where": where, "lang": lang}
             )
+        elif _CONTROL.search(text):
+            errors.append(
+                _('%(where)s: text in "%(lang)s" holds control characters.')
+                % {"where": where, "lang": lang}
+            )
         elif len(text) > max_length:
             errors.append(
                 _(
@@ -135,19 +178,48 @@ def _check_text(errors, where, value, max_length, required=True):
             )
 
 
+def _shown(value):
+    """A value as an error message may quote it: short, whatever the file holds."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)  # null, true, false
+    if isinstance(value, dict):
+        return _("an object")
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, int) and not _is_number(value):
+        return _("a very large number")
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _check_weight(errors, where, value):
-    if not _is_number(value) or value <= 0:
+    if not _is_number(value) or not 0 < value <= WEIGHT_MAX:
         errors.append(
-            _("%(where)s: weight must be a number above 0, not %(value)r.")
-            % {"where": where, "value": value}
+            _(
+                "%(where)s: weight must be a number above 0 and at most %(max)s, "
+                "not %(value)s."
+            )
+            % {"where": where, "max": WEIGHT_MAX, "value": _shown(value)}
         )
 
 
-def validate_questionset_data(data):  # noqa: C901 - one flat list of checks reads best
-    """Return a list of human-readable problems; empty when `data` can be imported."""
-    errors = []
-    if not isinstance(data, dict):
-        return [_("The file must contain one JSON object.")]
+def _check_code(errors, where, code, max_length):
+    """True when `code` can be compared with other codes (a string)."""
+    if not isinstance(code, str) or not code.strip():
+        return False
+    if len(code) > max_length or _CONTROL.search(code):
+        errors.append(
+            _(
+                "%(where)s: the code is longer than %(max)s characters or holds "
+                "control characters."
+            )
+            % {"where": where, "max": max_length}
+        )
+    return True
+
+
+def _check_header(errors, data):
+    """Name, slug, version and description."""
     for key, max_length in (("name", NAME_MAX), ("slug", SLUG_MAX)):
         if not isinstance(data.get(key), str) or not data.get(key, "").strip():
             errors.append(_('"%(key)s" is missing.') % {"key": key})
@@ -156,22 +228,46 @@ def validate_questionset_data(data):  # noqa: C901 - one flat list of checks rea
                 _('"%(key)s" is longer than %(max)s characters.')
                 % {"key": key, "max": max_length}
             )
+        elif key == "slug" and not slug_re.fullmatch(data[key]):
+            errors.append(
+                _(
+                    '"slug" may only hold letters, digits, hyphens and underscores, '
+                    "not %(value)s."
+                )
+                % {"value": _shown(data[key])}
+            )
+        elif key == "name" and _CONTROL.search(data[key]):
+            errors.append(_('"name" holds control characters.'))
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         errors.append(_('"version" must be a whole number of 1 or more.'))
+    elif version > VERSION_MAX:
+        errors.append(
+            _('"version" must be at most %(max)s.')
+            % {"max": number_format(VERSION_MAX, force_grouping=True)}
+        )
     if "description" in data:
         _check_text(
             errors, "description", data["description"], GUIDANCE_MAX, required=False
         )
+
+
+def _check_scoring(errors, data):
+    """Coverage, block weights and thresholds: ranges the database also enforces."""
     coverage = data.get("min_coverage", 2 / 3)
-    if not _is_number(coverage) or not 0 <= coverage <= 1:
+    if not _is_number(coverage) or not 0 < coverage <= 1:
         errors.append(
-            _('"min_coverage" must be between 0 and 1, not %(v)r.') % {"v": coverage}
+            _('"min_coverage" must be above 0 and at most 1, not %(v)s.')
+            % {"v": _shown(coverage)}
         )
-    weights = [data.get("condition_weight", 50), data.get("link_weight", 50)]
-    if not all(_is_number(w) and w >= 0 for w in weights) or not any(
-        _is_number(w) and w > 0 for w in weights
-    ):
+    for key in ("condition_weight", "link_weight"):
+        weight = data.get(key, 50)
+        if not _is_number(weight) or not 0 <= weight <= WEIGHT_MAX:
+            errors.append(
+                _('"%(key)s" must be a number from 0 to %(max)s, not %(value)s.')
+                % {"key": key, "max": WEIGHT_MAX, "value": _shown(weight)}
+            )
+    if data.get("condition_weight", 50) == 0 and data.get("link_weight", 50) == 0:
         errors.append(
             _('"condition_weight" and "link_weight" must be 0 or more, not both 0.')
         )
@@ -188,8 +284,8 @@ def validate_questionset_data(data):  # noqa: C901 - one flat list of checks rea
     for key, value in t.items():
         if not _is_number(value) or not 0 <= value <= 100:
             errors.append(
-                _('Threshold "%(key)s" must be between 0 and 100, not %(value)r.')
-                % {"key": key, "value": value}
+                _('Threshold "%(key)s" must be between 0 and 100, not %(value)s.')
+                % {"key": key, "value": _shown(value)}
             )
     if all(_is_number(v) for v in t.values()):
         if not t["amber"] < t["green"]:
@@ -202,81 +298,110 @@ def validate_questionset_data(data):  # noqa: C901 - one flat list of checks rea
                 )
             )
 
+
+def _check_dimension(errors, index, dim, seen_dims, seen_questions):  # noqa: C901
+    """One dimension and its questions; codes go into the `seen_` sets."""
+    if not isinstance(dim, dict):
+        errors.append(_("Dimension %(n)s must be an object.") % {"n": index})
+        return
+    code = dim.get("code")
+    label = code if isinstance(code, str) and code.strip() else index
+    where = _("Dimension %(code)s") % {"code": label}
+    if not _check_code(errors, where, code, DIMENSION_CODE_MAX):
+        errors.append(_("Dimension %(n)s has no code.") % {"n": index})
+    elif code in seen_dims:
+        errors.append(_("Duplicate dimension code %(code)s.") % {"code": code})
+    else:
+        seen_dims.add(code)
+    kind = dim.get("kind")
+    if kind not in (Dimension.Kind.CONDITION, Dimension.Kind.LINK):
+        errors.append(
+            _('%(where)s: kind must be "condition" or "link", not %(kind)s.')
+            % {"where": where, "kind": _shown(kind)}
+        )
+    elif code in CONDITION_CODES and kind != Dimension.Kind.CONDITION:
+        errors.append(
+            _('%(where)s: a BV code must have kind "condition".') % {"where": where}
+        )
+    elif code in LINK_CODES and kind != Dimension.Kind.LINK:
+        errors.append(
+            _('%(where)s: an RS code must have kind "link".') % {"where": where}
+        )
+    _check_weight(errors, where, dim.get("weight", 1))
+    _check_text(errors, f"{where} name", dim.get("name"), NAME_MAX)
+    _check_text(errors, f"{where} description", dim.get("description"), GUIDANCE_MAX)
+    advice = dim.get("advice")
+    if not isinstance(advice, dict):
+        errors.append(
+            _("%(where)s: advice for red, amber and green is missing.")
+            % {"where": where}
+        )
+    else:
+        for band in BANDS:
+            _check_text(
+                errors, f"{where} advice {band}", advice.get(band), GUIDANCE_MAX
+            )
+    questions = dim.get("questions")
+    if not isinstance(questions, list) or len(questions) < MIN_QUESTIONS:
+        errors.append(_("%(where)s has no questions.") % {"where": where})
+        return
+    if len(questions) > MAX_QUESTIONS:
+        errors.append(
+            _("%(where)s has more than %(max)s questions.")
+            % {"where": where, "max": MAX_QUESTIONS}
+        )
+        return
+    for q_index, question in enumerate(questions, start=1):
+        if not isinstance(question, dict):
+            errors.append(
+                _("%(where)s: question %(n)s must be an object.")
+                % {"where": where, "n": q_index}
+            )
+            continue
+        q_code = question.get("code")
+        q_label = q_code if isinstance(q_code, str) and q_code.strip() else None
+        q_where = _("Question %(code)s") % {"code": q_label or f"{label}#{q_index}"}
+        if not _check_code(errors, q_where, q_code, QUESTION_CODE_MAX):
+            errors.append(
+                _("%(where)s: question %(n)s has no code.")
+                % {"where": where, "n": q_index}
+            )
+        elif q_code in seen_questions:
+            errors.append(_("Duplicate question code %(code)s.") % {"code": q_code})
+        else:
+            seen_questions.add(q_code)
+        _check_text(errors, q_where, question.get("text"), STATEMENT_MAX)
+        _check_weight(errors, q_where, question.get("weight", 1))
+        if not isinstance(question.get("reverse", False), bool):
+            errors.append(
+                _('%(where)s: "reverse" must be true or false.') % {"where": q_where}
+            )
+
+
+def validate_questionset_data(data):
+    """Return a list of human-readable problems; empty when `data` can be imported.
+
+    Anything JSON can hold gives a message here, never an exception: a file is
+    uploaded by hand and may be hostile.
+    """
+    if not isinstance(data, dict):
+        return [_("The file must contain one JSON object.")]
+    errors = []
+    _check_header(errors, data)
+    _check_scoring(errors, data)
     dimensions = data.get("dimensions")
     if not isinstance(dimensions, list):
         errors.append(_('"dimensions" must be a list.'))
         return errors
+    if len(dimensions) > MAX_DIMENSIONS:
+        errors.append(
+            _("A question set has at most %(max)s dimensions.")
+            % {"max": MAX_DIMENSIONS}
+        )
+        return errors
     seen_dims, seen_questions = set(), set()
     for index, dim in enumerate(dimensions, start=1):
-        if not isinstance(dim, dict):
-            errors.append(_("Dimension %(n)s must be an object.") % {"n": index})
-            continue
-        code = dim.get("code")
-        where = _("Dimension %(code)s") % {"code": code or index}
-        if not isinstance(code, str) or not code:
-            errors.append(_("Dimension %(n)s has no code.") % {"n": index})
-        elif code in seen_dims:
-            errors.append(_("Duplicate dimension code %(code)s.") % {"code": code})
-        seen_dims.add(code)
-        kind = dim.get("kind")
-        if kind not in (Dimension.Kind.CONDITION, Dimension.Kind.LINK):
-            errors.append(
-                _('%(where)s: kind must be "condition" or "link", not %(kind)r.')
-                % {"where": where, "kind": kind}
-            )
-        elif code in CONDITION_CODES and kind != Dimension.Kind.CONDITION:
-            errors.append(
-                _('%(where)s: a BV code must have kind "condition".') % {"where": where}
-            )
-        elif code in LINK_CODES and kind != Dimension.Kind.LINK:
-            errors.append(
-                _('%(where)s: an RS code must have kind "link".') % {"where": where}
-            )
-        _check_weight(errors, where, dim.get("weight", 1))
-        _check_text(errors, f"{where} name", dim.get("name"), NAME_MAX)
-        _check_text(
-            errors, f"{where} description", dim.get("description"), GUIDANCE_MAX
-        )
-        advice = dim.get("advice")
-        if not isinstance(advice, dict):
-            errors.append(
-                _("%(where)s: advice for red, amber and green is missing.")
-                % {"where": where}
-            )
-        else:
-            for band in BANDS:
-                _check_text(
-                    errors, f"{where} advice {band}", advice.get(band), GUIDANCE_MAX
-                )
-        questions = dim.get("questions")
-        if not isinstance(questions, list) or len(questions) < MIN_QUESTIONS:
-            errors.append(_("%(where)s has no questions.") % {"where": where})
-            continue
-        for q_index, question in enumerate(questions, start=1):
-            if not isinstance(question, dict):
-                errors.append(
-                    _("%(where)s: question %(n)s must be an object.")
-                    % {"where": where, "n": q_index}
-                )
-                continue
-            q_code = question.get("code")
-            q_where = _("Question %(code)s") % {"code": q_code or f"{code}#{q_index}"}
-            if not isinstance(q_code, str) or not q_code:
-                errors.append(
-                    _("%(where)s: question %(n)s has no code.")
-                    % {"where": where, "n": q_index}
-                )
-            elif q_code in seen_questions:
-                errors.append(_("Duplicate question code %(code)s.") % {"code": q_code})
-            seen_questions.add(q_code)
-            _check_text(errors, q_where, question.get("text"), STATEMENT_MAX)
-            _check_weight(errors, q_where, question.get("weight", 1))
-            if not isinstance(question.get("reverse", False), bool):
-                errors.append(
-                    _('%(where)s: "reverse" must be true or false.')
-                    % {"where": q_where}
-                )
-
+        _check_dimension(errors, index, dim, seen_dims, seen_questions)
     for code in CONDITION_CODES + LINK_CODES:
         if code not in seen_dims:
             errors.append(_("Dimension %(code)s is missing.") % {"code": code})

@@ -20,6 +20,7 @@ LIMITS = {
     "token": (30, 60),  # invitation links opened (guessing protection)
     "login": (10, 300),  # failed log-in attempts
     "report": (20, 60),  # PDF downloads
+    "import": (20, 600),  # answer files imported, per consultant
 }
 
 
@@ -76,12 +77,15 @@ def reset(scope, key):
     cache.delete(_cache_key(scope, key))
 
 
-def too_many_requests(request, scope):
+def too_many_requests(request, scope, message=None):
     """A friendly 429 page in the user's language."""
     response = render(
         request,
         "429.html",
-        {"message": _("Too many attempts. Please wait a minute and try again.")},
+        {
+            "message": message
+            or _("Too many attempts. Please wait a minute and try again.")
+        },
         status=429,
     )
     response["Retry-After"] = str(LIMITS[scope][1])

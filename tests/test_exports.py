@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import openpyxl
@@ -36,6 +37,11 @@ FORMULA_PAYLOADS = [
     "\tTab",
     "\rCarriage",
 ]
+
+# Payloads a semicolon-locale Excel (or a reader that loses the quotes) would cut
+# into cells, one of which starts a formula.
+SPLIT_PAYLOADS = ["x;=1+1;", "a,-2", "Anna\n=cmd|' /C calc'!A0", "b;@SUM(A1)", "c;\t=1"]
+_PIECES = re.compile(r"[,;\r\n]")
 
 
 def _questions(assessment):
@@ -156,6 +162,33 @@ class TestFormulaNeutralising:
     def test_restore_undoes_neutralise_exactly(self, text):
         assert restore(neutralise(text)) == text
         assert not neutralise(text).startswith(FORMULA_TRIGGERS)
+
+    @given(st.text(alphabet=st.sampled_from("ab'=+-@\t\r\n,; ")))
+    def test_no_piece_of_a_neutralised_text_starts_a_formula(self, text):
+        pieces = _PIECES.split(neutralise(text))
+        assert not any(piece.startswith(FORMULA_TRIGGERS) for piece in pieces)
+        assert restore(neutralise(text)) == text
+
+    @pytest.mark.parametrize("payload", SPLIT_PAYLOADS)
+    def test_a_semicolon_locale_finds_no_formula_in_the_csv(self, assessment, payload):
+        organisation = Organisation.objects.create(
+            partnership=assessment.partnership, name=payload, position=9
+        )
+        make_respondent(assessment, organisation=organisation, label=payload)
+        text = answers_csv(assessment).decode("utf-8-sig")
+        # What Dutch Excel does with a comma file: cut on semicolons, quotes or not.
+        for line in re.split(r"\r\n|\n|\r", text):
+            for cell in line.split(";"):
+                assert not cell.lstrip('"').startswith(FORMULA_TRIGGERS), line
+        row = csv_rows(answers_csv(assessment))[1]
+        assert [restore(cell) for cell in row[:2]] == [payload, payload]
+
+    def test_the_xlsx_gets_the_same_pieces_neutralised(self, assessment):
+        make_respondent(assessment, label="x;=1+1;")
+        workbook = openpyxl.load_workbook(io.BytesIO(answers_xlsx(assessment)))
+        cell = workbook.worksheets[0]["A2"]
+        assert cell.data_type == "s"
+        assert cell.value == "x;'=1+1;"
 
     @pytest.mark.parametrize(
         "text", ["Anna", "'Anna", "", "'", "a-b", "3", "'=x", "''+y"]

@@ -24,7 +24,9 @@ from assessments.imports import (
 from assessments.models import Answer, Assessment, Organisation, Question, Respondent
 
 from .conftest import answer_all, make_assessment, make_respondent
-from .test_exports import FORMULA_PAYLOADS, xlsx_rows
+from .test_exports import FORMULA_PAYLOADS, SPLIT_PAYLOADS, xlsx_rows
+
+PAYLOADS = FORMULA_PAYLOADS + SPLIT_PAYLOADS
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +134,7 @@ class TestRoundTrip:
         assert [held.label for held in summary.skipped] == ["Anna"]
 
     def test_formula_payloads_in_labels_and_organisations_round_trip(self, assessment):
-        for position, payload in enumerate(FORMULA_PAYLOADS, start=5):
+        for position, payload in enumerate(PAYLOADS, start=5):
             organisation = Organisation.objects.create(
                 partnership=assessment.partnership,
                 name=payload + " org",
@@ -146,7 +148,7 @@ class TestRoundTrip:
             _import(twin, export(assessment))
             assert answers_csv(twin) == answers_csv(assessment)
             assert set(twin.respondents.values_list("label", flat=True)) == set(
-                FORMULA_PAYLOADS
+                PAYLOADS
             )
 
 

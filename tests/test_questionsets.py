@@ -74,6 +74,7 @@ class TestVersioning:
 
     def test_a_retired_set_is_locked(self, question_set):
         question_set.status = QuestionSet.Status.RETIRED
+        question_set.save()
         assert question_set.is_locked
 
     def test_clone_makes_a_deep_draft_copy_with_the_next_version(self, question_set):

@@ -24,8 +24,15 @@ SCALE = [
     (NOT_APPLICABLE, _("Don't know / not applicable")),
 ]
 
-_KEY = re.compile(r"^([qc])-(.*)$")
-_GROUP_KEY = re.compile(r"^r(\d+)-[qc]-")
+_KEY = re.compile(r"([qc])-(.*)", re.DOTALL)
+# Ids are ASCII digits only: `str.isdigit` also accepts "²", which int() refuses.
+_ID = re.compile(r"[0-9]{1,18}")
+_GROUP_KEY = re.compile(r"r(.*?)-[qc]-", re.DOTALL)
+
+
+def _parse_id(text):
+    """The id in `text`, or None unless it is 1-18 ASCII digits."""
+    return int(text) if _ID.fullmatch(text) else None
 
 
 def answer_name(question_id):
@@ -62,11 +69,11 @@ class AnswersForm(forms.Form):
         for key in data:
             if not key.startswith(start):
                 continue
-            match = _KEY.match(key[len(start) :])
+            match = _KEY.fullmatch(key[len(start) :])
             if match is None:
                 continue
             kind, raw_id = match.groups()
-            pk = int(raw_id) if raw_id.isdigit() and len(raw_id) < 19 else None
+            pk = _parse_id(raw_id)
             known = questions if kind == "q" else dimensions
             if pk not in known:
                 self.unknown.append(key)
@@ -153,7 +160,8 @@ class WorkshopForm:
         self.unknown = [
             key
             for key in data
-            if (match := _GROUP_KEY.match(key)) and int(match[1]) not in self.forms
+            if (match := _GROUP_KEY.match(key))
+            and _parse_id(match[1]) not in self.forms
         ]
 
     def is_valid(self):

@@ -61,11 +61,38 @@ class _OrganisationFormSetBase(forms.BaseInlineFormSet):
     """Two or more organisations, distinct names, none removed that has answers."""
 
     def clean(self):
+        self._check_ids()
         # Our own checks first: they say more than Django's generic duplicate error.
         if any(self.errors):
             return
         self._check_names()
         super().clean()
+
+    def _check_ids(self):
+        """The listed organisations are exactly this partnership's, each once.
+
+        Anything else is a tampered form or a page older than the last change: saving
+        it would drop organisations that were never shown (or fail on their
+        respondents), so nothing is saved.
+        """
+        listed = [form.instance.pk for form in self.initial_forms]
+        existing = {organisation.pk for organisation in self.get_queryset()}
+        if None in listed or len(set(listed)) != len(listed) or set(listed) != existing:
+            raise ValidationError(
+                _(
+                    "The organisations on this page no longer match the partnership. "
+                    "Reload the page and make your changes again."
+                ),
+                code="unknown_organisation",
+            )
+
+    @property
+    def is_stale(self):
+        """True when the post names organisations this partnership does not have."""
+        return any(
+            error.code == "unknown_organisation"
+            for error in self.non_form_errors().as_data()
+        )
 
     def _check_names(self):
         seen = set()

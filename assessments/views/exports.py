@@ -15,6 +15,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from .. import throttle
 from ..access import (
     get_assessment_answers_for_user,
     get_assessment_for_owner,
@@ -60,6 +61,16 @@ def export_results(request, pk, fmt):
 @require_POST
 def import_responses(request, pk):
     assessment = get_assessment_for_user_rw(request, pk)
+    # Reading a workbook is heavy work: a consultant gets a fair number per window.
+    if throttle.hit("import", f"user:{request.user.pk}"):
+        return throttle.too_many_requests(
+            request,
+            "import",
+            _(
+                "You imported many files in a short time. Please wait ten minutes "
+                "and try again."
+            ),
+        )
     form = ResponsesUploadForm(request.POST, request.FILES)
     problems = []
     if form.is_valid():

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -25,8 +26,9 @@ def download_report(request, pk):
         if language not in REPORT_LANGUAGES:
             language = REPORT_LANGUAGES[0]
     response = HttpResponse(report_pdf(assessment, language), "application/pdf")
-    filename = report_filename(assessment, language)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, report_filename(assessment, language)
+    )
     # Confidential: no shared caches, and no copy kept around by the browser.
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -1,9 +1,11 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import QuestionSet
-from assessments.questionsets import QuestionSetFormatError, questionset_import
+from assessments.questionsets import (
+    QuestionSetFormatError,
+    questionset_import,
+    questionset_parse,
+)
 
 
 class Command(BaseCommand):
@@ -17,15 +19,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, publish, **options):
         try:
-            with open(file, encoding="utf-8") as fh:
-                data = json.load(fh)
+            with open(file, "rb") as fh:
+                raw = fh.read()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"{file} is not valid JSON: {exc}") from exc
         status = QuestionSet.Status.PUBLISHED if publish else QuestionSet.Status.DRAFT
         try:
-            question_set = questionset_import(data=data, status=status)
+            question_set = questionset_import(
+                data=questionset_parse(raw), status=status
+            )
         except QuestionSetFormatError as exc:
             problems = "\n".join(f"  - {error}" for error in exc.errors)
             raise CommandError(

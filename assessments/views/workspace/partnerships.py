@@ -42,7 +42,10 @@ def create_partnership(request):
         messages.success(request, _("Partnership created. Now start a scan."))
         return redirect("assessments:partnership-detail", pk=partnership.pk)
     context = {"form": form, "formset": formset}
-    return render(request, "assessments/create_partnership.html", context)
+    status = 400 if formset.is_bound and formset.is_stale else 200
+    return render(
+        request, "assessments/create_partnership.html", context, status=status
+    )
 
 
 def show_partnership(request, pk):
@@ -80,7 +83,8 @@ def edit_partnership(request, pk):
         messages.success(request, _("Partnership saved."))
         return redirect("assessments:partnership-detail", pk=partnership.pk)
     context = {"partnership": partnership, "form": form, "formset": formset}
-    return render(request, "assessments/edit_partnership.html", context)
+    status = 400 if formset.is_bound and formset.is_stale else 200
+    return render(request, "assessments/edit_partnership.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
