@@ -25,7 +25,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from .models import Assessment, Collaboration, Question, has_started
-from .verdicts import verdicts_for
+from .results.verdicts import verdicts_for
 
 NOT_STARTED = "not_started"
 BUSY = "busy"

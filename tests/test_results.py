@@ -279,7 +279,9 @@ def test_the_number_of_queries_does_not_grow_with_respondents(assessment, questi
 def test_a_second_look_comes_from_the_cache_until_an_answer_changes(assessment):
     _people(assessment, "Alfa", [4])
     _people(assessment, "Beta", [2])
-    assert _query_count(assessment) == 9
+    # Cold: the page's organisations, question set and comments, the fingerprints,
+    # and the five queries of the one loader (loading.scoring_inputs).
+    assert _query_count(assessment) == 12
     # Organisations and three aggregates show that nothing changed.
     assert _query_count(assessment) == 4
     assert _row(build_results_context(assessment), "BV1")["partnership"] == 50

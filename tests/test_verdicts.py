@@ -6,7 +6,7 @@ import pytest
 
 from assessments.models import Answer, Organisation, Question
 from assessments.results import build_results_context
-from assessments.verdicts import verdicts_for
+from assessments.results.verdicts import verdicts_for
 
 from .conftest import make_assessment, make_partnership, make_respondent
 

@@ -1,6 +1,8 @@
 """From the database to the figures people read: the results page, the PDF, the JSON.
 
-- `loading`: the queries, plain values for `assessments.scoring`, the cache.
+- `loading`: the queries, plain values for `assessments.scoring` (`scoring_inputs`,
+  the one loader for every output), the cache.
+- `verdicts`: the verdicts of many scans at once (dashboard, partnership page).
 - `context`: `build_results_context`, every figure of the page as plain values.
 - `export`: `results_json`, the same figures in the documented JSON format.
 """

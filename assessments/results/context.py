@@ -434,21 +434,12 @@ def _build(assessment, language, with_charts):
 def _figures(assessment, organisations, previous, fingerprints, language, with_charts):
     """Everything of the context that is not a model instance (so it can be cached)."""
     dimensions, by_dimension = loading.load_structure(assessment.question_set)
-    scored = loading.scored(
-        assessment,
-        organisations,
-        fingerprints[assessment.pk],
-        lambda: loading.specs_for(dimensions, by_dimension),
+    all_scored = loading.scored(
+        [assessment] + ([previous] if previous else []), fingerprints
     )
+    scored = all_scored[assessment.pk]
     result = scored.result
-    previous_result = None
-    if previous is not None:
-        previous_result = loading.scored(
-            previous,
-            organisations,
-            fingerprints[previous.pk],
-            lambda: loading.specs_for(*loading.load_structure(previous.question_set)),
-        ).result
+    previous_result = all_scored[previous.pk].result if previous else None
     comments = defaultdict(list)
     if assessment.allow_comments:
         org_name = {o.pk: o.name for o in organisations}

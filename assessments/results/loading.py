@@ -25,7 +25,9 @@ from .. import scoring
 from ..models import (
     Answer,
     Assessment,
+    Dimension,
     DimensionComment,
+    Organisation,
     Question,
     Respondent,
     has_started,
@@ -77,24 +79,6 @@ def load_structure(question_set):
     ).order_by("position", "code"):
         by_dimension[question.dimension_id].append(question)
     return dimensions, by_dimension
-
-
-def specs_for(dimensions, by_dimension):
-    """Scoring's view of the question set, and question id -> code for answers."""
-    specs = tuple(
-        scoring.DimensionSpec(
-            code=d.code,
-            kind=d.kind,
-            weight=d.weight,
-            questions=tuple(
-                scoring.QuestionSpec(q.code, q.weight, q.reverse)
-                for q in by_dimension[d.pk]
-            ),
-        )
-        for d in dimensions
-    )
-    code_of = {q.pk: q.code for qs in by_dimension.values() for q in qs}
-    return specs, code_of
 
 
 def previous_of(assessment):
@@ -171,53 +155,132 @@ def comments_fingerprint(assessment):
     )
 
 
-def score(assessment, organisations, specs, code_of):
-    """Two queries (respondents, answers), then scoring."""
-    respondents = list(
-        assessment.respondents.order_by("label").values_list(
-            "id", "label", "organisation_id", "submitted_at", "is_group"
+@dataclass(frozen=True)
+class ScoringInputs:
+    """Everything `scoring.score_assessment` takes for one scan, plus the people
+    behind the response counts."""
+
+    method: scoring.Method
+    dimensions: tuple[scoring.DimensionSpec, ...]
+    responses: tuple[scoring.Response, ...]
+    organisations: tuple[str, ...]
+    people: tuple[Person, ...]
+
+    def score(self) -> Scored:
+        result = scoring.score_assessment(
+            self.method, self.dimensions, self.responses, self.organisations
         )
-    )
+        return Scored(result, self.people)
+
+
+def scoring_inputs(assessments) -> dict[int, ScoringInputs]:
+    """{assessment pk: ScoringInputs} in five queries, however many scans: the one
+    way from the database to scoring, for one results page or a dashboard of them.
+
+    Each assessment needs `question_set` loaded. Which respondents count: see the
+    module docstring; organisations and dimensions come in display order.
+    """
+    assessments = list(assessments)
+    if not assessments:
+        return {}
+    ids = [a.pk for a in assessments]
+    organisations = defaultdict(list)
+    for partnership_id, pk, name in (
+        Organisation.objects.filter(
+            partnership_id__in={a.partnership_id for a in assessments}
+        )
+        .order_by("position", "name")
+        .values_list("partnership_id", "pk", "name")
+    ):
+        organisations[partnership_id].append((pk, name))
+    specs, code_of = _specs_by_set({a.question_set_id for a in assessments})
     given = defaultdict(dict)
     for respondent_id, question_id, value in Answer.objects.filter(
-        respondent__assessment=assessment
+        respondent__assessment_id__in=ids
     ).values_list("respondent_id", "question_id", "value"):
         given[respondent_id][code_of[question_id]] = value
-    org_name = {o.pk: o.name for o in organisations}
-    responses = tuple(
-        scoring.Response(label, org_name[org_id], given[pk], group)
-        for pk, label, org_id, _submitted, group in respondents
-        if given[pk] and org_id in org_name
-    )
-    result = scoring.score_assessment(
-        method_for(assessment),
-        specs,
-        responses,
-        [o.name for o in organisations],
-    )
-    people = tuple(
-        Person(
-            organisation_id=org_id,
-            # The same rule as every other page: opening the link is not starting.
-            started=has_started(answered=len(given[pk]), submitted=bool(submitted)),
-            submitted=submitted is not None,
-            counted=bool(given[pk]),
+    respondents = defaultdict(list)
+    for row in (
+        Respondent.objects.filter(assessment_id__in=ids)
+        .order_by("label")
+        .values_list(
+            "pk",
+            "assessment_id",
+            "label",
+            "organisation_id",
+            "submitted_at",
+            "is_group",
         )
-        for pk, _label, org_id, submitted, _group in respondents
-    )
-    return Scored(result, people)
+    ):
+        respondents[row[1]].append(row)
+    inputs = {}
+    for assessment in assessments:
+        org_name = dict(organisations[assessment.partnership_id])
+        rows = respondents[assessment.pk]
+        inputs[assessment.pk] = ScoringInputs(
+            method=method_for(assessment),
+            dimensions=specs.get(assessment.question_set_id, ()),
+            responses=tuple(
+                scoring.Response(label, org_name[org_id], given[pk], group)
+                for pk, _a, label, org_id, _submitted, group in rows
+                if given[pk] and org_id in org_name
+            ),
+            organisations=tuple(org_name.values()),
+            people=tuple(
+                Person(
+                    organisation_id=org_id,
+                    # The rule every page uses: opening the link is not starting.
+                    started=has_started(
+                        answered=len(given[pk]), submitted=bool(submitted)
+                    ),
+                    submitted=submitted is not None,
+                    counted=bool(given[pk]),
+                )
+                for pk, _a, _label, org_id, submitted, _group in rows
+            ),
+        )
+    return inputs
 
 
-def scored(assessment, organisations, fingerprint, specs):
-    """The scored result from the cache while its fingerprint holds, else fresh.
+def _specs_by_set(set_ids):
+    """{question set pk: (DimensionSpec, ...)} in display order, and question id ->
+    code (two queries)."""
+    questions = defaultdict(list)
+    code_of = {}
+    for pk, dimension_id, code, weight, reverse in (
+        Question.objects.filter(dimension__question_set_id__in=set_ids)
+        .order_by("position", "code")
+        .values_list("pk", "dimension_id", "code", "weight", "reverse")
+    ):
+        questions[dimension_id].append(scoring.QuestionSpec(code, weight, reverse))
+        code_of[pk] = code
+    specs = defaultdict(list)
+    for pk, set_id, code, kind, weight in (
+        Dimension.objects.filter(question_set_id__in=set_ids)
+        .order_by("position", "code")
+        .values_list("pk", "question_set_id", "code", "kind", "weight")
+    ):
+        specs[set_id].append(
+            scoring.DimensionSpec(
+                code=code, kind=kind, weight=weight, questions=tuple(questions[pk])
+            )
+        )
+    return {set_id: tuple(dims) for set_id, dims in specs.items()}, code_of
 
-    `specs` is a callable returning `specs_for(...)`, so that a cache hit need not
-    load the question set at all.
-    """
-    key = f"partnerscan:results:{assessment.pk}"
-    cached = cache.get(key)
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
-    fresh = score(assessment, organisations, *specs())
-    cache.set(key, (fingerprint, fresh), CACHE_TIMEOUT)
-    return fresh
+
+def scored(assessments, fingerprints) -> dict[int, Scored]:
+    """{pk: Scored} for these scans: from the cache while a scan's fingerprint
+    holds, the rest scored afresh from one `scoring_inputs` batch."""
+    keys = {a.pk: f"partnerscan:results:{a.pk}" for a in assessments}
+    cached = cache.get_many(list(keys.values()))
+    found, missing = {}, []
+    for assessment in assessments:
+        hit = cached.get(keys[assessment.pk])
+        if hit is not None and hit[0] == fingerprints[assessment.pk]:
+            found[assessment.pk] = hit[1]
+        else:
+            missing.append(assessment)
+    for pk, inputs in scoring_inputs(missing).items():
+        found[pk] = inputs.score()
+        cache.set(keys[pk], (fingerprints[pk], found[pk]), CACHE_TIMEOUT)
+    return found
