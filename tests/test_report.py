@@ -560,5 +560,5 @@ def test_render_report_writes_the_pdf_in_the_language_asked(
 @pytest.mark.django_db
 def test_render_report_refuses_an_unknown_assessment(tmp_path):
     with pytest.raises(CommandError, match="No assessment 999"):
-        call_command("render_report", 999, "-o", str(tmp_path / "x.pdf"))
+        call_command("render_report", 999, "-o", str(tmp_path / "x.pdf"), lang="en")
     assert not (tmp_path / "x.pdf").exists()

@@ -1,12 +1,14 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from assessments.management.language import TranslatedCommand, os_reason
 from assessments.models import QuestionSet
 from assessments.questionsets import QuestionSetFormatError, questionset_import
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Import a question set from a JSON file (docs/questionset-format.md)."
 
     def add_arguments(self, parser):
@@ -20,15 +22,28 @@ class Command(BaseCommand):
             with open(file, encoding="utf-8") as fh:
                 data = json.load(fh)
         except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"{file} is not valid JSON: {exc}") from exc
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s.")
+                % {"file": file, "reason": os_reason(exc)}
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                _("%(file)s is not a UTF-8 text file.") % {"file": file}
+            ) from exc
+        except json.JSONDecodeError as exc:
+            raise CommandError(
+                _("%(file)s is not valid JSON (line %(line)s, column %(column)s).")
+                % {"file": file, "line": exc.lineno, "column": exc.colno}
+            ) from exc
         status = QuestionSet.Status.PUBLISHED if publish else QuestionSet.Status.DRAFT
         try:
             question_set = questionset_import(data=data, status=status)
         except QuestionSetFormatError as exc:
             problems = "\n".join(f"  - {error}" for error in exc.errors)
             raise CommandError(
-                f"{file} was not imported; nothing changed:\n{problems}"
+                _("%(file)s was not imported; nothing changed:") % {"file": file}
+                + f"\n{problems}"
             ) from exc
-        self.stdout.write(self.style.SUCCESS(f"Imported {question_set}."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Imported %(set)s.") % {"set": question_set})
+        )
