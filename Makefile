@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format messages bench load clean
+.PHONY: install run test lint format messages audit bench load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Known vulnerabilities in every installed package (runtime, development tools and
+# their dependencies), from the PyPI advisory database: needs https access to pypi.org
+# (docs/deployment.md, "Dependency audit"). --strict: a package that cannot be checked
+# fails the audit instead of passing it silently.
+audit: install
+	$(BIN)/pip-audit --strict --progress-spinner off
 
 # Re-extract UI strings after changing templates or code, translate the new entries
 # in locale/nl/LC_MESSAGES/django.po, then compile (the .mo files are committed).

@@ -23,7 +23,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from weasyprint import HTML
 from weasyprint import __version__ as weasyprint_version
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -37,6 +37,7 @@ from .models import (
     Partnership,
     Respondent,
 )
+from .report_limits import limit_report
 from .results import build_results_context
 
 # The documents' base URL. ".invalid" never resolves (RFC 2606); the fetcher below
@@ -137,18 +138,14 @@ def html_to_pdf(html):
 
 _TOOLTIP = re.compile(r"<title>[^<]*</title>")
 
-# The report quotes at most this many comments per dimension, each cut to this
-# length; the results page has them all.
-COMMENTS_PER_DIMENSION = 5
-COMMENT_CHARS = 600
-
 
 def build_report_context(assessment, language):
     """Everything the report shows, gathered with a fixed number of queries.
 
     The figures, agenda, trend, comments, question list and charts come from
     `build_results_context` (the results page's own context); this adds only what a
-    printed document needs: the cover, the date, and which comments fit on paper.
+    printed document needs: the cover, the date, and what fits on paper
+    (`report_limits.limit_report`).
     """
     with translation.override(language):
         context = build_results_context(assessment, language)
@@ -163,20 +160,13 @@ def build_report_context(assessment, language):
                 "condition_share": 100 * context["method"].condition_weight / weights,
                 "link_share": 100 * context["method"].link_weight / weights,
                 "largest_gap_ends": _ends(context["largest_gap"]),
-                "table_columns": len(context["shown_organisations"]) + 4,
             }
         )
         if "charts" in context:
             context["charts"] = {
                 name: _for_paper(svg) for name, svg in context["charts"].items()
             }
-        for row in context["dimensions"]:
-            comments = row["comments"]
-            row["report_comments"] = [
-                Truncator(text).chars(COMMENT_CHARS)
-                for text in comments[:COMMENTS_PER_DIMENSION]
-            ]
-            row["more_comments"] = max(0, len(comments) - COMMENTS_PER_DIMENSION)
+        limit_report(context)
     return context
 
 
@@ -207,7 +197,7 @@ def _ends(row):
 # Caching ---------------------------------------------------------------------------
 
 # Bump when the template, the stylesheet or the context change what a PDF looks like.
-REPORT_VERSION = "1"
+REPORT_VERSION = "2"
 CACHE_TIMEOUT = 7 * 24 * 3600
 
 

@@ -15,11 +15,11 @@ from .conftest import questionset_data
 pytestmark = pytest.mark.django_db
 
 
-def _run(*args):
+def _run(*args, lang="en"):
     from io import StringIO
 
     out = StringIO()
-    call_command(*args, stdout=out)
+    call_command(*args, lang=lang, stdout=out)
     return out.getvalue()
 
 
@@ -95,13 +95,48 @@ class TestExportImport:
         data["dimensions"][0]["kind"] = "condition"
         target = tmp_path / "broken.json"
         target.write_text(json.dumps(data))
-        with translation.override("en"), pytest.raises(CommandError) as excinfo:
+        with pytest.raises(CommandError) as excinfo:
             _run("import_questionset", str(target))
         message = str(excinfo.value)
         assert "nothing changed" in message
         assert "BV1 is missing" in message
         assert "RS" not in message or "kind" in message
         assert not QuestionSet.objects.exists()
+
+    @pytest.mark.parametrize(
+        "lang, expected, foreign",
+        [
+            (
+                "nl",
+                ["niet geïmporteerd; er is niets veranderd:", "ontbreekt"],
+                "nothing",
+            ),
+            ("en", ["was not imported; nothing changed:", "is missing"], "ontbreekt"),
+        ],
+    )
+    def test_a_broken_file_is_explained_in_one_language(
+        self, tmp_path, lang, expected, foreign
+    ):
+        data = questionset_data()
+        data["dimensions"] = data["dimensions"][1:]
+        target = tmp_path / "broken.json"
+        target.write_text(json.dumps(data))
+        # The shell's language must not leak in: --lang decides.
+        other = "en" if lang == "nl" else "nl"
+        with translation.override(other), pytest.raises(CommandError) as excinfo:
+            _run("import_questionset", str(target), lang=lang)
+        message = str(excinfo.value)
+        for words in expected:
+            assert words in message
+        assert foreign not in message
+
+    def test_without_lang_it_speaks_the_sites_language(self, tmp_path, settings):
+        assert settings.LANGUAGE_CODE == "nl"
+        with pytest.raises(CommandError) as excinfo:
+            call_command("import_questionset", str(tmp_path / "absent.json"))
+        assert str(excinfo.value) == (
+            f"Kan {tmp_path / 'absent.json'} niet lezen: het bestand bestaat niet."
+        )
 
     def test_a_file_that_is_not_json_is_refused(self, tmp_path):
         target = tmp_path / "nonsense.json"

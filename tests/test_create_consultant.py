@@ -17,7 +17,7 @@ User = get_user_model()
 
 def _run(*args):
     out = StringIO()
-    call_command("create_consultant", *args, stdout=out)
+    call_command("create_consultant", *args, lang="en", stdout=out)
     return out.getvalue()
 
 

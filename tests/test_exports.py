@@ -285,11 +285,13 @@ class TestExportCommand:
         self, assessment
     ):
         with pytest.raises(CommandError, match="-o"):
-            _run("export_results", str(assessment.pk), "--format", "xlsx")
+            _run(
+                "export_results", str(assessment.pk), "--format", "xlsx", "--lang", "en"
+            )
 
     def test_an_unknown_assessment_fails_clearly(self, db):
         with pytest.raises(CommandError, match="No assessment 999"):
-            _run("export_results", "999", "--format", "csv")
+            _run("export_results", "999", "--format", "csv", "--lang", "en")
 
     def test_an_unknown_format_is_refused(self, assessment):
         with pytest.raises(CommandError, match="invalid choice"):

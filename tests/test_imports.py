@@ -491,9 +491,9 @@ class TestBulkWrites:
 
 
 class TestImportCommand:
-    def _run(self, *args):
+    def _run(self, *args, lang="en"):
         out = io.StringIO()
-        call_command("import_responses", *args, stdout=out)
+        call_command("import_responses", *args, lang=lang, stdout=out)
         return out.getvalue()
 
     def test_it_imports_and_prints_a_summary(self, assessment, tmp_path):
@@ -535,13 +535,53 @@ class TestImportCommand:
             + _row("Dirk", "Gamma", question, 5)
             + _row("Eva", "Alfa", question, 9)
         )
-        with translation.override("en"), pytest.raises(CommandError) as excinfo:
+        with pytest.raises(CommandError) as excinfo:
             self._run(str(assessment.pk), str(target))
         message = str(excinfo.value)
         assert "nothing changed" in message
         assert "Line 2: Unknown organisation" in message
         assert "Line 3: The value" in message
         assert not Respondent.objects.exists()
+
+    @pytest.mark.parametrize(
+        "lang, expected",
+        [
+            (
+                "nl",
+                [
+                    "bad.csv is niet geïmporteerd; er is niets veranderd:",
+                    "  Regel 2: Onbekende organisatie",
+                ],
+            ),
+            (
+                "en",
+                [
+                    "bad.csv was not imported; nothing changed:",
+                    "  Line 2: Unknown organisation",
+                ],
+            ),
+        ],
+    )
+    def test_bad_lines_are_explained_in_one_language(
+        self, assessment, tmp_path, lang, expected
+    ):
+        question = _questions(assessment)[0]
+        target = tmp_path / "bad.csv"
+        target.write_text(HEADER + _row("Dirk", "Gamma", question, 5))
+        other = "en" if lang == "nl" else "nl"
+        with translation.override(other), pytest.raises(CommandError) as excinfo:
+            self._run(str(assessment.pk), str(target), lang=lang)
+        first, second = str(excinfo.value).splitlines()
+        assert first == f"{tmp_path}/{expected[0]}"
+        assert second.startswith(expected[1])
+
+    def test_the_summary_speaks_dutch_by_default(self, assessment, tmp_path):
+        question = _questions(assessment)[0]
+        target = tmp_path / "paper.csv"
+        target.write_text(HEADER + _row("Dirk", "Alfa", question, 5), "utf-8")
+        out = io.StringIO()
+        call_command("import_responses", str(assessment.pk), str(target), stdout=out)
+        assert "1 respondenten aangemaakt, 0 bijgewerkt, 1 antwoorden" in out.getvalue()
 
     def test_a_missing_file_and_an_unknown_scan_fail_clearly(self, assessment):
         with pytest.raises(CommandError, match="Cannot read"):

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from PIL import Image
 from pypdf import PdfReader
 
-from assessments import render_guard, report, scoring
+from assessments import render_guard, report, report_limits, scoring
 from assessments.models import Answer, Assessment, DimensionComment, Question
 from assessments.report import (
     RefusedURL,
@@ -176,16 +176,16 @@ def test_comments_stay_out_when_the_scan_does_not_allow_them(scanned):
 def test_the_report_quotes_a_few_comments_per_dimension_and_cuts_long_ones(scanned):
     dimension = scanned.question_set.dimensions.get(code="BV2")
     organisation = scanned.partnership.organisations.first()
-    for i in range(report.COMMENTS_PER_DIMENSION + 3):
+    for i in range(report_limits.COMMENTS_PER_DIMENSION + 3):
         respondent = make_respondent(scanned, organisation, label=f"Extra {i}")
         DimensionComment.objects.create(
             respondent=respondent, dimension=dimension, text=f"{i} " + "x" * 1900
         )
     context = build_report_context(scanned, "nl")
     row = next(r for r in context["dimensions"] if r["code"] == "BV2")
-    assert len(row["report_comments"]) == report.COMMENTS_PER_DIMENSION
+    assert len(row["report_comments"]) == report_limits.COMMENTS_PER_DIMENSION
     assert row["more_comments"] == 3
-    assert all(len(c) <= report.COMMENT_CHARS for c in row["report_comments"])
+    assert all(len(c) <= report_limits.COMMENT_CHARS for c in row["report_comments"])
 
 
 @pytest.mark.django_db
@@ -560,5 +560,5 @@ def test_render_report_writes_the_pdf_in_the_language_asked(
 @pytest.mark.django_db
 def test_render_report_refuses_an_unknown_assessment(tmp_path):
     with pytest.raises(CommandError, match="No assessment 999"):
-        call_command("render_report", 999, "-o", str(tmp_path / "x.pdf"))
+        call_command("render_report", 999, "-o", str(tmp_path / "x.pdf"), lang="en")
     assert not (tmp_path / "x.pdf").exists()

@@ -60,6 +60,21 @@ class PartnershipForm(forms.ModelForm):
 class _OrganisationFormSetBase(forms.BaseInlineFormSet):
     """Two or more organisations, distinct names, none removed that has answers."""
 
+    # On the formset class: the factory's `error_messages` go to the forms' Meta,
+    # so the count messages would fall back to Django's generic wording.
+    default_error_messages = {
+        "too_few_forms": ngettext_lazy(
+            "A partnership needs at least %(num)d organisation.",
+            "A partnership needs at least %(num)d organisations.",
+            "num",
+        ),
+        "too_many_forms": ngettext_lazy(
+            "A partnership can have at most %(num)d organisation.",
+            "A partnership can have at most %(num)d organisations.",
+            "num",
+        ),
+    }
+
     def clean(self):
         self._check_ids()
         # Our own checks first: they say more than Django's generic duplicate error.
@@ -141,18 +156,6 @@ OrganisationFormSet = forms.inlineformset_factory(
     max_num=MAX_ORGANISATIONS,
     validate_max=True,
     can_delete=True,
-    error_messages={
-        "too_few_forms": ngettext_lazy(
-            "A partnership needs at least %(num)d organisation.",
-            "A partnership needs at least %(num)d organisations.",
-            "num",
-        ),
-        "too_many_forms": ngettext_lazy(
-            "A partnership can have at most %(num)d organisation.",
-            "A partnership can have at most %(num)d organisations.",
-            "num",
-        ),
-    },
 )
 
 

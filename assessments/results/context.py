@@ -33,7 +33,7 @@ BAND_LABELS = {
 }
 VERDICT_LABELS = {
     scoring.GREEN: gettext_lazy("Ready for the next step"),
-    scoring.AMBER: gettext_lazy("Ready on conditions"),
+    scoring.AMBER: gettext_lazy("Ready, with conditions"),
     scoring.RED: gettext_lazy("Not ready yet"),
 }
 GAP_LABELS = {

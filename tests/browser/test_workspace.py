@@ -106,7 +106,7 @@ def test_a_consultant_runs_a_scan_from_login_to_report(
 
     page.go_back()
     with page.expect_download() as download:
-        page.click("text=Rapport (PDF)")
+        page.click("text=Rapport (PDF, Nederlands)")
     pdf = download.value
     assert pdf.suggested_filename.endswith(".pdf")
     with open(pdf.path(), "rb") as handle:

@@ -33,3 +33,13 @@ def test_the_login_page_is_public_and_the_rest_is_not(client):
     response = client.get(reverse("password_change"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language, words", [("nl", "Partnerscan meet hoe klaar"), ("en", "how ready")]
+)
+def test_pages_carry_a_translated_meta_description(client, language, words):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language)
+    assert '<meta name="description" content="' in response.text
+    assert words in response.text.split('<meta name="description"')[1].split(">")[0]

@@ -260,6 +260,15 @@ def test_the_welcome_page_explains_the_scan(participant):
     assert 'action="/i18n/setlang/"' in text
 
 
+def test_the_welcome_page_offers_the_start_before_the_explanation(participant):
+    # On a phone the explanation is screens long: the start is offered above it too.
+    text = participant.get(WELCOME).text
+    start = reverse("assessments:questionnaire-step", args=[1])
+    first_start = text.index(f'href="{start}"')
+    assert first_start < text.index("basisvoorwaarden</h2>")
+    assert text.count(f'href="{start}"') == 2
+
+
 def test_a_step_shows_its_statements_on_the_written_out_scale(participant, respondent):
     response = participant.get(step_url(3))
     assert response.status_code == 200

@@ -40,7 +40,7 @@ def test_it_shows_the_verdict_and_the_reason(client, owner, answered):
     response = _get(client, owner, answered)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ready on conditions" in html
+    assert "Ready, with conditions" in html
     assert "Discussion agenda" in html
     assert 'role="img"' in html  # both charts
     assert html.count("<svg") == 2

@@ -168,6 +168,22 @@ class TestDetail:
         client.force_login(outsider)
         assert client.get(_detail(assessment)).status_code == 404
 
+    @pytest.mark.parametrize(
+        "language, labels, foreign",
+        [
+            ("nl", ["Rapport (PDF, Nederlands)", "Rapport (PDF, Engels)"], "Report"),
+            ("en", ["Report (PDF, Dutch)", "Report (PDF, English)"], "Rapport"),
+        ],
+    )
+    def test_both_reports_are_offered_in_the_pages_language(
+        self, client, owner, assessment, language, labels, foreign
+    ):
+        client.force_login(owner)
+        response = client.get(_detail(assessment), HTTP_ACCEPT_LANGUAGE=language)
+        for label in labels:
+            assert label in response.text
+        assert f"{foreign} (PDF" not in response.text
+
     def test_the_query_count_does_not_grow_with_respondents(
         self, client, owner, assessment, django_assert_max_num_queries
     ):

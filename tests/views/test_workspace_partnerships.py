@@ -207,6 +207,22 @@ class TestEdit:
         assert response.status_code == 200
         assert partnership.organisations.count() == 2
 
+    def test_dropping_below_two_says_a_partnership_needs_two(
+        self, client, owner, partnership
+    ):
+        # The formset's own message, not Django's generic "Verstuur minimaal 2
+        # formulieren." (error_messages given to the factory reach the forms only).
+        client.force_login(owner)
+        data = _edit_data(partnership, ["Alfa", "Beta"], delete=["Beta"])
+        dutch = client.post(self._url(partnership), data)
+        assert "Een samenwerking heeft minstens 2 organisaties nodig." in dutch.text
+        assert "formulieren" not in dutch.text
+        english = client.post(self._url(partnership), data, HTTP_ACCEPT_LANGUAGE="en")
+        assert "A partnership needs at least 2 organisations." in english.text
+        assert [
+            e.code for e in english.context["formset"].non_form_errors().as_data()
+        ] == ["too_few_forms"]
+
     def test_an_editing_collaborator_may_edit(self, client, editor, partnership):
         client.force_login(editor)
         data = _edit_data(partnership, ["Alfa", "Beta"])

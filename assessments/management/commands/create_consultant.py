@@ -3,12 +3,14 @@ import sys
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from assessments import accounts
+from assessments.management.language import TranslatedCommand
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = (
         "Create a consultant account (an ordinary user, not staff). Without "
         "--password it asks for one, or prints a random one when not interactive."
@@ -27,7 +29,6 @@ class Command(BaseCommand):
             help="generate a password and print it once",
         )
 
-    @no_translations
     def handle(self, *args, username, email, password, random_password, **options):
         printed = None
         if random_password or (password is None and not sys.stdin.isatty()):
@@ -44,15 +45,23 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             problems = "\n".join(f"  - {message}" for message in error.messages)
-            raise CommandError(f"No account created:\n{problems}") from error
-        self.stdout.write(self.style.SUCCESS(f"Created consultant {user.username}."))
+            raise CommandError(_("No account created:") + f"\n{problems}") from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Created consultant %(username)s.") % {"username": user.username}
+            )
+        )
         if printed:
-            self.stdout.write(f"Password (shown once): {printed}")
-        self.stdout.write(f"Log in at {settings.SITE_URL}/login/")
+            self.stdout.write(
+                _("Password (shown once): %(password)s") % {"password": printed}
+            )
+        self.stdout.write(
+            _("Log in at %(url)s") % {"url": f"{settings.SITE_URL}/login/"}
+        )
 
 
 def _prompt():
-    first = getpass.getpass("Password: ")
-    if first != getpass.getpass("Password (again): "):
-        raise CommandError("The passwords differ; no account created.")
+    first = getpass.getpass(_("Password: "))
+    if first != getpass.getpass(_("Password (again): ")):
+        raise CommandError(_("The passwords differ; no account created."))
     return first

@@ -1,10 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from assessments.management.language import TranslatedCommand
 from assessments.models import QuestionSet
 from assessments.questionsets import questionset_to_json
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Print a question set as JSON (docs/questionset-format.md)."
 
     def add_base_argument(self, parser, *args, **kwargs):
@@ -28,8 +30,12 @@ class Command(BaseCommand):
                 or sets.order_by("-version").first()
             )
         if question_set is None:
-            which = f"'{slug}'" + (f" version {set_version}" if set_version else "")
-            raise CommandError(f"No question set {which}.")
+            if set_version is None:
+                raise CommandError(_("No question set '%(slug)s'.") % {"slug": slug})
+            raise CommandError(
+                _("No question set '%(slug)s' version %(version)s.")
+                % {"slug": slug, "version": set_version}
+            )
         text = questionset_to_json(question_set)
         if output:
             with open(output, "w", encoding="utf-8") as fh:

@@ -1,17 +1,21 @@
 import sys
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from assessments.exports import EXPORT_FORMATS, export_bytes
+from assessments.management.language import TranslatedCommand, os_reason
 from assessments.models import Assessment
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = (
         "Export an assessment: its results as JSON, or its raw answers as CSV or XLSX "
         "(docs/data-formats.md). Writes to standard output unless -o is given."
+    )
+    lang_help = (
+        "language of the messages and of names and advice in the JSON "
+        "(default: %(default)s)"
     )
 
     def add_arguments(self, parser):
@@ -20,12 +24,6 @@ class Command(BaseCommand):
             "--format", dest="fmt", choices=EXPORT_FORMATS, default="json"
         )
         parser.add_argument("-o", "--output", help="write to this file instead")
-        parser.add_argument(
-            "--lang",
-            choices=[code for code, _name in settings.LANGUAGES],
-            default=settings.LANGUAGE_CODE,
-            help="language of names and advice in the JSON (default: %(default)s)",
-        )
 
     def handle(self, *args, assessment, fmt, output, lang, **options):
         found = (
@@ -34,15 +32,17 @@ class Command(BaseCommand):
             .first()
         )
         if found is None:
-            raise CommandError(f"No assessment {assessment}.")
-        with translation.override(lang):
-            data = export_bytes(found, fmt, lang)
+            raise CommandError(_("No assessment %(id)s.") % {"id": assessment})
+        data = export_bytes(found, fmt, lang)
         if output:
             try:
                 with open(output, "wb") as fh:
                     fh.write(data)
             except OSError as exc:
-                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
+                raise CommandError(
+                    _("Cannot write %(file)s: %(reason)s.")
+                    % {"file": output, "reason": os_reason(exc)}
+                ) from exc
             return
         self._write_stdout(data, binary=fmt == "xlsx")
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         buffer = getattr(stream, "buffer", None)
         if binary and (buffer is None or stream.isatty()):
             raise CommandError(
-                "XLSX is a binary format: give -o FILE.xlsx or redirect the output."
+                _("XLSX is a binary format: give -o FILE.xlsx or redirect the output.")
             )
         if buffer is not None:
             stream.flush()

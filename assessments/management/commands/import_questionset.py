@@ -1,5 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from assessments.management.language import TranslatedCommand, os_reason
 from assessments.models import QuestionSet
 from assessments.questionsets import (
     QuestionSetFormatError,
@@ -8,7 +10,7 @@ from assessments.questionsets import (
 )
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Import a question set from a JSON file (docs/questionset-format.md)."
 
     def add_arguments(self, parser):
@@ -22,7 +24,10 @@ class Command(BaseCommand):
             with open(file, "rb") as fh:
                 raw = fh.read()
         except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s.")
+                % {"file": file, "reason": os_reason(exc)}
+            ) from exc
         status = QuestionSet.Status.PUBLISHED if publish else QuestionSet.Status.DRAFT
         try:
             question_set = questionset_import(
@@ -31,6 +36,9 @@ class Command(BaseCommand):
         except QuestionSetFormatError as exc:
             problems = "\n".join(f"  - {error}" for error in exc.errors)
             raise CommandError(
-                f"{file} was not imported; nothing changed:\n{problems}"
+                _("%(file)s was not imported; nothing changed:") % {"file": file}
+                + f"\n{problems}"
             ) from exc
-        self.stdout.write(self.style.SUCCESS(f"Imported {question_set}."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Imported %(set)s.") % {"set": question_set})
+        )

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from assessments.imports import (
     MAX_BYTES,
@@ -6,10 +7,11 @@ from assessments.imports import (
     read_table,
     responses_import,
 )
+from assessments.management.language import TranslatedCommand, os_reason
 from assessments.models import Assessment
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = (
         "Import answers collected on paper or in a spreadsheet, in the CSV (or XLSX) "
         "format of export_results (docs/data-formats.md). All rows or none."
@@ -32,13 +34,16 @@ class Command(BaseCommand):
             .first()
         )
         if found is None:
-            raise CommandError(f"No assessment {assessment}.")
+            raise CommandError(_("No assessment %(id)s.") % {"id": assessment})
         try:
             with open(file, "rb") as fh:
                 # One byte over the cap is enough for read_table to refuse it.
                 data = fh.read(MAX_BYTES + 1)
         except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s.")
+                % {"file": file, "reason": os_reason(exc)}
+            ) from exc
         try:
             summary = responses_import(
                 assessment=found,
@@ -48,15 +53,24 @@ class Command(BaseCommand):
         except ResponsesImportError as exc:
             problems = "\n".join(f"  {problem}" for problem in exc.problems)
             raise CommandError(
-                f"{file} was not imported; nothing changed:\n{problems}"
+                _("%(file)s was not imported; nothing changed:") % {"file": file}
+                + f"\n{problems}"
             ) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {file} into assessment {found.pk}: "
-                f"{summary.respondents_created} respondents created, "
-                f"{summary.respondents_updated} updated, "
-                f"{summary.answers_written} answers written, "
-                f"{summary.respondents_submitted} newly submitted."
+                _(
+                    "Imported %(file)s into assessment %(id)s: %(created)s "
+                    "respondents created, %(updated)s updated, %(answers)s answers "
+                    "written, %(submitted)s newly submitted."
+                )
+                % {
+                    "file": file,
+                    "id": found.pk,
+                    "created": summary.respondents_created,
+                    "updated": summary.respondents_updated,
+                    "answers": summary.answers_written,
+                    "submitted": summary.respondents_submitted,
+                }
             )
         )
         if summary.skipped:

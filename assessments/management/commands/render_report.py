@@ -1,22 +1,20 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from assessments.management.language import TranslatedCommand
 from assessments.models import Assessment
-from assessments.report import (
-    REPORT_LANGUAGES,
-    build_report_context,
-    render_pdf,
-)
+from assessments.report import build_report_context, render_pdf
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Render an assessment's readiness report as a PDF file."
+    lang_help = "language of the report and the messages (default: %(default)s)"
 
     def add_arguments(self, parser):
         parser.add_argument("assessment", type=int, help="the assessment's id")
         parser.add_argument("-o", "--output", required=True, help="the PDF file")
-        parser.add_argument("--lang", choices=REPORT_LANGUAGES, default="nl")
 
     def handle(self, *args, assessment, output, lang, **options):
         found = (
@@ -25,7 +23,10 @@ class Command(BaseCommand):
             .first()
         )
         if found is None:
-            raise CommandError(f"No assessment {assessment}.")
+            raise CommandError(_("No assessment %(id)s.") % {"id": assessment})
         pdf = render_pdf(build_report_context(found, lang))
         Path(output).write_bytes(pdf)
-        self.stdout.write(f"Wrote {output} ({len(pdf) // 1024} KB, {lang}).")
+        self.stdout.write(
+            _("Wrote %(file)s (%(size)s KB, %(lang)s).")
+            % {"file": output, "size": len(pdf) // 1024, "lang": lang}
+        )

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from assessments.demo import (
     ADMIN_PASSWORD,
@@ -8,9 +8,10 @@ from assessments.demo import (
     DEMO_USERNAME,
     demo_seed,
 )
+from assessments.management.language import TranslatedCommand
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = (
         "Install the default question set, a demo consultant and a demo partnership "
         "with a partly answered assessment. Safe to run again."
@@ -19,17 +20,31 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         assessment, created = demo_seed()
         self.stdout.write(
-            self.style.SUCCESS("Demo created.") if created else "Demo already present."
+            self.style.SUCCESS(_("Demo created."))
+            if created
+            else _("Demo already present.")
         )
         self.stdout.write(
-            f"Log in at {settings.SITE_URL}/login/ as {DEMO_USERNAME} / {DEMO_PASSWORD}"
+            _("Log in at %(url)s as %(username)s / %(password)s")
+            % {
+                "url": f"{settings.SITE_URL}/login/",
+                "username": DEMO_USERNAME,
+                "password": DEMO_PASSWORD,
+            }
         )
         self.stdout.write(
-            f"Admin at {settings.SITE_URL}/admin/ "
-            f"as {ADMIN_USERNAME} / {ADMIN_PASSWORD}"
+            _("Admin at %(url)s as %(username)s / %(password)s")
+            % {
+                "url": f"{settings.SITE_URL}/admin/",
+                "username": ADMIN_USERNAME,
+                "password": ADMIN_PASSWORD,
+            }
         )
-        self.stdout.write(f"Assessment {assessment.pk}: {assessment}")
-        self.stdout.write("Invitation links:")
+        self.stdout.write(
+            _("Assessment %(id)s: %(title)s")
+            % {"id": assessment.pk, "title": assessment}
+        )
+        self.stdout.write(_("Invitation links:"))
         respondents = assessment.respondents.select_related("organisation")
         for respondent in respondents:
             url = respondent.invitation_url()

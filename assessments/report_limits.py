@@ -1,0 +1,178 @@
+"""What one printed report may hold, so that the largest scan renders inside the budget.
+
+The PDF renders in the request's worker under `render_guard`'s budget (20 s by
+default). Twelve organisations with 200-character names made a 155-page report that
+needed about 50 s of CPU, so it always failed: every dimension listed all 66 pairs
+of organisations with both full names, and one table carried twelve long names as
+column heads. Until rendering moves to the background worker, a report holds at
+most:
+
+- organisation names of `ORG_LABEL_CHARS` characters in tables, score boxes, pair
+  lists and on the cover (the charts cut their own); "Who responded" in the summary
+  gives them in full; the cover lists them only up to `COVER_CHARS` in all, and the
+  page header cuts the partnership's name (report.css, _cover.html);
+- the `PAIRS_PER_DIMENSION` largest gaps between two organisations per dimension;
+- `ORGS_PER_TABLE` organisation columns per score table (more get further tables);
+- `COMMENTS_PER_DIMENSION` comments per dimension, each cut to `COMMENT_CHARS`.
+
+The report says which of these applied ("About this report" in the summary) and
+where (each shortened list ends with how many more the results page has). A usual
+scan (up to four organisations, names up to 40 characters, a few comments) meets
+none of them and renders exactly as before. docs/report.md explains the caps.
+"""
+
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+ORG_LABEL_CHARS = 40
+# Four organisations have six pairs: a usual scan shows all of them.
+PAIRS_PER_DIMENSION = 6
+# Four organisation columns still fit a score and its band side by side on A4.
+ORGS_PER_TABLE = 4
+COMMENTS_PER_DIMENSION = 5
+COVER_CHARS = 160
+COMMENT_CHARS = 600
+
+
+def organisation_labels(names: list[str]) -> dict[str, str]:
+    """Each name, or its first `ORG_LABEL_CHARS` characters ending in "…".
+
+    Names that would shorten to the same label are numbered instead, in order.
+    """
+    labels = {name: Truncator(name).chars(ORG_LABEL_CHARS) for name in names}
+    if len(set(labels.values())) < len(labels):
+        labels = {
+            name: label
+            if label == name
+            else f"{number}. {Truncator(name).chars(ORG_LABEL_CHARS - 4)}"
+            for number, (name, label) in enumerate(labels.items(), start=1)
+        }
+    return labels
+
+
+def limit_report(context: dict) -> None:
+    """Cut `context` (from `build_report_context`) down to what one report holds.
+
+    Adds `label` to every organisation and score cell, `report_pairs` and
+    `more_pairs` to every dimension, `report_comments` and `more_comments`,
+    `score_tables` (the score table in groups of columns) and `report_limits` (the
+    sentences saying what was left out). The figures themselves are untouched.
+    """
+    labels = organisation_labels([o["name"] for o in context["organisations"]])
+    for organisation in context["organisations"]:
+        organisation["label"] = labels[organisation["name"]]
+    comments_cut = False
+    pairs_cut = 0
+    for row in context["dimensions"]:
+        for cell in row["organisations"]:
+            cell["label"] = labels.get(cell["name"], cell["name"])
+        row["report_pairs"], row["more_pairs"] = _largest_pairs(row["pairs"], labels)
+        pairs_cut = max(pairs_cut, row["more_pairs"] + len(row["report_pairs"]))
+        comments = row["comments"]
+        row["report_comments"] = [
+            Truncator(text).chars(COMMENT_CHARS)
+            for text in comments[:COMMENTS_PER_DIMENSION]
+        ]
+        row["more_comments"] = max(0, len(comments) - COMMENTS_PER_DIMENSION)
+        comments_cut = comments_cut or row["more_comments"] > 0
+        comments_cut = comments_cut or any(len(c) > COMMENT_CHARS for c in comments)
+    ends = context.get("largest_gap_ends")
+    if ends:
+        context["largest_gap_ends"] = {key: labels.get(n, n) for key, n in ends.items()}
+    # The cover's band has room for about four names of full label length.
+    context["cover_lists_organisations"] = (
+        sum(len(label) for label in labels.values()) <= COVER_CHARS
+    )
+    shown = [labels.get(name, name) for name in context["shown_organisations"]]
+    context["score_tables"] = _score_tables(shown, context["dimensions"])
+    context["report_limits"] = _limits(
+        shortened=any(label != name for name, label in labels.items()),
+        pairs=pairs_cut if pairs_cut > PAIRS_PER_DIMENSION else 0,
+        tables=len(context["score_tables"]),
+        comments=comments_cut,
+    )
+
+
+def _largest_pairs(pairs, labels):
+    """At most `PAIRS_PER_DIMENSION` pairs, named by label, and how many were left."""
+    named = [
+        {
+            **pair,
+            "a": labels.get(pair["a"], pair["a"]),
+            "b": labels.get(pair["b"], pair["b"]),
+        }
+        for pair in pairs
+    ]
+    if len(named) <= PAIRS_PER_DIMENSION:
+        return named, 0
+    # Only when cutting: the largest gaps are what a reader of a short list needs.
+    ranked = sorted(
+        named, key=lambda p: -1 if p["gap"] is None else p["gap"], reverse=True
+    )
+    return ranked[:PAIRS_PER_DIMENSION], len(named) - PAIRS_PER_DIMENSION
+
+
+def _score_tables(shown, dimensions):
+    """The score table in even groups of at most `ORGS_PER_TABLE` organisations."""
+    tables = max(1, -(-len(shown) // ORGS_PER_TABLE))
+    size = max(1, -(-len(shown) // tables))
+    groups = [slice(start, start + size) for start in range(0, len(shown) or 1, size)]
+    return [
+        {
+            "labels": shown[group],
+            "first": group.start + 1,
+            "last": group.start + len(shown[group]),
+            "columns": len(shown[group]) + 4,
+            "rows": [
+                {"dimension": row, "cells": row["organisations"][group]}
+                for row in dimensions
+            ],
+        }
+        for group in groups
+    ]
+
+
+def _limits(*, shortened, pairs, tables, comments):
+    limits = []
+    if shortened:
+        limits.append(
+            _(
+                "Organisation names longer than %(chars)s characters are shortened "
+                "in the tables, the charts and on the cover; the table above gives "
+                "them in full."
+            )
+            % {"chars": ORG_LABEL_CHARS}
+        )
+    if pairs:
+        limits.append(
+            _(
+                "Of the %(pairs)s pairs of organisations, each dimension shows the "
+                "%(shown)s with the largest gap."
+            )
+            % {"pairs": pairs, "shown": PAIRS_PER_DIMENSION}
+        )
+    if tables > 1:
+        limits.append(
+            ngettext(
+                "The scores per organisation are split over %(tables)s tables of at "
+                "most %(columns)s organisation.",
+                "The scores per organisation are split over %(tables)s tables of at "
+                "most %(columns)s organisations.",
+                ORGS_PER_TABLE,
+            )
+            % {"tables": tables, "columns": ORGS_PER_TABLE}
+        )
+    if comments:
+        limits.append(
+            _(
+                "Each dimension quotes at most %(count)s comments, each shortened to "
+                "%(chars)s characters."
+            )
+            % {"count": COMMENTS_PER_DIMENSION, "chars": COMMENT_CHARS}
+        )
+    if limits:
+        limits.append(
+            _("The results page and the data exports always show everything.")
+        )
+    return limits
