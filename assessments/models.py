@@ -883,8 +883,8 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         indexes = [
-            # Covers the aggregates that tell whether a scan changed (the results'
-            # and the report's fingerprints) without reading the table: they run on
+            # Covers the aggregates that tell whether a scan changed (the one
+            # fingerprint, results.fingerprint) without reading the table: they run on
             # every results view and PDF download, cached or not (bench/README.md).
             models.Index(
                 fields=["respondent", "question", "value", "updated_at"],

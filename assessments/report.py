@@ -10,16 +10,13 @@ partnership name or a comment contains can make the renderer reach the network o
 the file system.
 """
 
-import functools
 import hashlib
 import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -30,15 +27,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import render_guard
 from .models import (
-    Answer,
     Assessment,
-    DimensionComment,
-    Organisation,
-    Partnership,
-    Respondent,
 )
 from .report_limits import limit_report
 from .results import build_results_context
+from .results.fingerprint import fingerprint
 
 # The documents' base URL. ".invalid" never resolves (RFC 2606); the fetcher below
 # answers for this origin itself and for nothing else.
@@ -201,93 +194,16 @@ REPORT_VERSION = "2"
 CACHE_TIMEOUT = 7 * 24 * 3600
 
 
-# One statement, written out: the ORM takes longer to compose the equivalent
-# aggregate queries than the database takes to run them, and this runs on every
-# download, cached or not. Plain SQL that SQLite and PostgreSQL both accept.
-_FINGERPRINT_SQL = """
-SELECT a.id, a.title, a.status, a.updated_at, a.closed_at, a.allow_comments,
-       a.privacy_minimum, a.question_set_id, a.previous_id,
-       p.name, p.updated_at, u.first_name, u.last_name, u.username,
-       o.n, o.changed,
-       r.n, r.changed, r.submitted, r.last_submitted, r.placement,
-       x.n, x.known, x.changed, x.by_question, x.by_respondent,
-       c.n, c.changed, c.length
-FROM {assessment} a
-JOIN {partnership} p ON p.id = a.partnership_id
-JOIN {user} u ON u.id = p.owner_id
-LEFT JOIN (
-    SELECT partnership_id, COUNT(*) AS n, MAX(updated_at) AS changed
-    FROM {organisation} WHERE partnership_id = %s GROUP BY partnership_id
-) o ON o.partnership_id = a.partnership_id
-LEFT JOIN (
-    SELECT assessment_id, COUNT(*) AS n, MAX(updated_at) AS changed,
-           COUNT(submitted_at) AS submitted, MAX(submitted_at) AS last_submitted,
-           SUM(id * organisation_id) AS placement
-    FROM {respondent} WHERE assessment_id IN (%s, %s) GROUP BY assessment_id
-) r ON r.assessment_id = a.id
-LEFT JOIN (
-    SELECT rr.assessment_id, COUNT(*) AS n, COUNT(xx.value) AS known,
-           MAX(xx.updated_at) AS changed,
-           SUM(xx.value * xx.question_id) AS by_question,
-           SUM(xx.value * xx.respondent_id) AS by_respondent
-    FROM {answer} xx JOIN {respondent} rr ON rr.id = xx.respondent_id
-    WHERE rr.assessment_id IN (%s, %s) GROUP BY rr.assessment_id
-) x ON x.assessment_id = a.id
-LEFT JOIN (
-    SELECT rr.assessment_id, COUNT(*) AS n, MAX(cc.updated_at) AS changed,
-           SUM(LENGTH(cc.text)) AS length
-    FROM {comment} cc JOIN {respondent} rr ON rr.id = cc.respondent_id
-    WHERE rr.assessment_id IN (%s, %s) GROUP BY rr.assessment_id
-) c ON c.assessment_id = a.id
-WHERE a.id IN (%s, %s)
-ORDER BY a.id
-"""
-
-
-@functools.cache
-def _fingerprint_sql_for(vendor):
-    # Keyed by the database vendor only to make the cache's scope explicit: the
-    # table names never change while the process runs.
-    tables = {
-        "assessment": Assessment,
-        "partnership": Partnership,
-        "user": get_user_model(),
-        "organisation": Organisation,
-        "respondent": Respondent,
-        "answer": Answer,
-        "comment": DimensionComment,
-    }
-    quoted = {
-        name: connection.ops.quote_name(model._meta.db_table)
-        for name, model in tables.items()
-    }
-    return _FINGERPRINT_SQL.format(**quoted)
-
-
-def _fingerprint_sql():
-    return _fingerprint_sql_for(connection.vendor)
-
-
 def report_fingerprint(assessment, language):
-    """Everything the report shows depends on, from one aggregate query.
-
-    For this scan and the previous one (the trend): the assessment's own fields;
-    partnership, consultant and organisation names; respondents, answers and
-    comments as count, newest change and weighted sums, which move with any added,
-    removed or edited row even when `updated_at` was left alone. The pinned question
-    set is immutable once in use, so its id stands for its content. Also the
-    language, today's date (the cover carries it) and the report's version.
-    """
-    ids = [assessment.pk, assessment.previous_id or assessment.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql(), [assessment.partnership_id, *ids * 4])
-        rows = cursor.fetchall()
+    """The scan's one fingerprint (`results.fingerprint`) plus what only the PDF
+    depends on: its language, the report's and the renderer's version, and today's
+    date, which the cover carries."""
     parts = [
+        fingerprint(assessment),
+        language,
         REPORT_VERSION,
         weasyprint_version,
-        language,
         timezone.localdate().isoformat(),
-        rows,
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

@@ -14,7 +14,6 @@ at all. So nothing shown depends on the answers of too few people; response
 counts stay visible (that is how the consultant sees why).
 """
 
-import hashlib
 from collections import defaultdict
 
 from django.core.cache import cache
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from .. import charts, scoring
 from ..models import DimensionComment, localized
 from . import loading
+from .fingerprint import fingerprint
 
 BAND_LABELS = {
     scoring.GREEN: gettext_lazy("green"),
@@ -345,9 +345,9 @@ def build_results_context(assessment, language=None, with_charts=True):
 
     `assessment` should come with `partnership` and `question_set` selected (the
     access helpers do). Queries, however many respondents: organisations, the
-    previous scan, three aggregates (the cache stamp); when something changed also
-    dimensions, questions, respondents, answers and comments, and the same for the
-    previous scan. Texts and labels are in `language` (default: the active one).
+    previous scan and the fingerprint's six (`results.fingerprint`); when something
+    changed also the question set, the one loader's five (both scans in one batch)
+    and the comments. Texts and labels are in `language` (default: the active one).
 
     Keys (numbers unrounded, None where data is insufficient; round with the
     `points` filter or `scoring.display`):
@@ -387,7 +387,6 @@ def build_results_context(assessment, language=None, with_charts=True):
         band_now, gap_then, gap_now, gap_change, gap_change_label}]}
       comments_enabled, has_comments
       charts: {radar, zipper} SVG markup (safe strings), when `with_charts`
-      cache_stamp: changes whenever anything above changes (for fragment caches)
     """
     language = language or translation.get_language() or "nl"
     with translation.override(language):
@@ -395,51 +394,37 @@ def build_results_context(assessment, language=None, with_charts=True):
 
 
 def _build(assessment, language, with_charts):
-    """The cached figures when nothing they show has changed, else fresh ones."""
+    """The cached figures while the scan's fingerprint holds, else fresh ones."""
     organisations = list(
         assessment.partnership.organisations.order_by("position", "name")
     )
     previous = loading.previous_of(assessment)
-    scans = [assessment] + ([previous] if previous else [])
-    fingerprints = loading.fingerprints(scans, organisations)
-    stamp = (
-        sorted(fingerprints.items()),
-        loading.comments_fingerprint(assessment) if assessment.allow_comments else None,
-        assessment.privacy_minimum,
-        assessment.allow_comments,
-    )
+    stamp = fingerprint(assessment)
     key = f"partnerscan:results-page:{assessment.pk}:{language}:{int(with_charts)}"
     cached = cache.get(key)
     if cached is not None and cached[0] == stamp:
         figures = cached[1]
     else:
         figures = _figures(
-            assessment, organisations, previous, fingerprints, language, with_charts
+            assessment, organisations, previous, stamp, language, with_charts
         )
         cache.set(key, (stamp, figures), loading.CACHE_TIMEOUT)
     if figures["trend"] is not None:
         figures["trend"]["previous"] = previous
-    # What the page's fragment cache varies on: the figures, and the previous
-    # scan's title, which the trend section names.
-    trend_of = (previous.pk, previous.title, previous.updated_at) if previous else None
     return {
         "assessment": assessment,
         "partnership": assessment.partnership,
         "question_set": assessment.question_set,
         **figures,
-        "cache_stamp": hashlib.sha256(repr((stamp, trend_of)).encode()).hexdigest(),
     }
 
 
-def _figures(assessment, organisations, previous, fingerprints, language, with_charts):
+def _figures(assessment, organisations, previous, stamp, language, with_charts):
     """Everything of the context that is not a model instance (so it can be cached)."""
     dimensions, by_dimension = loading.load_structure(assessment.question_set)
-    all_scored = loading.scored(
-        [assessment] + ([previous] if previous else []), fingerprints
-    )
-    scored = all_scored[assessment.pk]
+    scored, previous_scored = loading.scored(assessment, previous, stamp)
     result = scored.result
-    previous_result = all_scored[previous.pk].result if previous else None
+    previous_result = previous_scored.result if previous_scored else None
     comments = defaultdict(list)
     if assessment.allow_comments:
         org_name = {o.pk: o.name for o in organisations}

@@ -6,27 +6,21 @@ from paper and workshop groups count without a separate "submit", and a consulta
 following an open scan sees it fill in. Counted respondents who have not submitted
 are reported as `provisional`, so the page can say the figures may still move.
 
-Scoring a scan means reading every answer, so each assessment's scored result is
-cached under a fingerprint of everything it depends on: the question set (pinned,
-and immutable once in use), the organisations, and aggregates over the respondents
-and answers that change whenever a row is added, removed or edited, even by a bulk
-update that leaves `updated_at` alone. A stale entry is never used: it is replaced.
+Scoring a scan means reading every answer, so each assessment's scored result (with
+its previous scan's, for the trend) is cached under `results.fingerprint`. A stale
+entry is never used: it is replaced.
 """
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Sum
-from django.db.models.functions import Length
 
 from .. import scoring
 from ..models import (
     Answer,
     Assessment,
     Dimension,
-    DimensionComment,
     Organisation,
     Question,
     Respondent,
@@ -89,69 +83,6 @@ def previous_of(assessment):
         Assessment.objects.select_related("question_set")
         .filter(pk=assessment.previous_id, partnership_id=assessment.partnership_id)
         .first()
-    )
-
-
-def fingerprints(assessments, organisations):
-    """Two aggregate queries, however many respondents: per assessment id, a hash
-    of everything its scored result depends on."""
-    ids = [a.pk for a in assessments]
-    people = {
-        row.pop("assessment_id"): row
-        for row in Respondent.objects.filter(assessment_id__in=ids)
-        .values("assessment_id")
-        .annotate(
-            n=Count("id"),
-            changed=Max("updated_at"),
-            started=Count("started_at"),
-            submitted=Count("submitted_at"),
-            last_submitted=Max("submitted_at"),
-            # Changes when a respondent moves to another organisation.
-            placement=Sum(F("id") * F("organisation_id")),
-        )
-        .order_by()
-    }
-    answers = {
-        row.pop("respondent__assessment_id"): row
-        for row in Answer.objects.filter(respondent__assessment_id__in=ids)
-        .values("respondent__assessment_id")
-        .annotate(
-            n=Count("id"),
-            changed=Max("updated_at"),
-            # One weighted sum (cheap: every answer row is visited once) that moves
-            # with any single value, even one changed without touching updated_at.
-            values=Sum(F("value") * (F("question_id") * 7919 + F("respondent_id"))),
-        )
-        .order_by()
-    }
-    orgs = [(o.pk, o.name, o.position) for o in organisations]
-    result = {}
-    for assessment in assessments:
-        question_set = assessment.question_set
-        parts = [
-            CACHE_VERSION,
-            question_set.pk,
-            question_set.version,
-            method_for(assessment),
-            orgs,
-            sorted(people.get(assessment.pk, {}).items()),
-            sorted(answers.get(assessment.pk, {}).items()),
-        ]
-        result[assessment.pk] = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return result
-
-
-def comments_fingerprint(assessment):
-    """One aggregate query over the scan's comments."""
-    return tuple(
-        DimensionComment.objects.filter(respondent__assessment=assessment)
-        .aggregate(
-            n=Count("id"),
-            changed=Max("updated_at"),
-            length=Sum(Length("text")),
-            placement=Sum(F("respondent_id") * F("dimension_id")),
-        )
-        .values()
     )
 
 
@@ -268,19 +199,18 @@ def _specs_by_set(set_ids):
     return {set_id: tuple(dims) for set_id, dims in specs.items()}, code_of
 
 
-def scored(assessments, fingerprints) -> dict[int, Scored]:
-    """{pk: Scored} for these scans: from the cache while a scan's fingerprint
-    holds, the rest scored afresh from one `scoring_inputs` batch."""
-    keys = {a.pk: f"partnerscan:results:{a.pk}" for a in assessments}
-    cached = cache.get_many(list(keys.values()))
-    found, missing = {}, []
-    for assessment in assessments:
-        hit = cached.get(keys[assessment.pk])
-        if hit is not None and hit[0] == fingerprints[assessment.pk]:
-            found[assessment.pk] = hit[1]
-        else:
-            missing.append(assessment)
-    for pk, inputs in scoring_inputs(missing).items():
-        found[pk] = inputs.score()
-        cache.set(keys[pk], (fingerprints[pk], found[pk]), CACHE_TIMEOUT)
-    return found
+def scored(assessment, previous, fingerprint) -> tuple[Scored, Scored | None]:
+    """The scan's scored result and its previous scan's (or None), from the cache
+    while `fingerprint` (results.fingerprint) holds, else fresh from one
+    `scoring_inputs` batch."""
+    key = f"partnerscan:scored:{assessment.pk}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    inputs = scoring_inputs([assessment] + ([previous] if previous else []))
+    fresh = (
+        inputs[assessment.pk].score(),
+        inputs[previous.pk].score() if previous else None,
+    )
+    cache.set(key, (fingerprint, fresh), CACHE_TIMEOUT)
+    return fresh

@@ -1,0 +1,108 @@
+"""One fingerprint of everything a scan's outputs show.
+
+The scored result, the results page's figures and the PDF are each cached under
+`fingerprint(assessment)` (the PDF adds what only it depends on: language, report
+and renderer version, the date on its cover). A stale entry is never used: a new
+fingerprint misses the cache and replaces the entry.
+"""
+
+import hashlib
+
+from django.db.models import Count, F, Max, Sum
+from django.db.models.functions import Length
+
+from ..models import (
+    Answer,
+    Assessment,
+    DimensionComment,
+    Organisation,
+    Respondent,
+)
+
+# Bump when what an output shows changes without any row changing (a new figure,
+# a changed rule), so old cache entries are never read back.
+FINGERPRINT_VERSION = 1
+
+
+def fingerprint(assessment) -> str:
+    """A hash that changes whenever anything any output of `assessment` shows can
+    change, for the scan and its previous scan (the trend).
+
+    Five queries, however many respondents: the two scans' own fields (title,
+    status, settings, the pinned question set: immutable once in use, so its id
+    and version stand for its content) with the partnership's name and
+    consultant; the organisations; and aggregates over respondents, answers and
+    comments that move with any added, removed or edited row, even when a bulk
+    update left `updated_at` alone.
+    """
+    ids = [assessment.pk]
+    if assessment.previous_id:
+        ids.append(assessment.previous_id)
+    scans = list(
+        Assessment.objects.filter(pk__in=ids, partnership_id=assessment.partnership_id)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "title",
+            "status",
+            "updated_at",
+            "closed_at",
+            "allow_comments",
+            "privacy_minimum",
+            "question_set_id",
+            "question_set__version",
+            # The cover names the partnership and its consultant.
+            "partnership__name",
+            "partnership__updated_at",
+            "partnership__owner__first_name",
+            "partnership__owner__last_name",
+            "partnership__owner__username",
+        )
+    )
+    organisations = list(
+        Organisation.objects.filter(partnership_id=assessment.partnership_id)
+        .order_by("pk")
+        .values_list("pk", "name", "position")
+    )
+    parts = [
+        FINGERPRINT_VERSION,
+        scans,
+        organisations,
+        _rows(
+            Respondent.objects.filter(assessment_id__in=ids),
+            "assessment_id",
+            changed=Max("updated_at"),
+            started=Count("started_at"),
+            submitted=Count("submitted_at"),
+            last_submitted=Max("submitted_at"),
+            # Moves when a respondent moves to another organisation.
+            placement=Sum(F("id") * F("organisation_id")),
+        ),
+        _rows(
+            Answer.objects.filter(respondent__assessment_id__in=ids),
+            "respondent__assessment_id",
+            known=Count("value"),
+            changed=Max("updated_at"),
+            # One weighted sum that moves with any single value.
+            values=Sum(F("value") * (F("question_id") * 7919 + F("respondent_id"))),
+        ),
+        _rows(
+            DimensionComment.objects.filter(respondent__assessment_id__in=ids),
+            "respondent__assessment_id",
+            changed=Max("updated_at"),
+            length=Sum(Length("text")),
+            placement=Sum(F("respondent_id") * F("dimension_id")),
+        ),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _rows(queryset, group, **aggregates):
+    # COUNT(*), not COUNT(id): PostgreSQL can then answer from the covering index
+    # alone (an index-only scan) instead of reading the table.
+    return sorted(
+        queryset.values(group)
+        .annotate(n=Count("*"), **aggregates)
+        .order_by()
+        .values_list(group, "n", *aggregates)
+    )
