@@ -251,11 +251,11 @@ class TestCommand:
         target = tmp_path / "set.json"
         target.write_text(json.dumps(_with(change)))
         with pytest.raises(CommandError, match="nothing changed"):
-            call_command("import_questionset", str(target))
+            call_command("import_questionset", str(target), lang="en")
         assert not QuestionSet.objects.exists()
 
     def test_deep_nesting_is_refused_with_a_message(self, tmp_path):
         target = tmp_path / "set.json"
         target.write_bytes(b"[" * 100_000 + b"]" * 100_000)
         with pytest.raises(CommandError, match="JSON"):
-            call_command("import_questionset", str(target))
+            call_command("import_questionset", str(target), lang="en")

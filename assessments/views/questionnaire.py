@@ -168,6 +168,10 @@ def respondent_required(view):
     def wrapper(request, *args, **kwargs):
         respondent = _session_respondent(request)
         if respondent is None:
+            # Sent already (a second click, the back button): the thank-you page,
+            # not "this link is not valid".
+            if not request.htmx and _receipt_respondent(request) is not None:
+                return redirect("assessments:questionnaire-thanks")
             return _invalid_link(request)
         if respondent is REVOKED:
             return _revoked_link(request)

@@ -99,7 +99,10 @@ def test_a_participant_answers_stops_resumes_and_submits(
     with page.expect_download() as download:
         page.click("text=Je antwoorden downloaden (CSV)")
     assert download.value.suggested_filename == "partnerscan-mijn-antwoorden.csv"
-    assert page.request.get(live_server.url + "/q/review/").status == 404
+    # The overview is gone: going back to it leads to the thank-you page.
+    page.goto(live_server.url + "/q/review/")
+    expect(page.locator("h1")).to_have_text("Bedankt!")
+    expect(page.locator("body")).not_to_contain_text("Je hebt elke stelling beantwoord")
 
     respondent.refresh_from_db()
     assert respondent.submitted_at is not None

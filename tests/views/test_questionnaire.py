@@ -589,9 +589,10 @@ def test_submitting_locks_the_answers(participant, respondent):
     assert submitted_at is not None
     assert "Bedankt" in participant.get(THANKS).text
 
-    # Submitting ended this browser's session (tests/test_participant_session.py);
-    # a browser that opened the link before meets the lock.
-    assert participant.post(SUBMIT).status_code == 404
+    # Submitting ended this browser's session (tests/test_participant_session.py):
+    # a second click on "send" leads to the thank-you page and changes nothing; a
+    # browser that opened the link before meets the lock.
+    assert participant.post(SUBMIT).url == THANKS
     respondent.refresh_from_db()
     assert respondent.submitted_at == submitted_at
 
