@@ -19,8 +19,6 @@ from .validation import (
     LANGS,
     SCORING_FIELDS,
     THRESHOLD_FIELDS,
-    QuestionSetFormatError,
-    questionset_parse,
     validate_questionset_data,
 )
 
@@ -42,6 +40,36 @@ DEFAULT_QUESTIONSET_PATH = (
 )
 
 BANDS = ("red", "amber", "green")
+
+
+class QuestionSetFormatError(ValueError):
+    """A question-set file that cannot be imported; `errors` names every problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def questionset_parse(raw: bytes | str) -> Any:
+    """The JSON value in `raw` (bytes or text); QuestionSetFormatError if it is none.
+
+    Hostile files fail here with a message, not a crash: bytes that are not UTF-8,
+    nesting deeper than the parser's recursion limit, integers of thousands of digits.
+    """
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return json.loads(text)
+    except UnicodeDecodeError as exc:
+        reason = _("it is not UTF-8 text")
+        error = exc
+    except RecursionError as exc:
+        reason = _("it is nested too deeply")
+        error = exc
+    except ValueError as exc:  # JSONDecodeError, and ints past Python's digit limit
+        reason = str(exc)
+        error = exc
+    message = _("This is not a valid JSON file: %(error)s") % {"error": reason}
+    raise QuestionSetFormatError([message]) from error
 
 
 def _bilingual(dimension):

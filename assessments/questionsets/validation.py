@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import models
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, ValidationError, validators
@@ -46,44 +46,6 @@ THRESHOLD_FIELDS = {
 _MISSING = object()
 
 
-class QuestionSetFormatError(ValueError):
-    """A question-set file that cannot be imported; `errors` names every problem."""
-
-    def __init__(self, errors: list[str]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(errors))
-
-
-def questionset_parse(raw: bytes | str) -> Any:
-    """The JSON value in `raw` (bytes or text); QuestionSetFormatError if it is none.
-
-    Hostile files fail here with a message, not a crash: bytes that are not UTF-8,
-    nesting deeper than the parser's recursion limit, integers of thousands of digits.
-    """
-    try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        return json.loads(text)
-    except UnicodeDecodeError as exc:
-        reason = _("it is not UTF-8 text")
-        error = exc
-    except RecursionError as exc:
-        reason = _("it is nested too deeply")
-        error = exc
-    except ValueError as exc:  # JSONDecodeError, and ints past Python's digit limit
-        reason = str(exc)
-        error = exc
-    raise QuestionSetFormatError([_not_json(reason)]) from error
-
-
-def _not_json(reason: str) -> str:
-    return _("This is not a valid JSON file: %(error)s") % {"error": reason}
-
-
-def field_default(model: type[models.Model], name: str) -> Any:
-    """The value a field gets when the file leaves it out: the model's default."""
-    return model._meta.get_field(name).get_default()
-
-
 def validate_questionset_data(data: Any) -> list[str]:
     """Return a list of human-readable problems; empty when `data` can be imported.
 
@@ -93,7 +55,8 @@ def validate_questionset_data(data: Any) -> list[str]:
     try:
         schema_errors = list(_validator().iter_errors(data))
     except RecursionError:  # jsonschema quotes values; a 5,000-deep one is too deep
-        return [_not_json(_("it is nested too deeply"))]
+        reason = _("it is nested too deeply")
+        return [_("This is not a valid JSON file: %(error)s") % {"error": reason}]
     errors = [_schema_message(data, error) for error in schema_errors]
     # A list over its cap (51 dimensions, 101 questions) is reported once and its
     # entries are not read: comparing 100,000 codes would only bury that message.
@@ -176,22 +139,22 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
     node = {key: _inline(value, defs) for key, value in node.items() if key != "$defs"}
     if "$ref" in node:
         target = _inline(defs[node.pop("$ref").removeprefix("#/$defs/")], defs)
+        if clash := (target.keys() & node.keys()) - {"description"}:
+            raise ImproperlyConfigured(f"questionset.schema.json: $ref beside {clash}")
         node = {**target, **node}
     return node
 
 
 def _json_path(path: list) -> str:
     """`dimensions[2].questions[0].weight`."""
-    return "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in path)[
-        1:
-    ]
+    text = "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in path)
+    return text.removeprefix(".")
 
 
 def _code_label(code: Any) -> str | None:
-    """A code fit to name its dimension or question in a message."""
-    if isinstance(code, str) and code.strip() and code.isprintable():
-        return code if len(code) <= 20 else None
-    return None
+    """A code fit to name its dimension or question in a message (else None)."""
+    short = isinstance(code, str) and 0 < len(code.strip()) <= len(code) <= 20
+    return code if short and code.isprintable() else None
 
 
 def _subject(data: dict, path: list) -> str:
@@ -325,14 +288,14 @@ def _cross_field_errors(data: dict) -> list[str]:
 
 
 def _set_value(data: dict, key: str) -> Any:
-    """A scoring value as the import will store it: the file's, or the default."""
+    """A scoring value as the import will store it: the file's or the model default."""
     if key in THRESHOLD_FIELDS:
         thresholds = data.get("thresholds")
         source = thresholds if isinstance(thresholds, dict) else {}
         field = THRESHOLD_FIELDS[key]
     else:
         source, field = data, SCORING_FIELDS[key]
-    return source.get(key, field_default(QuestionSet, field))
+    return source.get(key, QuestionSet._meta.get_field(field).get_default())
 
 
 def _scoring_errors(data: dict) -> list[str]:
