@@ -1,0 +1,267 @@
+"""Question sets as JSON files, and the writes that create them.
+
+The format is documented in docs/questionset-format.md. `validate_questionset_data`
+(in `validation.py`, with the JSON Schema it applies) collects every problem before
+anything is written, so a bad file changes nothing.
+"""
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Dimension, Question, QuestionSet
+from .validation import (
+    LANGS,
+    SCORING_FIELDS,
+    THRESHOLD_FIELDS,
+    validate_questionset_data,
+)
+
+__all__ = [
+    "DEFAULT_QUESTIONSET_PATH",
+    "QuestionSetFormatError",
+    "questionset_clone",
+    "questionset_import",
+    "questionset_install_default",
+    "questionset_parse",
+    "questionset_publish",
+    "questionset_to_dict",
+    "questionset_to_json",
+    "validate_questionset_data",
+]
+
+DEFAULT_QUESTIONSET_PATH = (
+    Path(__file__).resolve().parent.parent / "data" / "partnerscan.json"
+)
+
+BANDS = ("red", "amber", "green")
+
+
+class QuestionSetFormatError(ValueError):
+    """A question-set file that cannot be imported; `errors` names every problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def questionset_parse(raw: bytes | str) -> Any:
+    """The JSON value in `raw` (bytes or text); QuestionSetFormatError if it is none.
+
+    Hostile files fail here with a message, not a crash: bytes that are not UTF-8,
+    nesting deeper than the parser's recursion limit, integers of thousands of digits.
+    """
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return json.loads(text)
+    except UnicodeDecodeError as exc:
+        reason = _("it is not UTF-8 text")
+        error = exc
+    except RecursionError as exc:
+        reason = _("it is nested too deeply")
+        error = exc
+    except ValueError as exc:  # JSONDecodeError, and ints past Python's digit limit
+        reason = str(exc)
+        error = exc
+    message = _("This is not a valid JSON file: %(error)s") % {"error": reason}
+    raise QuestionSetFormatError([message]) from error
+
+
+def _bilingual(dimension):
+    """Split `{"nl", "en"}` dicts into model field names."""
+    return {
+        f"{field}_{lang}": dimension[field][lang]
+        for field in ("name", "description")
+        for lang in LANGS
+    }
+
+
+def questionset_to_dict(question_set: QuestionSet) -> dict[str, Any]:
+    """The question set as the documented JSON structure (one query per level)."""
+    dimensions = []
+    for dim in question_set.dimensions.prefetch_related("questions").order_by(
+        "position", "code"
+    ):
+        dimensions.append(
+            {
+                "code": dim.code,
+                "kind": dim.kind,
+                "weight": dim.weight,
+                "name": {"nl": dim.name_nl, "en": dim.name_en},
+                "description": {"nl": dim.description_nl, "en": dim.description_en},
+                "advice": {
+                    band: {
+                        lang: getattr(dim, f"advice_{band}_{lang}") for lang in LANGS
+                    }
+                    for band in BANDS
+                },
+                "questions": [
+                    {
+                        "code": q.code,
+                        "text": {"nl": q.text_nl, "en": q.text_en},
+                        "weight": q.weight,
+                        "reverse": q.reverse,
+                    }
+                    for q in dim.questions.all()
+                ],
+            }
+        )
+    return {
+        "name": question_set.name,
+        "slug": question_set.slug,
+        "version": question_set.version,
+        "status": question_set.status,
+        "description": {
+            "nl": question_set.description_nl,
+            "en": question_set.description_en,
+        },
+        "min_coverage": question_set.min_coverage,
+        "condition_weight": question_set.condition_weight,
+        "link_weight": question_set.link_weight,
+        "thresholds": {
+            "green": question_set.green_threshold,
+            "amber": question_set.amber_threshold,
+            "gap_attention": question_set.gap_attention,
+            "gap_significant": question_set.gap_significant,
+        },
+        "dimensions": dimensions,
+    }
+
+
+def questionset_to_json(question_set: QuestionSet) -> str:
+    return json.dumps(questionset_to_dict(question_set), ensure_ascii=False, indent=2)
+
+
+@transaction.atomic
+def questionset_import(
+    *, data: Any, status: str = QuestionSet.Status.DRAFT
+) -> QuestionSet:
+    """Create a question set from validated JSON data; raise QuestionSetFormatError.
+
+    A set with the same slug and version must not exist yet: published versions are
+    history, so a changed file needs a new version number. A value the file leaves
+    out gets the model field's default.
+    """
+    errors = validate_questionset_data(data)
+    if (
+        not errors
+        and QuestionSet.objects.filter(
+            slug=data["slug"], version=data["version"]
+        ).exists()
+    ):
+        errors.append(
+            _(
+                'Question set "%(slug)s" version %(version)s already exists; '
+                "raise the version number."
+            )
+            % {"slug": data["slug"], "version": data["version"]}
+        )
+    if errors:
+        raise QuestionSetFormatError(errors)
+    return _questionset_create(data=data, status=status)
+
+
+def _questionset_create(*, data: dict[str, Any], status: str) -> QuestionSet:
+    """The writes of an import, for data that passed validation."""
+    question_set = QuestionSet.objects.create(
+        name=data["name"],
+        slug=data["slug"],
+        version=data["version"],
+        status=status,
+        published_at=timezone.now() if status == QuestionSet.Status.PUBLISHED else None,
+        **_given(
+            data.get("description", {}), {lang: f"description_{lang}" for lang in LANGS}
+        ),
+        **_given(data, SCORING_FIELDS),
+        **_given(data.get("thresholds", {}), THRESHOLD_FIELDS),
+    )
+    _create_dimensions(question_set, data["dimensions"])
+    return question_set
+
+
+def _given(source: dict, fields: dict[str, str]) -> dict[str, Any]:
+    """Model fields for the JSON keys present; the others keep the model's default."""
+    return {field: source[key] for key, field in fields.items() if key in source}
+
+
+def _create_dimensions(question_set, dimensions):
+    questions = []
+    for position, dim in enumerate(dimensions):
+        advice = {
+            f"advice_{band}_{lang}": dim["advice"][band][lang]
+            for band in BANDS
+            for lang in LANGS
+        }
+        dimension = Dimension.objects.create(
+            question_set=question_set,
+            kind=dim["kind"],
+            code=dim["code"],
+            position=position,
+            **_given(dim, {"weight": "weight"}),
+            **_bilingual(dim),
+            **advice,
+        )
+        questions.extend(
+            Question(
+                dimension=dimension,
+                code=q["code"],
+                position=q_position,
+                text_nl=q["text"]["nl"],
+                text_en=q["text"]["en"],
+                **_given(q, {"weight": "weight", "reverse": "reverse"}),
+            )
+            for q_position, q in enumerate(dim["questions"])
+        )
+    Question.objects.bulk_create(questions)
+
+
+def questionset_clone(*, question_set: QuestionSet) -> QuestionSet:
+    """A new draft version of `question_set` with the same content (a deep copy)."""
+    data = questionset_to_dict(question_set)
+    latest = (
+        QuestionSet.objects.filter(slug=question_set.slug)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    data["version"] = latest + 1
+    return questionset_import(data=data, status=QuestionSet.Status.DRAFT)
+
+
+@transaction.atomic
+def questionset_publish(*, question_set: QuestionSet) -> QuestionSet:
+    """Publish a draft; other published versions of the same slug stay available."""
+    question_set.status = QuestionSet.Status.PUBLISHED
+    question_set.published_at = timezone.now()
+    question_set.save(update_fields=["status", "published_at"])
+    return question_set
+
+
+@cache
+def _default_questionset_text() -> str:
+    """The shipped set's file, checked once per process: it changes with a release.
+
+    The check takes ~20 ms, and every test that installs the set would pay it.
+    """
+    text = DEFAULT_QUESTIONSET_PATH.read_text(encoding="utf-8")
+    if errors := validate_questionset_data(json.loads(text)):
+        raise QuestionSetFormatError(errors)
+    return text
+
+
+@transaction.atomic
+def questionset_install_default() -> tuple[QuestionSet, bool]:
+    """Install the shipped default set, published, unless that version exists."""
+    data = json.loads(_default_questionset_text())
+    existing = QuestionSet.objects.filter(
+        slug=data["slug"], version=data["version"]
+    ).first()
+    if existing:
+        return existing, False
+    status = QuestionSet.Status.PUBLISHED
+    return _questionset_create(data=data, status=status), True
