@@ -1,4 +1,5 @@
-"""Run a PDF render with a time and memory budget, without risking the worker.
+"""Run a callable (a PDF render) with a time and memory budget, without risking the
+worker. Knows nothing about reports: `assessments.report` hands it its render.
 
 WeasyPrint runs in the request's own worker. A pathological document (a huge table,
 an endless layout) could hold that worker past gunicorn's timeout, which then kills
@@ -21,13 +22,6 @@ from django.db import connections
 
 class RenderBudgetExceeded(Exception):
     """The render took too long or needed too much memory and was stopped."""
-
-
-def render_pdf(context):
-    """`assessments.report.render_pdf(context)` under the configured budget."""
-    from .report import render_pdf as render
-
-    return run_guarded(render, context)
 
 
 def run_guarded(function, *args, timeout=None, memory_mb=None):

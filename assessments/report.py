@@ -119,6 +119,12 @@ def render_pdf(context):
     return html_to_pdf(html)
 
 
+def render_pdf_guarded(context):
+    """`render_pdf` in a child process with a time and memory budget
+    (`render_guard`): a pathological document cannot take the worker down."""
+    return render_guard.run_guarded(render_pdf, context)
+
+
 def html_to_pdf(html):
     """WeasyPrint on a string of our own HTML, with the static-only fetcher."""
     document = HTML(
@@ -222,8 +228,7 @@ def report_pdf(assessment, language):
     cached = cache.get(_cache_key(assessment, language))
     if cached and cached[0] == fingerprint:
         return cached[1]
-    # The render runs in a child process with a time and memory budget.
-    pdf = render_guard.render_pdf(build_report_context(assessment, language))
+    pdf = render_pdf_guarded(build_report_context(assessment, language))
     cache.set(_cache_key(assessment, language), (fingerprint, pdf), CACHE_TIMEOUT)
     return pdf
 

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from PIL import Image
 from pypdf import PdfReader
 
-from assessments import render_guard, report, report_limits, scoring
+from assessments import report, report_limits, scoring
 from assessments.models import Answer, Assessment, DimensionComment, Question
 from assessments.report import (
     RefusedURL,
@@ -467,7 +467,7 @@ def counted_renders(monkeypatch):
         calls.append(context["language"])
         return f"%PDF-fake {len(calls)} {context['partnership'].name}".encode()
 
-    monkeypatch.setattr(render_guard, "render_pdf", fake)
+    monkeypatch.setattr(report, "render_pdf_guarded", fake)
     return calls
 
 

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments import report
 from assessments.models import Collaboration
 
 from .conftest import make_respondent
@@ -206,9 +207,20 @@ def test_every_url_pattern_is_in_the_table():
 
 
 @pytest.fixture
-def world(owner, collaborator, outsider, partnership, assessment, other_respondent):
+def world(
+    owner,
+    collaborator,
+    outsider,
+    partnership,
+    assessment,
+    other_respondent,
+    monkeypatch,
+):
     """The owner's scan with one respondent, and everyone who might knock."""
     cache.clear()
+    # This walk is about access, not PDFs: a stand-in render, so a slow machine
+    # cannot turn the report's row into a 503.
+    monkeypatch.setattr(report, "render_pdf_guarded", lambda context: b"%PDF-stub")
     respondent = make_respondent(
         assessment, label="Anna", email="anna@example.org", language="nl"
     )

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from assessments import render_guard, throttle
+from assessments import render_guard, report, throttle
 
 from ..conftest import PASSWORD
 from ..test_report import fill
@@ -28,7 +28,7 @@ def renders(monkeypatch):
         calls.append(context["language"])
         return b"%PDF-1.7 fake " + context["language"].encode()
 
-    monkeypatch.setattr(render_guard, "render_pdf", fake)
+    monkeypatch.setattr(report, "render_pdf_guarded", fake)
     return calls
 
 
@@ -130,7 +130,7 @@ def test_a_render_over_budget_gets_a_friendly_503(
     def too_slow(context):
         raise render_guard.RenderBudgetExceeded("not done after 20.0 s")
 
-    monkeypatch.setattr(render_guard, "render_pdf", too_slow)
+    monkeypatch.setattr(report, "render_pdf_guarded", too_slow)
     client.login(username=owner.username, password=PASSWORD)
     response = client.get(url(assessment))
     assert response.status_code == 503
