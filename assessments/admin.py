@@ -46,6 +46,7 @@ from .questionsets import (
     questionset_import,
     questionset_parse,
     questionset_publish,
+    questionset_retire,
     questionset_to_json,
 )
 
@@ -329,7 +330,8 @@ class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
                 affected=list(published),
                 button=_("Retire"),
             )
-        published.update(status=QuestionSet.Status.RETIRED)
+        for question_set in published:
+            questionset_retire(question_set=question_set)
         return None
 
 

@@ -25,7 +25,7 @@ from weasyprint import HTML
 from weasyprint import __version__ as weasyprint_version
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import render_guard
+from . import render_guard, scoring
 from .models import (
     Assessment,
 )
@@ -149,15 +149,15 @@ def build_report_context(assessment, language):
     with translation.override(language):
         context = build_results_context(assessment, language)
         owner = assessment.partnership.owner  # one query, or none when selected
-        weights = context["method"].condition_weight + context["method"].link_weight
+        shares = scoring.block_shares(context["method"])
         context.update(
             {
                 # Whole seconds: the PDF's creation date takes no fractions.
                 "generated_at": timezone.localtime().replace(microsecond=0),
                 "consultant": owner.get_full_name() or owner.get_username(),
                 "is_closed": assessment.status == Assessment.Status.CLOSED,
-                "condition_share": 100 * context["method"].condition_weight / weights,
-                "link_share": 100 * context["method"].link_weight / weights,
+                "condition_share": shares[scoring.CONDITION],
+                "link_share": shares[scoring.LINK],
                 "largest_gap_ends": _ends(context["largest_gap"]),
             }
         )

@@ -188,6 +188,16 @@ class AssessmentResult:
         return next(d for d in self.dimensions if d.code == code)
 
 
+def answer_spread(values) -> int | None:
+    """How far apart answers on the 1-5 scale lie: max - min of the given answers
+    (not "weet niet", nor anything that is not an answer), None with fewer than
+    two. The workshop marks a statement by it."""
+    numbers = [value for value in values if type(value) is int]
+    if len(numbers) < 2:
+        return None
+    return max(numbers) - min(numbers)
+
+
 def display(value, places=0):
     """Round half up for people (62.5 -> 63, not Python's 62); None stays None."""
     if value is None:
@@ -326,6 +336,16 @@ def block_score(dimension_results, kind):
     if weight <= 0:
         return None
     return math.fsum(w * p for w, p in defined) / weight
+
+
+def block_shares(method) -> dict[str, float]:
+    """Each block's share of the index in percent (the method's block weights as
+    shares of 100), as the report states them."""
+    total = method.condition_weight + method.link_weight
+    return {
+        CONDITION: 100 * method.condition_weight / total,
+        LINK: 100 * method.link_weight / total,
+    }
 
 
 def readiness_index(blocks, method):

@@ -195,14 +195,6 @@ def respondent_add_many(*, assessment, rows):
     return Respondent.objects.bulk_create(respondents)
 
 
-def respondent_update(*, respondent, label, organisation, email, language):
-    respondent.label = label
-    respondent.organisation = organisation
-    respondent.email = email
-    respondent.language = language
-    respondent.save()
-
-
 def respondent_revoke_link(*, respondent):
     respondent.revoke_token()
     respondent.save(update_fields=["token_seed", "token_hash", "updated_at"])

@@ -845,3 +845,16 @@ def test_answers_below_the_privacy_minimum_change_nothing_shown(case, minimum, d
         b.quick_wins,
     )
     assert a.dimensions == b.dimensions
+
+
+@pytest.mark.parametrize(
+    ("values", "spread"),
+    [((1, 5), 4), ((3, None, 4), 1), ((2,), None), ((None, None), None), ((), None)],
+)
+def test_the_answer_spread_the_workshop_marks(values, spread):
+    assert scoring.answer_spread(values) == spread
+
+
+def test_block_shares_are_the_block_weights_as_percentages():
+    shares = scoring.block_shares(Method(condition_weight=30, link_weight=90))
+    assert shares == {CONDITION: 25, LINK: 75}

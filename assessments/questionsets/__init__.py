@@ -30,6 +30,7 @@ __all__ = [
     "questionset_install_default",
     "questionset_parse",
     "questionset_publish",
+    "questionset_retire",
     "questionset_to_dict",
     "questionset_to_json",
     "validate_questionset_data",
@@ -239,6 +240,15 @@ def questionset_publish(*, question_set: QuestionSet) -> QuestionSet:
     question_set.status = QuestionSet.Status.PUBLISHED
     question_set.published_at = timezone.now()
     question_set.save(update_fields=["status", "published_at"])
+    return question_set
+
+
+@transaction.atomic
+def questionset_retire(*, question_set: QuestionSet) -> QuestionSet:
+    """Retire a published set: new scans can no longer choose it; scans that use
+    it keep it. A retired set is never published again."""
+    question_set.status = QuestionSet.Status.RETIRED
+    question_set.save(update_fields=["status"])
     return question_set
 
 

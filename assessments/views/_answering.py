@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from ..forms.questionnaire import SCALE, answer_name, comment_name, value_to_choice
+from ..scoring import answer_spread
 
 # A workshop marks a statement when the organisations' answers lie this far apart:
 # two steps on the 1-5 scale is 50 points, twice the scoring's "attention" gap.
@@ -26,14 +27,6 @@ def step_or_404(steps, number):
 def scale_choices():
     """The scale as (value, label) pairs, labels resolved once per request."""
     return [(value, str(label)) for value, label in SCALE]
-
-
-def difference(values):
-    """Spread (max - min) of the numeric answers, or None with fewer than two."""
-    numbers = [value for value in values if isinstance(value, int)]
-    if len(numbers) < 2:
-        return None
-    return max(numbers) - min(numbers)
 
 
 def _field_name(respondent, name, prefixed):
@@ -62,7 +55,7 @@ def statement_rows(step, answers, respondents, forms=None, prefixed=False):
                     "errors": form.errors.get(name) if form is not None else None,
                 }
             )
-        gap = difference(values)
+        gap = answer_spread(values)
         rows.append(
             {
                 "question": question,
@@ -116,7 +109,7 @@ def review_sections(steps, respondents, answers, comments):
                 )
             missing = any(cell["label"] is None for cell in cells)
             unanswered += missing
-            gap = difference(values)
+            gap = answer_spread(values)
             items.append(
                 {
                     "question": question,

@@ -31,10 +31,10 @@ from ..questionnaire import (
     workshop_reopen,
     workshop_start,
 )
+from ..scoring import answer_spread
 from ._answering import (
     DIFFERENCE_POINTS,
     comment_cells,
-    difference,
     review_sections,
     save_status,
     scale_choices,
@@ -194,7 +194,7 @@ def save_workshop_answers(request, pk):
     posted = {pk for f in form.forms.values() for pk in f.values}
     differences = []
     for question_id in sorted(posted):
-        gap = difference([answers.get((g.pk, question_id), "") for g in groups])
+        gap = answer_spread([answers.get((g.pk, question_id)) for g in groups])
         differs = gap is not None and gap >= DIFFERENCE_POINTS
         differences.append({"question_id": question_id, "differs": differs, "gap": gap})
     return save_status(
