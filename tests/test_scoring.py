@@ -861,6 +861,7 @@ def _score(case):
     return scoring.score_assessment(method, dims, responses, organisations)
 
 
+@pytest.mark.slow
 @given(assessments())
 @settings(max_examples=150, deadline=None)
 def test_every_figure_lies_between_0_and_100(case):
@@ -868,6 +869,7 @@ def test_every_figure_lies_between_0_and_100(case):
         assert value is None or -1e-9 <= value <= 100 + 1e-9
 
 
+@pytest.mark.slow
 @given(assessments(), st.data())
 @settings(max_examples=150, deadline=None)
 def test_raising_one_item_score_never_lowers_any_score(case, data):
@@ -930,6 +932,7 @@ def test_respondent_order_does_not_matter(case, rng):
     assert (a.weakest_link, a.largest_gap) == (b.weakest_link, b.largest_gap)
 
 
+@pytest.mark.slow
 @given(assessments(), st.integers(2, 5))
 @settings(max_examples=100, deadline=None)
 def test_sending_more_identical_people_does_not_shift_the_partnership(case, copies):
@@ -981,6 +984,7 @@ def test_a_change_is_the_difference_of_the_shown_scores(then, now, shown):
     assert scoring.display_change(then, now) == shown
 
 
+@pytest.mark.slow
 @given(assessments(), st.integers(2, 4), st.data())
 @settings(max_examples=150, deadline=None)
 def test_answers_below_the_privacy_minimum_change_nothing_shown(case, minimum, data):

@@ -14,7 +14,8 @@ from assessments.models import DimensionComment
 from ..conftest import answer_all, make_respondent
 from .helpers import _login
 
-pytestmark = pytest.mark.django_db
+# Renders the whole report twice, each in a forked child.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 class _CountingHandler(BaseHTTPRequestHandler):

@@ -79,6 +79,7 @@ def test_token_guessing_is_throttled_with_429_and_retry_after(client, world):
     assert client.get(f"/i/{world['respondent'].raw_token}/").status_code == 429
 
 
+@pytest.mark.slow
 def test_pdf_downloads_are_throttled_with_429_and_retry_after(
     client, world, owner, monkeypatch
 ):
@@ -171,6 +172,7 @@ def shared_cache_env(request, transactional_db):
         yield {"CACHE_BACKEND": "database"}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("shared_cache_env", ["redis", "database"], indirect=True)
 def test_the_login_throttle_holds_across_two_processes(shared_cache_env):
@@ -189,6 +191,7 @@ def test_the_login_throttle_holds_across_two_processes(shared_cache_env):
     assert second == [200, 200, 200, 200, 429]
 
 
+@pytest.mark.slow
 def test_the_redis_url_setting_selects_the_shared_redis_cache():
     redis_or_skip()
     code = (
