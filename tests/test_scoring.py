@@ -918,6 +918,7 @@ def test_raising_one_item_score_never_lowers_any_score(case, data):
             assert new_value >= old_value - 1e-9
 
 
+@pytest.mark.slow
 @given(assessments(), st.randoms(use_true_random=False))
 @settings(max_examples=100, deadline=None)
 def test_respondent_order_does_not_matter(case, rng):
