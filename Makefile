@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format messages audit bench load clean
+.PHONY: install run test test-fast lint format messages audit bench load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,14 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The quick loop while you work: everything except the tests marked slow (servers,
+# other processes, PDF renders, anything over ~1 s), browser and load, spread over
+# the machine's cores (FAST_WORKERS=0 runs them in this one process). `make test`
+# and CI still run everything.
+FAST_WORKERS ?= auto
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow and not browser and not load" -n $(FAST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

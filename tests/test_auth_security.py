@@ -127,6 +127,7 @@ def _reset_seconds(client, email):
     return elapsed
 
 
+@pytest.mark.slow
 def test_a_reset_takes_as_long_for_unknown_as_for_known_addresses(
     client, owner, settings, monkeypatch
 ):

@@ -11,6 +11,9 @@ import pytest
 
 from .gunicorn_server import Site
 
+# Every test here migrates and seeds fresh databases in subprocesses.
+pytestmark = pytest.mark.slow
+
 # What docs/deployment.md says to leave out of a dumpdata backup: rows that `migrate`
 # recreates (content types, permissions) and short-lived ones (sessions, admin log).
 DUMP_EXCLUDES = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]

@@ -16,7 +16,8 @@ from assessments.models import Answer
 from assessments.questionnaire import questionnaire_steps
 from tests.conftest import make_respondent
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Threads racing on a transactional database: about a second or more each.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 SAVE = reverse("assessments:questionnaire-save")
 SUBMIT = reverse("assessments:questionnaire-submit")

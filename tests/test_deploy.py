@@ -57,6 +57,7 @@ def _run(args, env, timeout=300):
     )
 
 
+@pytest.mark.slow
 def test_check_deploy_finds_nothing_in_production(tmp_path):
     result = _run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -66,6 +67,7 @@ def test_check_deploy_finds_nothing_in_production(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "secret_key",
     [
@@ -96,6 +98,7 @@ def probe(tmp_path_factory):
 PAGES = ["home", "not_found", "admin_login", "login", "csrf_missing"]
 
 
+@pytest.mark.slow
 def test_the_probe_saw_the_pages_it_expected(probe):
     assert probe["home"]["status"] == 200
     assert probe["not_found"]["status"] == 404
@@ -105,6 +108,7 @@ def test_the_probe_saw_the_pages_it_expected(probe):
     assert probe["logged_in"]["status"] == 302
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_carries_the_security_headers(probe, page):
     headers = probe[page]["headers"]
@@ -116,6 +120,7 @@ def test_every_page_carries_the_security_headers(probe, page):
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_carries_the_strict_content_security_policy(probe, page):
     policy = {
@@ -135,6 +140,7 @@ def test_every_page_carries_the_strict_content_security_policy(probe, page):
     assert "*" not in every_source
 
 
+@pytest.mark.slow
 def test_cookies_are_secure_host_prefixed_and_http_only_for_the_session(probe):
     csrf = probe["home"]["cookies"]["__Host-csrftoken"]
     session = probe["logged_in"]["cookies"]["__Host-sessionid"]
@@ -148,18 +154,21 @@ def test_cookies_are_secure_host_prefixed_and_http_only_for_the_session(probe):
     assert "sessionid" not in probe["logged_in"]["cookies"]
 
 
+@pytest.mark.slow
 def test_the_language_cookie_is_secure_in_production(probe):
     cookie = probe["set_language"]["cookies"]["django_language"]
     assert cookie["secure"]
     assert cookie["samesite"] == "Lax"
 
 
+@pytest.mark.slow
 def test_plain_http_is_redirected_to_https(probe):
     response = probe["plain_http"]
     assert response["status"] == 301
     assert response["headers"]["Location"] == "https://partnerscan.example.org/"
 
 
+@pytest.mark.slow
 def test_static_files_are_served_compressed_with_hashed_names(probe):
     stylesheet = probe["stylesheet"]
     # CompressedManifestStaticFilesStorage: name.<hash>.css, cacheable forever.
@@ -171,6 +180,7 @@ def test_static_files_are_served_compressed_with_hashed_names(probe):
     assert "immutable" in stylesheet["headers"]["Cache-Control"]
 
 
+@pytest.mark.slow
 def test_a_missing_csrf_token_gets_the_friendly_page(probe):
     body = probe["csrf_missing"]["body"]
     assert "<html" in body and "CSRF verification failed" not in body

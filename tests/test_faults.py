@@ -41,11 +41,13 @@ def _fails():
     raise ValueError("bad template")
 
 
+@pytest.mark.slow
 def test_a_render_within_budget_returns_its_result_from_a_child_process():
     assert run_guarded(_pid, timeout=10) != os.getpid()
     assert run_guarded(bytes, 3, timeout=10) == b"\0\0\0"
 
 
+@pytest.mark.slow
 def test_a_render_over_its_time_budget_is_stopped_and_this_process_lives_on():
     started = time.monotonic()
     with pytest.raises(RenderBudgetExceeded, match="not done"):
@@ -54,12 +56,14 @@ def test_a_render_over_its_time_budget_is_stopped_and_this_process_lives_on():
     assert run_guarded(_pid, timeout=10) != os.getpid()
 
 
+@pytest.mark.slow
 def test_a_render_over_its_memory_budget_is_stopped_and_this_process_lives_on():
     with pytest.raises(RenderBudgetExceeded, match="memory|died"):
         run_guarded(_greedy, timeout=20, memory_mb=64)
     assert run_guarded(_pid, timeout=10) != os.getpid()
 
 
+@pytest.mark.slow
 def test_an_error_in_the_render_reaches_the_caller():
     with pytest.raises(ValueError, match="bad template"):
         run_guarded(_fails, timeout=10)
@@ -161,6 +165,7 @@ def test_a_database_outage_outside_a_view_still_gets_the_friendly_503(client, ow
     assert "Tijdelijk niet beschikbaar" in response.content.decode()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_report_over_its_render_budget_gets_a_friendly_503(
     client, owner, assessment, settings
@@ -236,6 +241,7 @@ def _stored_answers(site, invitation):
     return {str(question): value for question, value in rows}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL])
 def test_a_server_restart_mid_questionnaire_loses_no_acknowledged_answer(
     tmp_path, stop_signal

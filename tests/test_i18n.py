@@ -39,6 +39,7 @@ def test_the_compiled_catalogue_matches_the_po_file():
     assert got == expected, "run `make messages` and commit locale/"
 
 
+@pytest.mark.slow
 def test_no_ui_string_is_missing_from_the_catalogue(tmp_path):
     """Extract strings from a copy of the code and compare with the committed .po."""
     copy = tmp_path / "src"

@@ -147,6 +147,7 @@ def test_a_huge_declared_size_is_refused_before_reading(dimension, words):
     _refused_fast(data, words)
 
 
+@pytest.mark.slow
 def test_rows_past_the_limit_are_refused_fast():
     rows = "".join(f"<row><c><v>{i}</v></c></row>" for i in range(200_000))
     _refused_fast(_workbook(rows), ["100,000 rows"])
@@ -157,6 +158,7 @@ def test_a_far_away_row_number_is_refused_fast():
     _refused_fast(data, ["100,000 rows"])
 
 
+@pytest.mark.slow
 def test_too_many_cells_within_rows_and_columns_are_refused_fast():
     row = "<c><v>1</v></c>" * 40
     rows = "".join(f"<row>{row}</row>" for _ in range(MAX_CELLS // 40 + 1))
@@ -165,12 +167,14 @@ def test_too_many_cells_within_rows_and_columns_are_refused_fast():
     _refused_fast(_workbook(rows), ["1,000,000 filled cells"], seconds=15)
 
 
+@pytest.mark.slow
 def test_a_huge_table_of_texts_is_refused_fast():
     texts = "<si><t>a</t></si>" * (MAX_CELLS + 1)
     data = _workbook("", shared_strings=texts)
     _refused_fast(data, ["1,000,000 filled cells"], seconds=15)
 
 
+@pytest.mark.slow
 def test_a_workbook_that_unpacks_too_large_is_refused_fast():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -117,6 +117,7 @@ def test_djangos_own_handlers_do_not_print_requests_unredacted():
     assert logging.getLogger("django").handlers == []
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_working_link_opened_through_gunicorn_leaves_no_token_in_its_log(tmp_path):
     site = Site(tmp_path, LOG_LEVEL="INFO")

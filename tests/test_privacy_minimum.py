@@ -109,6 +109,7 @@ def test_the_results_page_text_is_identical(client, owner, three_partners):
     assert "Privacy: Alfa has fewer than 3 respondents" in high
 
 
+@pytest.mark.slow
 def test_the_pdf_text_is_identical(three_partners):
     assessment, hidden = three_partners
 

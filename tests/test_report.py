@@ -128,6 +128,7 @@ def scanned(assessment):
     return assessment
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_report_shows_names_dimensions_figures_and_method(scanned, language):
@@ -188,6 +189,7 @@ def test_the_report_quotes_a_few_comments_per_dimension_and_cuts_long_ones(scann
     assert all(len(c) <= report_limits.COMMENT_CHARS for c in row["report_comments"])
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_follow_up_scan_reports_the_trend(scanned, question_set):
     follow_up = make_assessment(scanned.partnership, question_set, previous=scanned)
@@ -198,6 +200,7 @@ def test_a_follow_up_scan_reports_the_trend(scanned, question_set):
     assert "Change since the previous scan" in text
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_scan_without_answers_still_gets_a_report(assessment):
     text = pdf_text(render_pdf(build_report_context(assessment, "en")))
@@ -205,6 +208,7 @@ def test_a_scan_without_answers_still_gets_a_report(assessment):
     assert "0 of 0 respondents submitted" in text
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_three_partners_get_their_gaps_pair_by_pair(owner, question_set):
     partnership = make_partnership(
@@ -282,6 +286,7 @@ def test_hostile_markup_fetches_nothing_even_unescaped(listener, tmp_path):
     assert b"do not embed" not in pdf
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_hostile_content_in_every_text_is_shown_literally_and_fetches_nothing(
     listener, assessment, monkeypatch
@@ -403,6 +408,7 @@ def _ink(png):
     return dark / (image.width * image.height)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler-utils")
 @pytest.mark.django_db
 def test_the_pages_render_with_charts_that_are_not_blank(scanned, tmp_path):

@@ -20,11 +20,14 @@ from assessments.scoring import (
     SIGNIFICANT,
     UNCHANGED,
     WIDENED,
+    AgendaItem,
     DimensionResult,
     DimensionSpec,
+    DimensionTrend,
     Method,
     OrganisationScore,
     QuestionSpec,
+    QuickWin,
     Response,
 )
 
@@ -416,6 +419,122 @@ def test_quick_wins_fall_back_to_amber_dimensions_off_the_agenda():
     assert [w.code for w in wins] == ["RS7", "RS6"]
 
 
+def _two_party_scan(method, kinds, alfa, beta):
+    """A scan of two-statement dimensions (equal weights), one respondent per
+    organisation; `alfa` and `beta` map dimension code -> the two answers."""
+    dims = tuple(_dim(code, kind, weights=(1, 1)) for code, kind in kinds)
+
+    def answers(pairs):
+        return {
+            f"{code}.{i}": value
+            for code, values in pairs.items()
+            for i, value in enumerate(values, start=1)
+        }
+
+    responses = (
+        Response("Anna", "Alfa", answers(alfa)),
+        Response("Daan", "Beta", answers(beta)),
+    )
+    return scoring.score_assessment(method, dims, responses, ("Alfa", "Beta"))
+
+
+# Item scores: 1 -> 0, 2 -> 25, 3 -> 50, 4 -> 75, 5 -> 100; a dimension is the mean
+# of its two statements. Per dimension: Alfa, Beta -> P (band), gap (flag).
+AGENDA_KINDS = (
+    ("BV1", CONDITION),  # 37.5, none -> 37.5 (red), no gap: one side scored
+    ("BV2", CONDITION),  # 100, 62.5 -> 81.25 (green), 37.5 (attention)
+    ("BV3", CONDITION),  # 75, 50 -> 62.5 (amber), 25 (attention)
+    ("RS1", LINK),  # 87.5, 75 -> 81.25 (green), 12.5
+    ("RS2", LINK),  # 75, 62.5 -> 68.75 (amber), 12.5
+    ("RS3", LINK),  # 100, 87.5 -> 93.75 (green), 12.5
+)
+AGENDA_ALFA = {
+    "BV1": (2, 3),
+    "BV2": (5, 5),
+    "BV3": (4, 4),
+    "RS1": (4, 5),
+    "RS2": (4, 4),
+    "RS3": (5, 5),
+}
+AGENDA_BETA = {
+    "BV1": (None, None),
+    "BV2": (3, 4),
+    "BV3": (3, 3),
+    "RS1": (4, 4),
+    "RS2": (3, 4),
+    "RS3": (5, 4),
+}
+
+
+def test_every_field_of_the_agenda_and_the_quick_wins():
+    result = _two_party_scan(METHOD, AGENDA_KINDS, AGENDA_ALFA, AGENDA_BETA)
+    assert result.agenda == (
+        # (100 - 37.5) + 0 = 62.5; advice from the only side scored, 37.5: red.
+        AgendaItem(
+            code="BV1",
+            priority=62.5,
+            score=37.5,
+            gap=None,
+            band=RED,
+            gap_flag=None,
+            low_score=True,
+            advice_band=RED,
+        ),
+        # (100 - 62.5) + 25 = 62.5: ties with BV1, so after it; Beta's 50: amber.
+        AgendaItem(
+            code="BV3",
+            priority=62.5,
+            score=62.5,
+            gap=25.0,
+            band=AMBER,
+            gap_flag=ATTENTION,
+            low_score=True,
+            advice_band=AMBER,
+        ),
+        # (100 - 81.25) + 37.5 = 56.25: green, there only for the gap.
+        AgendaItem(
+            code="BV2",
+            priority=56.25,
+            score=81.25,
+            gap=37.5,
+            band=GREEN,
+            gap_flag=ATTENTION,
+            low_score=False,
+            advice_band=AMBER,
+        ),
+        # (100 - 68.75) + 12.5 = 43.75: amber with a gap below attention.
+        AgendaItem(
+            code="RS2",
+            priority=43.75,
+            score=68.75,
+            gap=12.5,
+            band=AMBER,
+            gap_flag=None,
+            low_score=True,
+            advice_band=AMBER,
+        ),
+    )
+    # Strength P - G: 93.75 - 12.5 = 81.25, 81.25 - 12.5 = 68.75.
+    assert result.quick_wins == (
+        QuickWin(code="RS3", strength=81.25, score=93.75, gap=12.5, band=GREEN),
+        QuickWin(code="RS1", strength=68.75, score=81.25, gap=12.5, band=GREEN),
+    )
+
+
+def test_an_amber_quick_win_once_the_agenda_is_full():
+    short = Method(agenda_size=3)
+    result = _two_party_scan(short, AGENDA_KINDS, AGENDA_ALFA, AGENDA_BETA)
+    assert [item.code for item in result.agenda] == ["BV1", "BV3", "BV2"]
+    # RS2 fell off the agenda: amber, shared (two sides, no flag), 68.75 - 12.5.
+    assert result.quick_wins[2] == QuickWin(
+        code="RS2", strength=56.25, score=68.75, gap=12.5, band=AMBER
+    )
+    assert [w.code for w in result.quick_wins] == ["RS3", "RS1", "RS2"]
+    fewer = Method(agenda_size=3, quick_win_size=2)
+    result = _two_party_scan(fewer, AGENDA_KINDS, AGENDA_ALFA, AGENDA_BETA)
+    assert [w.code for w in result.quick_wins] == ["RS3", "RS1"]
+
+
 # Step 11: trend -------------------------------------------------------------------
 
 
@@ -432,6 +551,60 @@ def test_quick_wins_fall_back_to_amber_dimensions_off_the_agenda():
 )
 def test_gap_change(then, now, change):
     assert scoring.gap_change(then, now) == change
+
+
+# A scan and its follow-up. RS2 is no longer asked in the follow-up; RS3 is new.
+# Per dimension: Alfa, Beta -> P (band), gap (flag).
+TREND_THEN = {
+    "kinds": (
+        ("BV1", CONDITION),  # 75, 25 -> 50 (amber), 50 (significant)
+        ("BV2", CONDITION),  # 100, 75 -> 87.5 (green), 25 (attention)
+        ("RS1", LINK),  # 50, 25 -> 37.5 (red), 25 (attention)
+        ("RS2", LINK),  # 25, 0 -> 12.5 (red), 25 (attention)
+    ),
+    "alfa": {"BV1": (4, 4), "BV2": (5, 5), "RS1": (3, 3), "RS2": (2, 2)},
+    "beta": {"BV1": (2, 2), "BV2": (4, 4), "RS1": (2, 2), "RS2": (1, 1)},
+}
+TREND_NOW = {
+    "kinds": (
+        ("BV1", CONDITION),  # 75, 75 -> 75 (green), 0
+        ("BV2", CONDITION),  # 100, 100 -> 100 (green), 0
+        ("RS1", LINK),  # 75, 25 -> 50 (amber), 50 (significant)
+        ("RS3", LINK),  # 100, 75 -> 87.5 (green), 25 (attention)
+    ),
+    "alfa": {"BV1": (4, 4), "BV2": (5, 5), "RS1": (4, 4), "RS3": (5, 5)},
+    "beta": {"BV1": (4, 4), "BV2": (5, 5), "RS1": (2, 2), "RS3": (4, 4)},
+}
+
+
+def test_the_trend_pins_every_figure_and_band_with_a_new_and_a_dropped_dimension():
+    previous = _two_party_scan(METHOD, **TREND_THEN)
+    current = _two_party_scan(METHOD, **TREND_NOW)
+    # Then: conditions (50 + 87.5) / 2 = 68.75, links (37.5 + 12.5) / 2 = 25,
+    # index (68.75 + 25) / 2 = 46.875: red.
+    assert (previous.blocks, previous.index) == ({CONDITION: 68.75, LINK: 25}, 46.875)
+    # Now: conditions (75 + 100) / 2 = 87.5, links (50 + 87.5) / 2 = 68.75, index
+    # 78.125 is green, but RS1's significant gap caps the verdict at amber.
+    assert (current.blocks, current.index) == ({CONDITION: 87.5, LINK: 68.75}, 78.125)
+    assert (current.verdict.index_band, current.verdict.band) == (GREEN, AMBER)
+    trend = scoring.compare(previous, current)
+    assert (trend.index_then, trend.index_now, trend.index_delta) == (
+        46.875,
+        78.125,
+        31.25,
+    )
+    assert (trend.verdict_then, trend.verdict_now) == (RED, AMBER)
+    assert trend.blocks_delta == {CONDITION: 18.75, LINK: 43.75}
+    # The follow-up's dimensions in its order, then those it no longer asks.
+    assert trend.dimensions == (
+        DimensionTrend("BV1", 50, 75, 25, 50, 0, CLOSED, AMBER, GREEN),
+        DimensionTrend("BV2", 87.5, 100, 12.5, 25, 0, CLOSED, GREEN, GREEN),
+        DimensionTrend("RS1", 37.5, 50, 12.5, 25, 50, WIDENED, RED, AMBER),
+        # New: nothing to compare with, so no change, no gap change, no band then.
+        DimensionTrend("RS3", None, 87.5, None, None, 25, None, None, GREEN),
+        # Dropped: nothing now.
+        DimensionTrend("RS2", 12.5, None, None, 25, None, None, RED, None),
+    )
 
 
 # Whole assessments ----------------------------------------------------------------
@@ -688,6 +861,7 @@ def _score(case):
     return scoring.score_assessment(method, dims, responses, organisations)
 
 
+@pytest.mark.slow
 @given(assessments())
 @settings(max_examples=150, deadline=None)
 def test_every_figure_lies_between_0_and_100(case):
@@ -695,6 +869,7 @@ def test_every_figure_lies_between_0_and_100(case):
         assert value is None or -1e-9 <= value <= 100 + 1e-9
 
 
+@pytest.mark.slow
 @given(assessments(), st.data())
 @settings(max_examples=150, deadline=None)
 def test_raising_one_item_score_never_lowers_any_score(case, data):
@@ -743,6 +918,7 @@ def test_raising_one_item_score_never_lowers_any_score(case, data):
             assert new_value >= old_value - 1e-9
 
 
+@pytest.mark.slow
 @given(assessments(), st.randoms(use_true_random=False))
 @settings(max_examples=100, deadline=None)
 def test_respondent_order_does_not_matter(case, rng):
@@ -757,6 +933,7 @@ def test_respondent_order_does_not_matter(case, rng):
     assert (a.weakest_link, a.largest_gap) == (b.weakest_link, b.largest_gap)
 
 
+@pytest.mark.slow
 @given(assessments(), st.integers(2, 5))
 @settings(max_examples=100, deadline=None)
 def test_sending_more_identical_people_does_not_shift_the_partnership(case, copies):
@@ -808,6 +985,7 @@ def test_a_change_is_the_difference_of_the_shown_scores(then, now, shown):
     assert scoring.display_change(then, now) == shown
 
 
+@pytest.mark.slow
 @given(assessments(), st.integers(2, 4), st.data())
 @settings(max_examples=150, deadline=None)
 def test_answers_below_the_privacy_minimum_change_nothing_shown(case, minimum, data):

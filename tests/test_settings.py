@@ -60,6 +60,7 @@ def _settings_in_subprocess(env):
     )
 
 
+@pytest.mark.slow
 def test_production_refuses_to_start_without_a_real_secret_key():
     env = {"DJANGO_ENV": "production", "SECRET_KEY": ""}
     result = _settings_in_subprocess(env)
@@ -67,6 +68,7 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_turns_debug_off_by_default():
     env = {"DJANGO_ENV": "production", "SECRET_KEY": "a-real-random-key-" * 4}
     env.pop("DEBUG", None)

@@ -182,6 +182,17 @@ def _patterns():
 
 
 ALL = list(_patterns())
+# The report's row renders a real PDF in a forked child (seconds): marked slow.
+CASES = [
+    pytest.param(
+        key,
+        route,
+        pattern,
+        id=f"{key} {route}",
+        marks=[pytest.mark.slow] if key == "assessments:assessment-report" else [],
+    )
+    for key, route, pattern in ALL
+]
 
 
 def _expected(key):
@@ -288,9 +299,7 @@ def _client_for(persona, world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "key, route, pattern", ALL, ids=[f"{key} {route}" for key, route, _p in ALL]
-)
+@pytest.mark.parametrize("key, route, pattern", CASES)
 def test_each_persona_gets_the_expected_status(key, route, pattern, world):
     expected = _expected(key)
     assert expected is not None, f"{key} is not in the table"

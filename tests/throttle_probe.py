@@ -1,5 +1,5 @@
-"""Run by tests/test_security.py in a separate process: N failed logins of one name
-the shared database and cache, and print the status codes as JSON."""
+"""Run by tests/security/test_throttles.py in a separate process: N failed logins of
+one name the shared database and cache, and print the status codes as JSON."""
 
 import json
 import sys

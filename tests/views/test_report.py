@@ -37,6 +37,7 @@ def url(assessment, lang=None):
     return f"{base}?lang={lang}" if lang else base
 
 
+@pytest.mark.slow
 def test_the_owner_downloads_the_report_as_a_pdf_attachment(client, owner, assessment):
     fill(assessment)
     client.login(username=owner.username, password=PASSWORD)

@@ -1,0 +1,42 @@
+"""The scan the attack tests attack (`world`), and throttles reset around each."""
+
+import pytest
+from django.core.cache import cache
+
+from assessments.models import Collaboration, DimensionComment
+
+from ..conftest import answer_all, make_assessment, make_partnership, make_respondent
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    # Throttle counters live in the cache; one test's attempts must not block the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(owner, outsider, partnership, assessment, respondent, question_set):
+    """The owner's scan with answers and a comment; the outsider's own scan."""
+    answer_all(respondent, value=3)
+    dimension = question_set.dimensions.first()
+    DimensionComment.objects.create(
+        respondent=respondent, dimension=dimension, text="Owner's comment"
+    )
+    theirs = make_partnership(outsider, name="Gamma & Delta", organisations=("G", "D"))
+    their_assessment = make_assessment(theirs, question_set)
+    their_respondent = make_respondent(their_assessment, label="Otto")
+    answer_all(their_respondent, value=5)
+    return {
+        "partnership": partnership,
+        "assessment": assessment,
+        "respondent": respondent,
+        "collaboration": partnership.collaborations.get(),
+        "their_partnership": theirs,
+        "their_assessment": their_assessment,
+        "their_respondent": their_respondent,
+        "their_collaboration": Collaboration.objects.create(
+            partnership=theirs, user=owner, can_edit=False
+        ),
+    }
