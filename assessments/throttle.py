@@ -1,10 +1,14 @@
 """Per-client rate limits that hold across app processes.
 
 Counters live in Django's cache. With the default local-memory cache they are per
-process (fine for `make run`); production sets a shared cache (Redis, or the database
-cache table; see docs/deployment.md) so every gunicorn worker and instance counts
-together. Both increment atomically (Redis INCR; partnerscan.cache.DatabaseCache
-locks the row), so concurrent requests never undercount.
+process (fine for `make run`); production sets a shared cache (Redis, or Django's
+database cache; see docs/deployment.md) so every gunicorn worker and instance counts
+together. Redis increments atomically, so its counts are exact. The database cache
+increments with a read and then a write, so workers counting at the same moment can
+read the same number and a deliberate parallel burst gets past a limit (measured: up
+to about twice the limit with four workers); a sequential client is stopped exactly.
+That is the trade most projects make for rate limits; Redis is the answer when it
+matters (docs/deployment.md, "Rate limits").
 """
 
 import hashlib
@@ -49,31 +53,31 @@ def _cache_key(scope, key):
     return f"throttle:{scope}:{digest}:{int(time.time() // window)}"
 
 
-def hit(scope, key):
+def hit(scope: str, key: str) -> bool:
     """Count one request; return True when it is over the limit."""
     limit, window = LIMITS[scope]
     cache_key = _cache_key(scope, key)
-    # add() then incr() is atomic on shared backends, so processes never undercount.
     cache.add(cache_key, 0, timeout=window + 1)
     try:
         count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=window + 1)
         count = 1
-    if count == 1:
-        # Redis INCR recreates a key that expired after Django's existence check,
-        # without an expiry: give the window's first count its expiry again.
-        cache.touch(cache_key, timeout=window + 1)
+    # Give the count the window's expiry again on every hit: the database cache's
+    # incr rewrites the entry with the cache's default timeout (shorter than the import
+    # window), and Redis INCR recreates a key that expired after Django's existence
+    # check without any expiry. Keys name their window, so a later expiry is harmless.
+    cache.touch(cache_key, timeout=window + 1)
     return count > limit
 
 
-def is_blocked(scope, key):
+def is_blocked(scope: str, key: str) -> bool:
     """Over the limit already, without counting this request."""
     limit, _window = LIMITS[scope]
     return (cache.get(_cache_key(scope, key)) or 0) >= limit
 
 
-def reset(scope, key):
+def reset(scope: str, key: str) -> None:
     cache.delete(_cache_key(scope, key))
 
 

@@ -196,9 +196,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Caches: throttle counters and cached reports must be shared by every app process in
-# production. REDIS_URL selects Redis (atomic counters); otherwise production uses the
-# database cache table (`manage.py createcachetable`, with an atomic incr of ours) and
-# local development keeps per-process memory so `make run` needs nothing.
+# production. REDIS_URL selects Redis (atomic counters, so exact throttles); otherwise
+# production uses Django's database cache (`manage.py createcachetable`), whose counts
+# parallel requests can race past (docs/deployment.md, "Rate limits"), and local
+# development keeps per-process memory so `make run` needs nothing.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "database" if PRODUCTION else "locmem")
 if REDIS_URL:
@@ -212,7 +213,7 @@ if REDIS_URL:
 elif CACHE_BACKEND == "database":
     CACHES = {
         "default": {
-            "BACKEND": "partnerscan.cache.DatabaseCache",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "partnerscan_cache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
