@@ -11,7 +11,7 @@ until commit, so two tabs of one respondent queue instead of interleaving; on SQ
 answer rows.
 """
 
-import threading
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -66,15 +66,9 @@ class AnswersLocked(Exception):
         return _("These answers have been submitted and can no longer be changed.")
 
 
-# A set that an assessment uses is locked (published or retired sets never change
-# once in use), so its structure is kept per process, keyed by the set's identity.
-# Drafts are read afresh on every request: an admin may still be editing them.
-_STEPS_CACHE = {}
-_STEPS_CACHE_SIZE = 32
-_STEPS_CACHE_LOCK = threading.Lock()
-
-
 def _cache_key(question_set):
+    """A locked set's identity: published and retired sets never change once in
+    use. The creation time guards against a reused id (a test database)."""
     if question_set.status == QuestionSet.Status.DRAFT:
         return None
     return (
@@ -89,27 +83,26 @@ def questionnaire_steps(question_set):
     """The steps of an assessment's question set, one per dimension in order.
 
     Two queries the first time; then remembered on the instance (for the rest of the
-    request) and, for a locked set, in the process.
+    request) and, for a locked set, in the process. Drafts are read afresh on every
+    request: an admin may still be editing them.
     """
     steps = getattr(question_set, "_questionnaire_steps", None)
     if steps is not None:
         return steps
     key = _cache_key(question_set)
-    steps = _STEPS_CACHE.get(key) if key else None
-    if steps is None:
-        steps = _load_steps(question_set)
-        if key:
-            with _STEPS_CACHE_LOCK:
-                if len(_STEPS_CACHE) >= _STEPS_CACHE_SIZE:
-                    _STEPS_CACHE.pop(next(iter(_STEPS_CACHE)))
-                _STEPS_CACHE[key] = steps
+    steps = _locked_steps(*key) if key else _load_steps(question_set.pk)
     question_set._questionnaire_steps = steps
     return steps
 
 
-def _load_steps(question_set):
+@functools.lru_cache(maxsize=32)
+def _locked_steps(pk, _slug, _version, _created_at):
+    return _load_steps(pk)
+
+
+def _load_steps(question_set_id):
     dimensions = list(
-        Dimension.objects.filter(question_set=question_set)
+        Dimension.objects.filter(question_set_id=question_set_id)
         .defer(*_ADVICE_FIELDS)
         .order_by("position", "code")
         .prefetch_related(
@@ -132,7 +125,7 @@ def _load_steps(question_set):
                 kind_total=totals[dimension.kind],
             )
         )
-    return steps
+    return tuple(steps)
 
 
 def question_dimension_ids(question_set):
@@ -141,7 +134,7 @@ def question_dimension_ids(question_set):
     Enough to validate an autosave without loading texts; free when the set's
     structure is already known.
     """
-    if _cache_key(question_set) in _STEPS_CACHE:
+    if _cache_key(question_set) is not None:
         steps = questionnaire_steps(question_set)
         return {q.pk: step.dimension.pk for step in steps for q in step.questions}
     return dict(
