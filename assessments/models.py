@@ -24,10 +24,16 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
+# The languages of the UI, the questionnaire, the texts of a question set and the
+# report: settings.LANGUAGES, written once. Each language is offered in its own
+# name ("Nederlands", "English").
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+LANGUAGE_CHOICES = [
+    (code, get_language_info(code)["name_local"]) for code in LANGUAGE_CODES
+]
 
 SCALE_MIN = 1
 SCALE_MAX = 5
@@ -77,7 +83,7 @@ def _percentage_field(verbose_name, default):
 def localized(obj, field, language=None):
     """Return `obj.<field>_<lang>` for the active language, falling back to Dutch."""
     lang = (language or get_language() or "nl")[:2]
-    value = getattr(obj, f"{field}_{lang}", "") if lang in ("nl", "en") else ""
+    value = getattr(obj, f"{field}_{lang}", "") if lang in LANGUAGE_CODES else ""
     return value or getattr(obj, f"{field}_nl")
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    LANGUAGE_CODES,
     NAME_MAX,
     Answer,
     Dimension,
@@ -34,7 +35,7 @@ from .models import (
 _ADVICE_FIELDS = [
     f"advice_{band}_{lang}"
     for band in ("red", "amber", "green")
-    for lang in ("nl", "en")
+    for lang in LANGUAGE_CODES
 ]
 
 
@@ -210,7 +211,7 @@ def respondent_open(*, respondent):
 
 def respondent_set_language(*, respondent, language):
     """Remember the participant's language for the next visit (and for reminders)."""
-    if language in ("nl", "en") and respondent.language != language:
+    if language in LANGUAGE_CODES and respondent.language != language:
         respondent.language = language
         Respondent.objects.filter(pk=respondent.pk).update(language=language)
 

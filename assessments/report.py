@@ -27,6 +27,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import render_guard, scoring
 from .models import (
+    LANGUAGE_CODES,
     Assessment,
 )
 from .report_limits import limit_report
@@ -38,7 +39,7 @@ from .results.fingerprint import fingerprint
 REPORT_ORIGIN = "https://report.partnerscan.invalid"
 STATIC_PREFIX = "/static/"
 TEMPLATE = "assessments/report/report.html"
-REPORT_LANGUAGES = ("nl", "en")
+REPORT_LANGUAGES = LANGUAGE_CODES
 # Tagged: the PDF carries its structure (headings, tables, lists, reading order), so
 # screen readers can follow it and readers can reflow it. It costs about 12 % more
 # render time, within the per-page budget (bench/README.md).

@@ -17,13 +17,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, ValidationError, validators
 
-from ..models import Dimension, QuestionSet
+from ..models import LANGUAGE_CODES, Dimension, QuestionSet
 
 SCHEMA_PATH = (
     Path(__file__).resolve().parent.parent / "data" / "questionset.schema.json"
 )
 
-LANGS = ("nl", "en")
+LANGS = LANGUAGE_CODES
 CONDITION_CODES = [f"BV{i}" for i in range(1, 6)]
 LINK_CODES = [f"RS{i}" for i in range(1, 10)]
 KIND_OF_CODE = {
