@@ -5,28 +5,37 @@ or `reminder`, lang `nl` or `en`); the first line is the subject. Mail goes thro
 Django's mail settings: the console locally, SMTP when EMAIL_HOST is set.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Respondent
+from .models import Assessment, Respondent, RespondentQuerySet
 from .text import single_line
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
 
 INVITATION = "invitation"
 REMINDER = "reminder"
 
 
-def invitable(assessment):
+def invitable(assessment: Assessment) -> RespondentQuerySet:
     """Respondents an invitation e-mail can go to (`RespondentQuerySet.invitable`)."""
     return assessment.respondents.invitable()
 
 
-def remindable(assessment):
+def remindable(assessment: Assessment) -> RespondentQuerySet:
     """Respondents a reminder can go to (`RespondentQuerySet.remindable`)."""
     return assessment.respondents.remindable()
 
 
-def _message(respondent, kind, consultant):
+def _message(
+    respondent: Respondent, kind: str, consultant: AbstractUser
+) -> EmailMessage:
     assessment = respondent.assessment
     context = {
         "respondent": respondent,
@@ -56,7 +65,7 @@ def _message(respondent, kind, consultant):
     )
 
 
-def _send(respondents, kind, consultant):
+def _send(respondents: RespondentQuerySet, kind: str, consultant: AbstractUser) -> int:
     """Send one e-mail per respondent; stamp those sent. Returns how many went out."""
     respondents = list(
         respondents.select_related("organisation", "assessment__partnership")
@@ -73,12 +82,14 @@ def _send(respondents, kind, consultant):
     return sent
 
 
-def invitation_send(*, respondents, consultant):
+def invitation_send(
+    *, respondents: RespondentQuerySet, consultant: AbstractUser
+) -> int:
     """E-mail the invitation link to those of `respondents` (a queryset) who can
     be invited; the same rule the "not yet invited" count uses."""
     return _send(respondents.invitable(), INVITATION, consultant)
 
 
-def reminder_send(*, respondents, consultant):
+def reminder_send(*, respondents: RespondentQuerySet, consultant: AbstractUser) -> int:
     """Remind those of `respondents` (a queryset) who can be reminded."""
     return _send(respondents.remindable(), REMINDER, consultant)

@@ -19,13 +19,29 @@ Reads only, in a fixed number of queries however many rows there are, so the
 dashboard and the assessment page stay fast for a consultant with many scans.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assessment, Collaboration, Question, has_started
+from .models import (
+    Assessment,
+    Collaboration,
+    Partnership,
+    PartnershipQuerySet,
+    Question,
+    QuestionSet,
+    Respondent,
+    has_started,
+)
 from .results.verdicts import verdicts_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 NOT_STARTED = "not_started"
 BUSY = "busy"
@@ -43,7 +59,7 @@ WORKSHOP_OPEN = "open"
 WORKSHOP_FINISHED = "finished"
 
 
-def respondent_status(respondent) -> str:
+def respondent_status(respondent: Respondent) -> str:
     """`respondent` carries `answers_given` (see `with_answer_count`)."""
     if respondent.submitted_at:
         return SUBMITTED
@@ -61,15 +77,15 @@ class OrganisationProgress:
     not_started: int = 0
 
     @property
-    def total(self):
+    def total(self) -> int:
         return len(self.respondents)
 
 
-def question_count(question_set):
+def question_count(question_set: QuestionSet) -> int:
     return Question.objects.filter(dimension__question_set=question_set).count()
 
 
-def assessment_progress(assessment) -> dict:
+def assessment_progress(assessment: Assessment) -> dict:
     """Respondents grouped per organisation, each with `status`, `answers_given`,
     `may_invite` and `may_remind`; the invitation and reminder counts; the state
     of the workshop.
@@ -102,7 +118,7 @@ def assessment_progress(assessment) -> dict:
     }
 
 
-def workshop_state(groups) -> str:
+def workshop_state(groups: Sequence[Respondent]) -> str:
     """None yet, open, or finished: finished once its groups' answers are locked,
     the same rule the workshop pages lock on."""
     if not groups:
@@ -112,7 +128,9 @@ def workshop_state(groups) -> str:
     return WORKSHOP_OPEN
 
 
-def partnership_rows(partnerships, user):
+def partnership_rows(
+    partnerships: PartnershipQuerySet, user: AbstractBaseUser
+) -> list[Partnership]:
     """Evaluate a page of partnerships with everything the dashboard shows.
 
     Each partnership gets `organisation_list`, `role` ("owner", "editor" or
@@ -141,7 +159,7 @@ def partnership_rows(partnerships, user):
     return partnerships
 
 
-def latest_assessments(ids):
+def latest_assessments(ids: Iterable[int]) -> dict[int, Assessment]:
     """Assessments by id, with progress counts and `verdict` (a fixed few queries)."""
     queryset = (
         Assessment.objects.filter(pk__in=ids)
@@ -151,7 +169,7 @@ def latest_assessments(ids):
     return {assessment.pk: assessment for assessment in _with_verdicts(queryset)}
 
 
-def partnership_assessments(partnership):
+def partnership_assessments(partnership: Partnership) -> list[Assessment]:
     """A partnership's assessments, newest first, with progress counts and verdicts."""
     return _with_verdicts(
         partnership.assessments.select_related(
@@ -162,14 +180,14 @@ def partnership_assessments(partnership):
     )
 
 
-def _role(partnership, user):
+def _role(partnership: Partnership, user: AbstractBaseUser) -> str:
     if partnership.owner_id == user.pk:
         return "owner"
     collaborations = partnership.own_collaborations
     return "editor" if collaborations and collaborations[0].can_edit else "reader"
 
 
-def _with_verdicts(assessments):
+def _with_verdicts(assessments: Iterable[Assessment]) -> list[Assessment]:
     assessments = list(assessments)
     verdicts = verdicts_for(assessments)
     for assessment in assessments:

@@ -13,17 +13,21 @@ answer rows.
 
 import functools
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     LANGUAGE_CODES,
     NAME_MAX,
     Answer,
+    Assessment,
     Dimension,
     DimensionComment,
     Question,
@@ -37,6 +41,10 @@ _ADVICE_FIELDS = [
     for band in ("red", "amber", "green")
     for lang in LANGUAGE_CODES
 ]
+
+# One respondent's answers to save: (respondent, {question id: 1-5 or None},
+# {dimension id: comment text}).
+AnswerEntry = tuple[Respondent, Mapping[int, int | None], Mapping[int, str]]
 
 
 @dataclass(frozen=True)
@@ -56,18 +64,18 @@ class AnswersLocked(Exception):
     SUBMITTED = "submitted"
     CLOSED = "closed"
 
-    def __init__(self, reason):
+    def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
 
     @property
-    def message(self):
+    def message(self) -> Promise:
         if self.reason == self.CLOSED:
             return _("This scan is closed: answers can no longer be changed.")
         return _("These answers have been submitted and can no longer be changed.")
 
 
-def _cache_key(question_set):
+def _cache_key(question_set: QuestionSet) -> tuple[int, str, int, datetime] | None:
     """A locked set's identity: published and retired sets never change once in
     use. The creation time guards against a reused id (a test database)."""
     if question_set.status == QuestionSet.Status.DRAFT:
@@ -80,7 +88,7 @@ def _cache_key(question_set):
     )
 
 
-def questionnaire_steps(question_set):
+def questionnaire_steps(question_set: QuestionSet) -> tuple[Step, ...]:
     """The steps of an assessment's question set, one per dimension in order.
 
     Two queries the first time; then remembered on the instance (for the rest of the
@@ -97,11 +105,13 @@ def questionnaire_steps(question_set):
 
 
 @functools.lru_cache(maxsize=32)
-def _locked_steps(pk, _slug, _version, _created_at):
+def _locked_steps(
+    pk: int, _slug: str, _version: int, _created_at: datetime
+) -> tuple[Step, ...]:
     return _load_steps(pk)
 
 
-def _load_steps(question_set_id):
+def _load_steps(question_set_id: int) -> tuple[Step, ...]:
     dimensions = list(
         Dimension.objects.filter(question_set_id=question_set_id)
         .defer(*_ADVICE_FIELDS)
@@ -129,7 +139,7 @@ def _load_steps(question_set_id):
     return tuple(steps)
 
 
-def question_dimension_ids(question_set):
+def question_dimension_ids(question_set: QuestionSet) -> dict[int, int]:
     """{question id: dimension id} of a question set, in one light query.
 
     Enough to validate an autosave without loading texts; free when the set's
@@ -145,7 +155,9 @@ def question_dimension_ids(question_set):
     )
 
 
-def answers_of(respondents):
+def answers_of(
+    respondents: Iterable[Respondent],
+) -> dict[tuple[int, int], int | None]:
     """{(respondent id, question id): value} for the given respondents (one query)."""
     return {
         (respondent_id, question_id): value
@@ -155,7 +167,9 @@ def answers_of(respondents):
     }
 
 
-def comments_of(respondents, dimension=None):
+def comments_of(
+    respondents: Iterable[Respondent], dimension: Dimension | None = None
+) -> dict[tuple[int, int], str]:
     """{(respondent id, dimension id): text}, optionally for one dimension only."""
     comments = DimensionComment.objects.filter(respondent__in=respondents)
     if dimension is not None:
@@ -168,7 +182,9 @@ def comments_of(respondents, dimension=None):
     }
 
 
-def first_open_step(steps, is_answered):
+def first_open_step(
+    steps: Iterable[Step], is_answered: Callable[[Question], bool]
+) -> Step | None:
     """The first step with a statement for which `is_answered(question)` is false."""
     for step in steps:
         if not all(is_answered(question) for question in step.questions):
@@ -186,7 +202,9 @@ class OpenStatements:
     question: Question | None = None
 
 
-def open_statements(steps, is_answered) -> OpenStatements:
+def open_statements(
+    steps: Iterable[Step], is_answered: Callable[[Question], bool]
+) -> OpenStatements:
     """The statements for which `is_answered(question)` is false, in order."""
     count = total = 0
     first = (None, None)
@@ -200,7 +218,7 @@ def open_statements(steps, is_answered) -> OpenStatements:
     return OpenStatements(count, total, *first)
 
 
-def respondent_open(*, respondent):
+def respondent_open(*, respondent: Respondent) -> None:
     """Note the first time a respondent opens their invitation link."""
     if respondent.started_at is None:
         respondent.started_at = timezone.now()
@@ -209,14 +227,19 @@ def respondent_open(*, respondent):
         )
 
 
-def respondent_set_language(*, respondent, language):
+def respondent_set_language(*, respondent: Respondent, language: str) -> None:
     """Remember the participant's language for the next visit (and for reminders)."""
     if language in LANGUAGE_CODES and respondent.language != language:
         respondent.language = language
         Respondent.objects.filter(pk=respondent.pk).update(language=language)
 
 
-def answers_save(*, respondent, values, comments):
+def answers_save(
+    *,
+    respondent: Respondent,
+    values: Mapping[int, int | None],
+    comments: Mapping[int, str],
+) -> None:
     """Save some answers and comments of one respondent.
 
     `values` maps question id to 1-5 or None ("weet niet / n.v.t."); `comments` maps
@@ -226,13 +249,13 @@ def answers_save(*, respondent, values, comments):
     _answers_upsert([(respondent, values, comments)])
 
 
-def workshop_answers_save(*, entries):
+def workshop_answers_save(*, entries: Sequence[AnswerEntry]) -> None:
     """Save a workshop screen: `entries` is [(group respondent, values, comments)]."""
     _answers_upsert(entries)
 
 
 @transaction.atomic
-def _answers_upsert(entries):
+def _answers_upsert(entries: Sequence[AnswerEntry]) -> None:
     if not entries:
         return
     if any(not respondent.assessment.is_open for respondent, _v, _c in entries):
@@ -286,7 +309,7 @@ def _answers_upsert(entries):
 
 
 @transaction.atomic
-def respondent_submit(*, respondent):
+def respondent_submit(*, respondent: Respondent) -> bool:
     """Lock a respondent's answers. Submitting twice is harmless.
 
     Returns True when this call submitted them. Raises AnswersLocked on a closed scan.
@@ -304,7 +327,7 @@ def respondent_submit(*, respondent):
     return bool(submitted)
 
 
-def workshop_groups(assessment):
+def workshop_groups(assessment: Assessment) -> list[Respondent]:
     """The assessment's workshop groups, one per organisation, in partner order."""
     return list(
         assessment.respondents.filter(is_group=True)
@@ -314,7 +337,7 @@ def workshop_groups(assessment):
 
 
 @transaction.atomic
-def workshop_start(*, assessment, language="nl"):
+def workshop_start(*, assessment: Assessment, language: str = "nl") -> list[Respondent]:
     """Make sure every organisation has its workshop group; return the groups.
 
     Idempotent, also when two clicks race: the database allows one group per
@@ -341,7 +364,7 @@ def workshop_start(*, assessment, language="nl"):
     return workshop_groups(assessment)
 
 
-def _free_label(assessment, label):
+def _free_label(assessment: Assessment, label: str) -> str:
     """`label`, or `label 2`, `label 3`… when a respondent already carries it."""
     base = label[: NAME_MAX - 4]
     taken = set(
@@ -357,7 +380,7 @@ def _free_label(assessment, label):
 
 
 @transaction.atomic
-def workshop_finish(*, assessment):
+def workshop_finish(*, assessment: Assessment) -> int:
     """Lock every workshop group's answers (finishing twice is harmless)."""
     if not assessment.is_open:
         raise AnswersLocked(AnswersLocked.CLOSED)
@@ -368,7 +391,7 @@ def workshop_finish(*, assessment):
 
 
 @transaction.atomic
-def workshop_reopen(*, assessment):
+def workshop_reopen(*, assessment: Assessment) -> int:
     """Unlock the workshop groups' answers again, for a session that turns out not
     to be over. Nothing is lost: the answers stay, they just become editable. Only
     while the scan is open; individual respondents' submissions stay locked."""

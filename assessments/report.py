@@ -13,13 +13,16 @@ the file system.
 import hashlib
 import posixpath
 import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from weasyprint import HTML
 from weasyprint import __version__ as weasyprint_version
@@ -62,7 +65,7 @@ class RefusedURL(ValueError):
     """A URL the report may not load (anything outside the app's static files)."""
 
 
-def static_path(url):
+def static_path(url: str) -> str:
     """The static-file path `url` points to, or RefusedURL.
 
     Only `REPORT_ORIGIN/static/<path>` with an allowed suffix qualifies; the path is
@@ -99,7 +102,9 @@ class StaticFilesFetcher(URLFetcher):
     resource: a hostile `<img src>` or `@import` costs nothing and fetches nothing.
     """
 
-    def fetch(self, url, headers=None):
+    def fetch(
+        self, url: str, headers: Mapping[str, str] | None = None
+    ) -> URLFetcherResponse:
         relative = static_path(url)
         found = finders.find(relative)
         if not found:
@@ -110,7 +115,7 @@ class StaticFilesFetcher(URLFetcher):
         return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
 
 
-def render_pdf(context):
+def render_pdf(context: Mapping[str, Any]) -> bytes:
     """The report as PDF bytes. Renders only: every figure is already in `context`.
 
     The report's language is the context's, whatever the request's.
@@ -120,13 +125,13 @@ def render_pdf(context):
     return html_to_pdf(html)
 
 
-def render_pdf_guarded(context):
+def render_pdf_guarded(context: Mapping[str, Any]) -> bytes:
     """`render_pdf` in a child process with a time and memory budget
     (`render_guard`): a pathological document cannot take the worker down."""
     return render_guard.run_guarded(render_pdf, context)
 
 
-def html_to_pdf(html):
+def html_to_pdf(html: str) -> bytes:
     """WeasyPrint on a string of our own HTML, with the static-only fetcher."""
     document = HTML(
         string=html, base_url=f"{REPORT_ORIGIN}/", url_fetcher=StaticFilesFetcher()
@@ -139,7 +144,7 @@ def html_to_pdf(html):
 _TOOLTIP = re.compile(r"<title>[^<]*</title>")
 
 
-def build_report_context(assessment, language):
+def build_report_context(assessment: Assessment, language: str) -> dict[str, Any]:
     """Everything the report shows, gathered with a fixed number of queries.
 
     The figures, agenda, trend, comments, question list and charts come from
@@ -170,7 +175,7 @@ def build_report_context(assessment, language):
     return context
 
 
-def _for_paper(svg):
+def _for_paper(svg: str) -> SafeString:
     """The chart without the tooltip on every shape: it means nothing on paper and
     costs render time. The chart's own title (it has an id) and description stay.
 
@@ -181,7 +186,7 @@ def _for_paper(svg):
     return mark_safe(_TOOLTIP.sub("", str(svg)))  # noqa: S308  # nosec B308 B703
 
 
-def _ends(row):
+def _ends(row: Mapping[str, Any] | None) -> dict[str, str] | None:
     """The highest and the lowest organisation on a dimension (for "X vs Y")."""
     if not row:
         return None
@@ -201,7 +206,7 @@ REPORT_VERSION = "2"
 CACHE_TIMEOUT = 7 * 24 * 3600
 
 
-def report_fingerprint(assessment, language):
+def report_fingerprint(assessment: Assessment, language: str) -> str:
     """The scan's one fingerprint (`results.fingerprint`) plus what only the PDF
     depends on: its language, the report's and the renderer's version, and today's
     date, which the cover carries."""
@@ -215,11 +220,11 @@ def report_fingerprint(assessment, language):
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _cache_key(assessment, language):
+def _cache_key(assessment: Assessment, language: str) -> str:
     return f"report-pdf:{assessment.pk}:{language}"
 
 
-def report_pdf(assessment, language):
+def report_pdf(assessment: Assessment, language: str) -> bytes:
     """The report as PDF bytes, from the cache while nothing it shows has changed.
 
     One cache entry per assessment and language holds (fingerprint, pdf); a new
@@ -234,7 +239,9 @@ def report_pdf(assessment, language):
     return pdf
 
 
-def report_filename(assessment, language, day=None):
+def report_filename(
+    assessment: Assessment, language: str, day: date | None = None
+) -> str:
     """partnerscan-<partnership>-<yyyy-mm-dd>-<lang>.pdf, plain ASCII."""
     slug = slugify(assessment.partnership.name)[:60].strip("-") or "partnership"
     day = day or timezone.localdate()

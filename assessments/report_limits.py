@@ -21,6 +21,9 @@ scan (up to four organisations, names up to 40 characters, a few comments) meets
 none of them and renders exactly as before. docs/report.md explains the caps.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -94,7 +97,9 @@ def limit_report(context: dict) -> None:
     )
 
 
-def _largest_pairs(pairs, labels):
+def _largest_pairs(
+    pairs: Sequence[Mapping[str, Any]], labels: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], int]:
     """At most `PAIRS_PER_DIMENSION` pairs, named by label, and how many were left."""
     named = [
         {
@@ -113,7 +118,9 @@ def _largest_pairs(pairs, labels):
     return ranked[:PAIRS_PER_DIMENSION], len(named) - PAIRS_PER_DIMENSION
 
 
-def _score_tables(shown, dimensions):
+def _score_tables(
+    shown: Sequence[str], dimensions: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
     """The score table in even groups of at most `ORGS_PER_TABLE` organisations."""
     tables = max(1, -(-len(shown) // ORGS_PER_TABLE))
     size = max(1, -(-len(shown) // tables))
@@ -133,7 +140,7 @@ def _score_tables(shown, dimensions):
     ]
 
 
-def _limits(*, shortened, pairs, tables, comments):
+def _limits(*, shortened: bool, pairs: int, tables: int, comments: int) -> list[str]:
     limits = []
     if shortened:
         limits.append(

@@ -26,10 +26,11 @@ Steps (DESIGN.md "Scoring"):
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations
+from typing import Any
 
 # Threshold comparisons forgive float noise: 4 of 6 equal weights must count as 2/3,
 # and a mean that should be exactly 75 must be green.
@@ -122,7 +123,7 @@ class DimensionResult:
     gap_flag: str | None
     pairs: tuple[PairGap, ...]
 
-    def organisation(self, name):
+    def organisation(self, name: str) -> OrganisationScore:
         return next(o for o in self.organisations if o.name == name)
 
 
@@ -184,11 +185,11 @@ class AssessmentResult:
     # dimension: they get no column anywhere (see `withheld_organisations`).
     withheld: tuple[str, ...] = ()
 
-    def dimension(self, code):
+    def dimension(self, code: str) -> DimensionResult:
         return next(d for d in self.dimensions if d.code == code)
 
 
-def answer_spread(values) -> int | None:
+def answer_spread(values: Iterable[object]) -> int | None:
     """How far apart answers on the 1-5 scale lie: max - min of the given answers
     (not "weet niet", nor anything that is not an answer), None with fewer than
     two. The workshop marks a statement by it."""
@@ -198,7 +199,7 @@ def answer_spread(values) -> int | None:
     return max(numbers) - min(numbers)
 
 
-def display(value, places=0):
+def display(value: float | None, places: int = 0) -> int | float | None:
     """Round half up for people (62.5 -> 63, not Python's 62); None stays None."""
     if value is None:
         return None
@@ -206,11 +207,11 @@ def display(value, places=0):
     return int(exact) if places == 0 else float(exact)
 
 
-def _mean(values):
+def _mean(values: Sequence[float]) -> float:
     return math.fsum(values) / len(values)
 
 
-def _at_least(value, threshold):
+def _at_least(value: float, threshold: float) -> bool:
     return value >= threshold - EPSILON
 
 
@@ -224,7 +225,7 @@ _ITEM_SCORES = {
 }
 
 
-def item_score(answer, reverse=False):
+def item_score(answer: int | None, reverse: bool = False) -> float | None:
     """s = (a - 1) / 4 * 100, or (5 - a) / 4 * 100 when reverse; None stays None."""
     if answer is None:
         return None
@@ -238,7 +239,11 @@ def item_score(answer, reverse=False):
 # Step 2 ---------------------------------------------------------------------------
 
 
-def respondent_dimension_score(dimension, item_scores, min_coverage):
+def respondent_dimension_score(
+    dimension: DimensionSpec,
+    item_scores: Mapping[str, float | None],
+    min_coverage: float,
+) -> float | None:
     """Weighted mean of the answered items: sum(w * s) / sum(w).
 
     `item_scores` maps question code -> item score (None or absent = not answered).
@@ -273,7 +278,7 @@ def privacy_allows(individuals: int, groups: int, minimum: int) -> bool:
     return individuals >= minimum or (individuals == 0 and groups > 0)
 
 
-def organisation_score(name, scores):
+def organisation_score(name: str, scores: Iterable[float | None]) -> OrganisationScore:
     """Mean of the defined respondent scores, with n, min, max and the population
     standard deviation sqrt(sum((x - mean)^2) / n) as the spread inside it."""
     defined = [s for s in scores if s is not None]
@@ -286,20 +291,22 @@ def organisation_score(name, scores):
     )
 
 
-def partnership_score(organisation_scores):
+def partnership_score(
+    organisation_scores: Iterable[OrganisationScore],
+) -> float | None:
     """Mean over organisations with a defined score: each counts once, however many
     people it sent."""
     defined = [o.score for o in organisation_scores if o.score is not None]
     return _mean(defined) if defined else None
 
 
-def gap(organisation_scores):
+def gap(organisation_scores: Iterable[OrganisationScore]) -> float | None:
     """max - min over the defined organisation scores; None with fewer than two."""
     defined = [o.score for o in organisation_scores if o.score is not None]
     return max(defined) - min(defined) if len(defined) >= 2 else None
 
 
-def gap_flag(value, method):
+def gap_flag(value: float | None, method: Method) -> str | None:
     """ "significant" at >= gap_significant, "attention" at >= gap_attention."""
     if value is None:
         return None
@@ -310,7 +317,9 @@ def gap_flag(value, method):
     return None
 
 
-def pair_gaps(organisation_scores):
+def pair_gaps(
+    organisation_scores: Iterable[OrganisationScore],
+) -> tuple[PairGap, ...]:
     """|a - b| for every pair of organisations (None when either is undefined)."""
     return tuple(
         PairGap(
@@ -325,7 +334,9 @@ def pair_gaps(organisation_scores):
 # Steps 6-8 ------------------------------------------------------------------------
 
 
-def block_score(dimension_results, kind):
+def block_score(
+    dimension_results: Iterable[DimensionResult], kind: str
+) -> float | None:
     """sum(w_d * P_d) / sum(w_d) over the block's dimensions with a defined score."""
     defined = [
         (d.weight, d.partnership)
@@ -338,7 +349,7 @@ def block_score(dimension_results, kind):
     return math.fsum(w * p for w, p in defined) / weight
 
 
-def block_shares(method) -> dict[str, float]:
+def block_shares(method: Method) -> dict[str, float]:
     """Each block's share of the index in percent (the method's block weights as
     shares of 100), as the report states them."""
     total = method.condition_weight + method.link_weight
@@ -348,7 +359,7 @@ def block_shares(method) -> dict[str, float]:
     }
 
 
-def readiness_index(blocks, method):
+def readiness_index(blocks: Mapping[str, float | None], method: Method) -> float | None:
     """(W_c * B_c + W_l * B_l) / (W_c + W_l) over the defined blocks."""
     weighted = [
         (weight, blocks[kind])
@@ -364,7 +375,7 @@ def readiness_index(blocks, method):
     return math.fsum(w * b for w, b in weighted) / total
 
 
-def band(score, method):
+def band(score: float | None, method: Method) -> str | None:
     if score is None:
         return None
     if _at_least(score, method.green):
@@ -377,7 +388,9 @@ def band(score, method):
 # Step 9 ---------------------------------------------------------------------------
 
 
-def verdict(index, dimension_results, method):
+def verdict(
+    index: float | None, dimension_results: Iterable[DimensionResult], method: Method
+) -> Verdict:
     """The zipper rule: the band of the index, but never green while any dimension's
     partnership score is red or any gap is significant. One missing link jams the
     zipper, so the verdict is not a plain average."""
@@ -394,7 +407,7 @@ def verdict(index, dimension_results, method):
     )
 
 
-def weakest_link(dimension_results):
+def weakest_link(dimension_results: Iterable[DimensionResult]) -> str | None:
     """The dimension with the lowest partnership score; the first in order on a tie."""
     scored = [d for d in dimension_results if d.partnership is not None]
     if not scored:
@@ -403,7 +416,7 @@ def weakest_link(dimension_results):
     return next(d.code for d in scored if d.partnership <= lowest + EPSILON)
 
 
-def largest_gap(dimension_results):
+def largest_gap(dimension_results: Iterable[DimensionResult]) -> str | None:
     """The dimension with the largest gap above 0; the first in order on a tie."""
     gapped = [d for d in dimension_results if d.gap is not None and d.gap > EPSILON]
     if not gapped:
@@ -415,7 +428,9 @@ def largest_gap(dimension_results):
 # Step 10 --------------------------------------------------------------------------
 
 
-def agenda(dimension_results, method):
+def agenda(
+    dimension_results: Sequence[DimensionResult], method: Method
+) -> tuple[AgendaItem, ...]:
     """Bespreekpunten: what most needs a conversation, most urgent first.
 
     On the agenda: every dimension with a partnership score below green, or with a
@@ -444,7 +459,11 @@ def agenda(dimension_results, method):
     return tuple(_ranked(items, "priority", dimension_results)[: method.agenda_size])
 
 
-def quick_wins(dimension_results, agenda_items, method):
+def quick_wins(
+    dimension_results: Sequence[DimensionResult],
+    agenda_items: Iterable[AgendaItem],
+    method: Method,
+) -> tuple[QuickWin, ...]:
     """ "Begin klein": strong, shared ground to build a first small success on.
 
     Candidates: not on the agenda, partnership score at least amber, at least two
@@ -469,7 +488,11 @@ def quick_wins(dimension_results, agenda_items, method):
     return tuple(_ranked(items, "strength", dimension_results)[: method.quick_win_size])
 
 
-def _ranked(items, attribute, dimension_results):
+def _ranked(
+    items: Iterable[AgendaItem | QuickWin],
+    attribute: str,
+    dimension_results: Sequence[DimensionResult],
+) -> list[Any]:
     order = {d.code: position for position, d in enumerate(dimension_results)}
     # Rounding the key keeps float noise from breaking a tie out of dimension order.
     return sorted(
@@ -480,7 +503,9 @@ def _ranked(items, attribute, dimension_results):
 # Steps 1-10 together --------------------------------------------------------------
 
 
-def score_respondent(dimensions, response, method):
+def score_respondent(
+    dimensions: Iterable[DimensionSpec], response: Response, method: Method
+) -> RespondentResult:
     items = {}
     scores = {}
     for dimension in dimensions:
@@ -498,7 +523,9 @@ def score_respondent(dimensions, response, method):
     )
 
 
-def shown_organisation_score(name, respondents, code, minimum):
+def shown_organisation_score(
+    name: str, respondents: Iterable[RespondentResult], code: str, minimum: int
+) -> OrganisationScore:
     """Step 3 under the privacy minimum: the organisation's score from its
     respondents' scores on dimension `code`, or a withheld one (see
     `privacy_allows`)."""
@@ -513,7 +540,9 @@ def shown_organisation_score(name, respondents, code, minimum):
     return organisation_score(name, [r.dimensions[code] for r in scored])
 
 
-def withheld_organisations(dimension_results):
+def withheld_organisations(
+    dimension_results: Iterable[DimensionResult],
+) -> tuple[str, ...]:
     """Organisations the privacy minimum hides on every dimension they have scores
     on: they get no column, chart series or pair gap on any output."""
     names = {}
@@ -524,7 +553,12 @@ def withheld_organisations(dimension_results):
     return tuple(name for name, hidden in names.items() if hidden)
 
 
-def score_dimension(dimension, respondents, organisations, method):
+def score_dimension(
+    dimension: DimensionSpec,
+    respondents: Sequence[RespondentResult],
+    organisations: Iterable[str],
+    method: Method,
+) -> DimensionResult:
     org_scores = tuple(
         shown_organisation_score(
             name, respondents, dimension.code, method.privacy_minimum
@@ -546,7 +580,12 @@ def score_dimension(dimension, respondents, organisations, method):
     )
 
 
-def score_assessment(method, dimensions, responses, organisations=()):
+def score_assessment(
+    method: Method,
+    dimensions: Sequence[DimensionSpec],
+    responses: Sequence[Response],
+    organisations: Iterable[str] = (),
+) -> AssessmentResult:
     """Score one assessment (steps 1-10).
 
     `dimensions` in display order; `organisations` names the partner organisations
@@ -602,15 +641,15 @@ class Trend:
     blocks_delta: Mapping[str, float | None]
     dimensions: tuple[DimensionTrend, ...]
 
-    def dimension(self, code):
+    def dimension(self, code: str) -> DimensionTrend:
         return next(d for d in self.dimensions if d.code == code)
 
 
-def _delta(then, now):
+def _delta(then: float | None, now: float | None) -> float | None:
     return None if then is None or now is None else now - then
 
 
-def display_change(then, now):
+def display_change(then: float | None, now: float | None) -> int | float | None:
     """A change as people read it, the one way every output shows it: the
     difference of the two displayed (rounded) scores, so "59 -> 55" reads -4 and
     never -3. None when either is missing. `DimensionTrend.delta` stays exact."""
@@ -619,7 +658,7 @@ def display_change(then, now):
     return display(now) - display(then)
 
 
-def gap_change(gap_then, gap_now):
+def gap_change(gap_then: float | None, gap_now: float | None) -> str | None:
     """ "closed" when the gap got smaller, "widened" when larger, else "unchanged"."""
     if gap_then is None or gap_now is None:
         return None
@@ -630,7 +669,7 @@ def gap_change(gap_then, gap_now):
     return UNCHANGED
 
 
-def compare(previous, current):
+def compare(previous: AssessmentResult, current: AssessmentResult) -> Trend:
     """Step 11: the current result against the previous one, dimension by dimension
     matched on code (kept stable across question-set versions). Dimensions only in
     the previous scan follow the current ones, with "now" figures None."""

@@ -4,7 +4,12 @@ Each function that touches more than one row is keyword-only and atomic (STYLE.m
 forms have validated the input already, the database constraints are the last guard.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +23,9 @@ from .models import (
     Respondent,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
+
 
 @dataclass(frozen=True)
 class OrganisationRow:
@@ -28,7 +36,13 @@ class OrganisationRow:
 
 
 @transaction.atomic
-def partnership_create(*, owner, name, description="", organisation_names):
+def partnership_create(
+    *,
+    owner: AbstractUser,
+    name: str,
+    description: str = "",
+    organisation_names: Iterable[str],
+) -> Partnership:
     partnership = Partnership.objects.create(
         owner=owner, name=name, description=description
     )
@@ -40,7 +54,13 @@ def partnership_create(*, owner, name, description="", organisation_names):
 
 
 @transaction.atomic
-def partnership_update(*, partnership, name, description, organisations):
+def partnership_update(
+    *,
+    partnership: Partnership,
+    name: str,
+    description: str,
+    organisations: Sequence[OrganisationRow],
+) -> Partnership:
     """Rename, reorder, add and remove organisations in one go.
 
     `organisations` is the full new list of `OrganisationRow`s in display order;
@@ -73,45 +93,49 @@ def partnership_update(*, partnership, name, description, organisations):
     return partnership
 
 
-def partnership_archive(*, partnership):
+def partnership_archive(*, partnership: Partnership) -> None:
     partnership.archived_at = timezone.now()
     partnership.save(update_fields=["archived_at", "updated_at"])
 
 
-def partnership_unarchive(*, partnership):
+def partnership_unarchive(*, partnership: Partnership) -> None:
     partnership.archived_at = None
     partnership.save(update_fields=["archived_at", "updated_at"])
 
 
-def collaborator_add(*, partnership, user, can_edit):
+def collaborator_add(
+    *, partnership: Partnership, user: AbstractUser, can_edit: bool
+) -> Collaboration:
     return Collaboration.objects.create(
         partnership=partnership, user=user, can_edit=can_edit
     )
 
 
-def collaborator_update(*, collaboration, can_edit):
+def collaborator_update(*, collaboration: Collaboration, can_edit: bool) -> None:
     collaboration.can_edit = can_edit
     collaboration.save(update_fields=["can_edit"])
 
 
-def collaborator_remove(*, collaboration):
+def collaborator_remove(*, collaboration: Collaboration) -> None:
     collaboration.delete()
 
 
-def assessment_create(*, partnership, question_set, **settings):
+def assessment_create(
+    *, partnership: Partnership, question_set: QuestionSet, **settings: Any
+) -> Assessment:
     """A new open scan; `settings` are the editable fields of `AssessmentForm`."""
     return Assessment.objects.create(
         partnership=partnership, question_set=question_set, **settings
     )
 
 
-def assessment_close(*, assessment):
+def assessment_close(*, assessment: Assessment) -> None:
     assessment.status = Assessment.Status.CLOSED
     assessment.closed_at = timezone.now()
     assessment.save(update_fields=["status", "closed_at", "updated_at"])
 
 
-def assessment_reopen(*, assessment):
+def assessment_reopen(*, assessment: Assessment) -> bool:
     """Open again; a closing date already past is cleared, or nothing would open.
 
     Returns True when the closing date was cleared.
@@ -127,7 +151,7 @@ def assessment_reopen(*, assessment):
     return cleared
 
 
-def follow_up_question_set(assessment):
+def follow_up_question_set(assessment: Assessment) -> QuestionSet | None:
     """The set a follow-up uses: the newest published version of the same set.
 
     Dimension codes stay the same across versions, so the trend still compares.
@@ -137,7 +161,13 @@ def follow_up_question_set(assessment):
 
 
 @transaction.atomic
-def assessment_follow_up(*, assessment, question_set, title, closes_on=None):
+def assessment_follow_up(
+    *,
+    assessment: Assessment,
+    question_set: QuestionSet,
+    title: str,
+    closes_on: date | None = None,
+) -> Assessment:
     """A new scan of the same partnership that compares with `assessment` (trend).
 
     The respondents come along with fresh links (not yet invited); workshop groups
@@ -179,7 +209,9 @@ class RespondentRow:
 
 
 @transaction.atomic
-def respondent_add_many(*, assessment, rows):
+def respondent_add_many(
+    *, assessment: Assessment, rows: Iterable[RespondentRow]
+) -> list[Respondent]:
     """Add every row or none; each gets its own invitation link."""
     respondents = []
     for row in rows:
@@ -195,16 +227,16 @@ def respondent_add_many(*, assessment, rows):
     return Respondent.objects.bulk_create(respondents)
 
 
-def respondent_revoke_link(*, respondent):
+def respondent_revoke_link(*, respondent: Respondent) -> None:
     respondent.revoke_token()
     respondent.save(update_fields=["token_seed", "token_hash", "updated_at"])
 
 
-def respondent_replace_link(*, respondent):
+def respondent_replace_link(*, respondent: Respondent) -> None:
     """A fresh link; the old one stops working. Answers given so far are kept."""
     respondent.issue_token()
     respondent.save(update_fields=["token_seed", "token_hash", "updated_at"])
 
 
-def respondent_delete(*, respondent):
+def respondent_delete(*, respondent: Respondent) -> None:
     respondent.delete()

@@ -6,6 +6,7 @@ anything is written, so a bad file changes nothing.
 """
 
 import json
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,7 @@ def questionset_parse(raw: bytes | str) -> Any:
     raise QuestionSetFormatError([message]) from error
 
 
-def _bilingual(dimension):
+def _bilingual(dimension: Mapping[str, Any]) -> dict[str, str]:
     """Split `{"nl", "en"}` dicts into model field names."""
     return {
         f"{field}_{lang}": dimension[field][lang]
@@ -190,7 +191,9 @@ def _given(source: dict, fields: dict[str, str]) -> dict[str, Any]:
     return {field: source[key] for key, field in fields.items() if key in source}
 
 
-def _create_dimensions(question_set, dimensions):
+def _create_dimensions(
+    question_set: QuestionSet, dimensions: Sequence[Mapping[str, Any]]
+) -> None:
     questions = []
     for position, dim in enumerate(dimensions):
         advice = {

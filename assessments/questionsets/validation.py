@@ -8,6 +8,7 @@ here. Both report every problem as a translated message that names the JSON path
 
 import json
 import math
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,9 @@ def _is_integer(checker: Any, value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _required(validator, required, instance, schema):
+def _required(
+    validator: Any, required: Sequence[str], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
     """Like jsonschema's `required`, but each error's path ends at the missing key."""
     if validator.is_type(instance, "object"):
         for key in required:
@@ -93,7 +96,9 @@ def _required(validator, required, instance, schema):
                 yield ValidationError(f"{key!r} is a required property", path=[key])
 
 
-def _items(validator, items, instance, schema):
+def _items(
+    validator: Any, items: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
     """Skip the entries of a list that is over its `maxItems` (reported once)."""
     if validator.is_type(instance, "array") and len(instance) > schema.get(
         "maxItems", math.inf
@@ -302,7 +307,7 @@ def _scoring_errors(data: dict) -> list[str]:
     errors = []
     value = {key: _set_value(data, key) for key in (*SCORING_FIELDS, *THRESHOLD_FIELDS)}
 
-    def numbers(*keys):  # out-of-range values were reported by the schema
+    def numbers(*keys: str) -> bool:  # out-of-range values were reported by the schema
         return all(_is_number(None, value[key]) for key in keys)
 
     if numbers("condition_weight", "link_weight") and (

@@ -15,6 +15,8 @@ counts stay visible (that is how the consultant sees why).
 """
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import translation
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .. import charts, scoring
-from ..models import DimensionComment, localized
+from ..models import Assessment, Dimension, DimensionComment, Organisation, localized
 from . import loading
 from .fingerprint import fingerprint
 
@@ -59,16 +61,16 @@ KIND_LABELS = {
 }
 
 
-def _label(labels, key):
+def _label(labels: Mapping[str, Any], key: str | None) -> str:
     """Labels are evaluated here, inside the requested language."""
     return str(labels[key]) if key in labels else ""
 
 
-def _band(band):
+def _band(band: str | None) -> dict[str, str | None]:
     return {"band": band, "band_label": _label(BAND_LABELS, band)}
 
 
-def _names(rows):
+def _names(rows: Sequence[Mapping[str, Any]]) -> str:
     names = [row["name"] for row in rows]
     if len(names) <= 1:
         return "".join(names)
@@ -78,7 +80,9 @@ def _names(rows):
     }
 
 
-def _reason(result, rows_by_code):
+def _reason(
+    result: scoring.AssessmentResult, rows_by_code: Mapping[str, dict[str, Any]]
+) -> str:
     """The verdict in one sentence."""
     verdict, method = result.verdict, result.method
     if verdict.band is None:
@@ -144,7 +148,14 @@ def _reason(result, rows_by_code):
     return text % values
 
 
-def _dimension_rows(result, dimensions, by_dimension, shown, comments, language):
+def _dimension_rows(
+    result: scoring.AssessmentResult,
+    dimensions: Sequence[Dimension],
+    by_dimension: Mapping[int, Sequence[Any]],
+    shown: set[str],
+    comments: Mapping[int, Sequence[tuple[str | None, str]]],
+    language: str,
+) -> list[dict[str, Any]]:
     rows = []
     for dim, res in zip(dimensions, result.dimensions, strict=True):
         orgs = [o for o in res.organisations if o.name in shown]
@@ -213,7 +224,11 @@ def _dimension_rows(result, dimensions, by_dimension, shown, comments, language)
     return rows
 
 
-def _comment_allowed(dimension_result, organisation, minimum):
+def _comment_allowed(
+    dimension_result: scoring.DimensionResult,
+    organisation: str | None,
+    minimum: int,
+) -> bool:
     cell = next(
         (o for o in dimension_result.organisations if o.name == organisation), None
     )
@@ -224,7 +239,11 @@ def _comment_allowed(dimension_result, organisation, minimum):
     return cell.n > 0 or minimum <= 1
 
 
-def _organisation_rows(assessment, organisations, scored):
+def _organisation_rows(
+    assessment: Assessment,
+    organisations: Sequence[Organisation],
+    scored: loading.Scored,
+) -> list[dict[str, Any]]:
     with_score = defaultdict(int)
     for r in scored.result.respondents:
         if any(v is not None for v in r.dimensions.values()):
@@ -252,7 +271,12 @@ def _organisation_rows(assessment, organisations, scored):
     return rows
 
 
-def _agenda_rows(result, rows_by_code, language, dimensions_by_code):
+def _agenda_rows(
+    result: scoring.AssessmentResult,
+    rows_by_code: Mapping[str, dict[str, Any]],
+    language: str,
+    dimensions_by_code: Mapping[str, Dimension],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     agenda = []
     for rank, item in enumerate(result.agenda, start=1):
         row = rows_by_code[item.code]
@@ -291,7 +315,12 @@ def _agenda_rows(result, rows_by_code, language, dimensions_by_code):
     return agenda, wins
 
 
-def _trend(previous, previous_result, result, rows_by_code):
+def _trend(
+    previous: Assessment | None,
+    previous_result: scoring.AssessmentResult | None,
+    result: scoring.AssessmentResult,
+    rows_by_code: Mapping[str, dict[str, Any]],
+) -> dict[str, Any] | None:
     if previous_result is None:
         return None
     trend = scoring.compare(previous_result, result)
@@ -332,7 +361,7 @@ def _trend(previous, previous_result, result, rows_by_code):
     }
 
 
-def organisations_awaiting_minimum(assessment) -> set[str]:
+def organisations_awaiting_minimum(assessment: Assessment) -> set[str]:
     """Names of the organisations the results leave out altogether for now (the
     privacy minimum), for the assessment page's note: it asks the results rather
     than applying the rule a second time."""
@@ -340,7 +369,9 @@ def organisations_awaiting_minimum(assessment) -> set[str]:
     return {o["name"] for o in context["organisations"] if o["awaiting_minimum"]}
 
 
-def build_results_context(assessment, language=None, with_charts=True):
+def build_results_context(
+    assessment: Assessment, language: str | None = None, with_charts: bool = True
+) -> dict[str, Any]:
     """Every figure of the results page, as plain values (see module docstring).
 
     `assessment` should come with `partnership` and `question_set` selected (the
@@ -393,7 +424,7 @@ def build_results_context(assessment, language=None, with_charts=True):
         return _build(assessment, language, with_charts)
 
 
-def _build(assessment, language, with_charts):
+def _build(assessment: Assessment, language: str, with_charts: bool) -> dict[str, Any]:
     """The cached figures while the scan's fingerprint holds, else fresh ones."""
     organisations = list(
         assessment.partnership.organisations.order_by("position", "name")
@@ -419,7 +450,14 @@ def _build(assessment, language, with_charts):
     }
 
 
-def _figures(assessment, organisations, previous, stamp, language, with_charts):
+def _figures(
+    assessment: Assessment,
+    organisations: Sequence[Organisation],
+    previous: Assessment | None,
+    stamp: str,
+    language: str,
+    with_charts: bool,
+) -> dict[str, Any]:
     """Everything of the context that is not a model instance (so it can be cached)."""
     dimensions, by_dimension = loading.load_structure(assessment.question_set)
     scored, previous_scored = loading.scored(assessment, previous, stamp)

@@ -3,10 +3,14 @@
 Built from `build_results_context`, so every figure equals the page's.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
+from ..models import Assessment
 from .context import build_results_context
 
 
-def results_json(assessment, language=None):
+def results_json(assessment: Assessment, language: str | None = None) -> dict[str, Any]:
     """The results as the documented JSON structure (DESIGN.md "Results JSON").
 
     Numbers unrounded, null where data is insufficient; folded organisations are
@@ -16,13 +20,13 @@ def results_json(assessment, language=None):
     return results_json_from_context(ctx)
 
 
-def _ref(row, figure):
+def _ref(row: Mapping[str, Any] | None, figure: str) -> dict[str, Any] | None:
     if row is None:
         return None
     return {"code": row["code"], "name": row["name"], figure: row[figure]}
 
 
-def results_json_from_context(ctx):
+def results_json_from_context(ctx: Mapping[str, Any]) -> dict[str, Any]:
     assessment, question_set = ctx["assessment"], ctx["question_set"]
     trend = ctx["trend"]
     return {

@@ -7,8 +7,9 @@ fingerprint misses the cache and replaces the entry.
 """
 
 import hashlib
+from typing import Any
 
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Aggregate, Count, F, Max, QuerySet, Sum
 from django.db.models.functions import Length
 
 from ..models import (
@@ -24,7 +25,7 @@ from ..models import (
 FINGERPRINT_VERSION = 1
 
 
-def fingerprint(assessment) -> str:
+def fingerprint(assessment: Assessment) -> str:
     """A hash that changes whenever anything any output of `assessment` shows can
     change, for the scan and its previous scan (the trend).
 
@@ -97,7 +98,9 @@ def fingerprint(assessment) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _rows(queryset, group, **aggregates):
+def _rows(
+    queryset: QuerySet[Any], group: str, **aggregates: Aggregate
+) -> list[tuple[Any, ...]]:
     # COUNT(*), not COUNT(id): PostgreSQL can then answer from the covering index
     # alone (an index-only scan) instead of reading the table.
     return sorted(

@@ -12,6 +12,7 @@ entry is never used: it is replaced.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -23,6 +24,7 @@ from ..models import (
     Dimension,
     Organisation,
     Question,
+    QuestionSet,
     Respondent,
     has_started,
 )
@@ -48,7 +50,7 @@ class Scored:
     people: tuple[Person, ...]
 
 
-def method_for(assessment):
+def method_for(assessment: Assessment) -> scoring.Method:
     """Everything scoring needs besides the answers: the pinned question set's
     thresholds and weights and the scan's privacy minimum."""
     question_set = assessment.question_set
@@ -64,7 +66,9 @@ def method_for(assessment):
     )
 
 
-def load_structure(question_set):
+def load_structure(
+    question_set: QuestionSet,
+) -> tuple[list[Dimension], dict[int, list[Question]]]:
     """Two queries: the dimensions in order, and their questions per dimension id."""
     dimensions = list(question_set.dimensions.order_by("position", "code"))
     by_dimension = defaultdict(list)
@@ -75,7 +79,7 @@ def load_structure(question_set):
     return dimensions, by_dimension
 
 
-def previous_of(assessment):
+def previous_of(assessment: Assessment) -> Assessment | None:
     """The previous scan of the same partnership, or None (one query at most)."""
     if assessment.previous_id is None:
         return None
@@ -104,7 +108,7 @@ class ScoringInputs:
         return Scored(result, self.people)
 
 
-def scoring_inputs(assessments) -> dict[int, ScoringInputs]:
+def scoring_inputs(assessments: Iterable[Assessment]) -> dict[int, ScoringInputs]:
     """{assessment pk: ScoringInputs} in five queries, however many scans: the one
     way from the database to scoring, for one results page or a dashboard of them.
 
@@ -173,7 +177,9 @@ def scoring_inputs(assessments) -> dict[int, ScoringInputs]:
     return inputs
 
 
-def _specs_by_set(set_ids):
+def _specs_by_set(
+    set_ids: Iterable[int],
+) -> tuple[dict[int, tuple[scoring.DimensionSpec, ...]], dict[int, str]]:
     """{question set pk: (DimensionSpec, ...)} in display order, and question id ->
     code (two queries)."""
     questions = defaultdict(list)
@@ -199,7 +205,9 @@ def _specs_by_set(set_ids):
     return {set_id: tuple(dims) for set_id, dims in specs.items()}, code_of
 
 
-def scored(assessment, previous, fingerprint) -> tuple[Scored, Scored | None]:
+def scored(
+    assessment: Assessment, previous: Assessment | None, fingerprint: str
+) -> tuple[Scored, Scored | None]:
     """The scan's scored result and its previous scan's (or None), from the cache
     while `fingerprint` (results.fingerprint) holds, else fresh from one
     `scoring_inputs` batch."""

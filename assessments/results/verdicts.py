@@ -2,8 +2,10 @@
 the same `loading.scoring_inputs` and `scoring` as the results page, in one batch
 of queries however many scans are listed."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..models import Assessment
 from .context import VERDICT_LABELS
 from .loading import scoring_inputs
 
@@ -19,7 +21,7 @@ class VerdictSummary:
         return str(VERDICT_LABELS[self.band]) if self.band else ""
 
 
-def verdicts_for(assessments) -> dict[int, VerdictSummary]:
+def verdicts_for(assessments: Iterable[Assessment]) -> dict[int, VerdictSummary]:
     """{assessment pk: VerdictSummary}; each assessment needs `question_set` loaded."""
     summaries = {}
     for pk, inputs in scoring_inputs(assessments).items():
