@@ -75,6 +75,23 @@ class AnswersLocked(Exception):
         return _("These answers have been submitted and can no longer be changed.")
 
 
+def answers_lock(
+    assessment: Assessment, respondents: Iterable[Respondent] = ()
+) -> AnswersLocked | None:
+    """Why these respondents' answers can no longer change, or None.
+
+    The one definition of the lock, asked by every page and every write: a closed
+    scan locks all its answers; a submission (a finished workshop) locks the
+    submitter's. Writes check submission once more in the database (`_answers_upsert`)
+    so that a submission from another tab counts too.
+    """
+    if not assessment.is_open:
+        return AnswersLocked(AnswersLocked.CLOSED)
+    if any(respondent.is_submitted for respondent in respondents):
+        return AnswersLocked(AnswersLocked.SUBMITTED)
+    return None
+
+
 def _cache_key(question_set: QuestionSet) -> tuple[int, str, int, datetime] | None:
     """A locked set's identity: published and retired sets never change once in
     use. The creation time guards against a reused id (a test database)."""
@@ -258,8 +275,9 @@ def workshop_answers_save(*, entries: Sequence[AnswerEntry]) -> None:
 def _answers_upsert(entries: Sequence[AnswerEntry]) -> None:
     if not entries:
         return
-    if any(not respondent.assessment.is_open for respondent, _v, _c in entries):
-        raise AnswersLocked(AnswersLocked.CLOSED)
+    for respondent, _v, _c in entries:
+        if lock := answers_lock(respondent.assessment):
+            raise lock
     now = timezone.now()
     ids = sorted({respondent.pk for respondent, _v, _c in entries})
     stamped = Respondent.objects.filter(pk__in=ids, submitted_at__isnull=True).update(
@@ -316,8 +334,8 @@ def respondent_submit(*, respondent: Respondent) -> bool:
     """
     if respondent.submitted_at is not None:
         return False
-    if not respondent.assessment.is_open:
-        raise AnswersLocked(AnswersLocked.CLOSED)
+    if lock := answers_lock(respondent.assessment):
+        raise lock
     now = timezone.now()
     submitted = Respondent.objects.filter(
         pk=respondent.pk, submitted_at__isnull=True
@@ -382,8 +400,8 @@ def _free_label(assessment: Assessment, label: str) -> str:
 @transaction.atomic
 def workshop_finish(*, assessment: Assessment) -> int:
     """Lock every workshop group's answers (finishing twice is harmless)."""
-    if not assessment.is_open:
-        raise AnswersLocked(AnswersLocked.CLOSED)
+    if lock := answers_lock(assessment):
+        raise lock
     now = timezone.now()
     return Respondent.objects.filter(
         assessment=assessment, is_group=True, submitted_at__isnull=True
@@ -395,8 +413,8 @@ def workshop_reopen(*, assessment: Assessment) -> int:
     """Unlock the workshop groups' answers again, for a session that turns out not
     to be over. Nothing is lost: the answers stay, they just become editable. Only
     while the scan is open; individual respondents' submissions stay locked."""
-    if not assessment.is_open:
-        raise AnswersLocked(AnswersLocked.CLOSED)
+    if lock := answers_lock(assessment):
+        raise lock
     return Respondent.objects.filter(
         assessment=assessment, is_group=True, submitted_at__isnull=False
     ).update(submitted_at=None, updated_at=timezone.now())

@@ -26,6 +26,7 @@ from ..models import (
     Question,
     Respondent,
 )
+from ..questionnaire import answers_lock
 from .problems import Problem, ResponsesImportError, fail
 from .reading import column_name
 
@@ -295,7 +296,7 @@ def responses_import(*, assessment, rows, replace_submitted=False):
     with transaction.atomic():
         # Serialise imports into the same scan (PostgreSQL; SQLite locks on BEGIN).
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        if not locked.is_open:
+        if answers_lock(locked):
             fail(_("This scan is closed; reopen it before importing answers."))
         plan = _Validator(locked).check(rows)
         skip = set()
@@ -312,7 +313,7 @@ def responses_replace(*, assessment, held):
     """
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        if not locked.is_open:
+        if answers_lock(locked):
             fail(_("This scan is closed; reopen it before importing answers."))
         present = set(
             locked.respondents.filter(

@@ -34,6 +34,7 @@ from ..forms.questionnaire import AnswersForm
 from ..models import COMMENT_MAX, Dimension, Respondent
 from ..questionnaire import (
     AnswersLocked,
+    answers_lock,
     answers_of,
     answers_save,
     comments_of,
@@ -184,15 +185,6 @@ def respondent_required(view):
     return login_not_required(never_cache(wrapper))
 
 
-def _locked(respondent):
-    """Why the answers cannot change any more, or None."""
-    if respondent.is_submitted:
-        return AnswersLocked(AnswersLocked.SUBMITTED)
-    if not respondent.assessment.is_open:
-        return AnswersLocked(AnswersLocked.CLOSED)
-    return None
-
-
 def _resume_url(respondent, answers=None):
     """Where the link takes a returning participant: the first unanswered step."""
     if respondent.is_submitted:
@@ -267,7 +259,7 @@ def show_welcome(request, respondent):
         ],
         "links": [s for s in steps if s.dimension.kind == Dimension.Kind.LINK],
         "resume_url": _resume_url(respondent, answers) if answers else None,
-        "locked": _locked(respondent),
+        "locked": answers_lock(respondent.assessment, [respondent]),
     }
     return render(request, "assessments/questionnaire_welcome.html", context)
 
@@ -294,7 +286,7 @@ def answer_step(request, respondent, step):
         "comment_max": COMMENT_MAX,
         "save_url": reverse("assessments:questionnaire-save"),
         "form": form,
-        "locked": _locked(respondent),
+        "locked": answers_lock(respondent.assessment, [respondent]),
         "answered": len(answers),
         "total": sum(len(s.questions) for s in steps),
     }
@@ -382,7 +374,7 @@ def review_answers(request, respondent):
         "unanswered": sum(s["unanswered"] for s in sections),
         "open_title": _open_title(still_open) if still_open.count else "",
         "first_open_url": first_open_url,
-        "locked": _locked(respondent),
+        "locked": answers_lock(respondent.assessment, [respondent]),
     }
     return render(request, "assessments/questionnaire_review.html", context)
 
@@ -408,7 +400,8 @@ def _confirm_send_open(request, still_open, first_open_url):
 @require_POST
 @respondent_required
 def submit_answers(request, respondent):
-    if _locked(respondent) is None and not is_confirmed(request):
+    locked = answers_lock(respondent.assessment, [respondent])
+    if locked is None and not is_confirmed(request):
         steps = questionnaire_steps(respondent.assessment.question_set)
         still_open, url = _open_statements(respondent, steps, answers_of([respondent]))
         if still_open.count:

@@ -20,6 +20,7 @@ from ..forms.questionnaire import WorkshopForm
 from ..models import COMMENT_MAX
 from ..questionnaire import (
     AnswersLocked,
+    answers_lock,
     answers_of,
     comments_of,
     first_open_step,
@@ -46,14 +47,6 @@ from .confirm import confirm_page, is_confirmed
 
 def _assessment_url(assessment):
     return reverse("assessments:assessment-detail", args=[assessment.pk])
-
-
-def _locked(assessment, groups):
-    if not assessment.is_open:
-        return AnswersLocked(AnswersLocked.CLOSED)
-    if any(group.is_submitted for group in groups):
-        return AnswersLocked(AnswersLocked.SUBMITTED)
-    return None
 
 
 def _resume_url(assessment, groups):
@@ -89,14 +82,15 @@ def _question_map(steps):
 def start_workshop(request, pk):
     """Open (or resume) the joint session; idempotent."""
     assessment = get_assessment_for_user_rw(request, pk)
-    if assessment.is_open:
+    closed = answers_lock(assessment)
+    if closed is None:
         groups = workshop_start(assessment=assessment, language=get_language()[:2])
     else:
         groups = workshop_groups(assessment)
         if not groups:
-            messages.error(request, AnswersLocked(AnswersLocked.CLOSED).message)
+            messages.error(request, closed.message)
             return redirect(_assessment_url(assessment))
-    if _locked(assessment, groups):
+    if answers_lock(assessment, groups):
         return redirect("assessments:workshop-review", pk=assessment.pk)
     return redirect(_resume_url(assessment, groups))
 
@@ -132,7 +126,7 @@ def answer_workshop_step(request, pk, step):
         "save_url": reverse("assessments:workshop-save", args=[assessment.pk]),
         "workshop": True,
         "form": form,
-        "locked": _locked(assessment, groups),
+        "locked": answers_lock(assessment, groups),
         "difference_points": DIFFERENCE_POINTS,
         "back_url": _assessment_url(assessment),
     }
@@ -220,7 +214,7 @@ def review_workshop(request, pk):
         "sections": sections,
         "unanswered": sum(s["unanswered"] for s in sections),
         "first_open_url": _open_statements(assessment, groups, steps, answers)[1],
-        "locked": _locked(assessment, groups),
+        "locked": answers_lock(assessment, groups),
         "back_url": _assessment_url(assessment),
     }
     return render(request, "assessments/workshop_review.html", context)
@@ -231,7 +225,7 @@ def finish_workshop(request, pk):
     if not is_confirmed(request):
         assessment = get_assessment_for_user_rw(request, pk)
         groups = workshop_groups(assessment)
-        if groups and not _locked(assessment, groups):
+        if groups and not answers_lock(assessment, groups):
             return _confirm_finish(request, assessment, groups)
         if request.method == "GET":
             return redirect("assessments:workshop-review", pk=assessment.pk)

@@ -16,7 +16,7 @@ from assessments.models import (
     QuestionSet,
     Respondent,
 )
-from assessments.questionnaire import questionnaire_steps
+from assessments.questionnaire import AnswersLocked, answers_lock, questionnaire_steps
 from assessments.questionsets import questionset_import
 from tests.conftest import (
     CONFIRMED,
@@ -629,6 +629,17 @@ def test_a_closed_scan_accepts_no_more_answers_and_says_so(participant, responde
     respondent.refresh_from_db()
     assert respondent.submitted_at is None
     assert answers(respondent) == {}
+
+
+def test_one_rule_says_why_answers_are_locked(assessment, respondent):
+    """`answers_lock` is the one definition the pages and the writes all ask."""
+    assert answers_lock(assessment, [respondent]) is None
+    respondent.submitted_at = timezone.now()
+    assert answers_lock(assessment, [respondent]).reason == AnswersLocked.SUBMITTED
+    assert answers_lock(assessment) is None  # a submission locks only its own
+    assessment.status = Assessment.Status.CLOSED
+    assert answers_lock(assessment).reason == AnswersLocked.CLOSED
+    assert answers_lock(assessment, [respondent]).reason == AnswersLocked.CLOSED
 
 
 # --- query counts ------------------------------------------------------------------
