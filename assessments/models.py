@@ -502,6 +502,12 @@ class Partnership(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def accepts_new_scans(self):
+        """An archived partnership gets no new scan (nor follow-up) until restored;
+        `workspace.assessment_create` and `assessment_follow_up` enforce it."""
+        return self.archived_at is None
+
 
 class Organisation(models.Model):
     """A partner organisation within one partnership."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Assessment,
@@ -25,6 +26,18 @@ from .models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
+
+
+class PartnershipArchived(Exception):
+    """A new scan was asked for in an archived partnership
+    (`Partnership.accepts_new_scans`)."""
+
+    message = _("This partnership is archived. Restore it first.")
+
+
+def _require_new_scans(partnership: Partnership) -> None:
+    if not partnership.accepts_new_scans:
+        raise PartnershipArchived(partnership)
 
 
 @dataclass(frozen=True)
@@ -123,7 +136,10 @@ def collaborator_remove(*, collaboration: Collaboration) -> None:
 def assessment_create(
     *, partnership: Partnership, question_set: QuestionSet, **settings: Any
 ) -> Assessment:
-    """A new open scan; `settings` are the editable fields of `AssessmentForm`."""
+    """A new open scan; `settings` are the editable fields of `AssessmentForm`.
+
+    Raises PartnershipArchived in an archived partnership."""
+    _require_new_scans(partnership)
     return Assessment.objects.create(
         partnership=partnership, question_set=question_set, **settings
     )
@@ -172,8 +188,9 @@ def assessment_follow_up(
 
     The respondents come along with fresh links (not yet invited); workshop groups
     do not, the workshop creates its own when it starts. `assessment` itself stays
-    as it is.
+    as it is. Raises PartnershipArchived in an archived partnership.
     """
+    _require_new_scans(assessment.partnership)
     follow_up = Assessment.objects.create(
         partnership=assessment.partnership,
         question_set=question_set,

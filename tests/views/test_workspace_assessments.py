@@ -10,6 +10,11 @@ from django.utils.formats import date_format
 
 from assessments.models import Answer, Assessment, Question, QuestionSet, Respondent
 from assessments.questionsets import questionset_clone, questionset_publish
+from assessments.workspace import (
+    PartnershipArchived,
+    assessment_create,
+    assessment_follow_up,
+)
 
 from ..conftest import CONFIRMED, answer_all, make_respondent, make_user
 
@@ -87,6 +92,16 @@ class TestCreate:
         data = _settings(question_set=question_set.pk)
         response = client.post(self._url(partnership), data, follow=True)
         assert "Deze samenwerking is gearchiveerd" in response.text
+        assert not Assessment.objects.exists()
+
+    def test_the_domain_refuses_a_scan_in_an_archived_partnership(
+        self, partnership, question_set
+    ):
+        assert partnership.accepts_new_scans
+        partnership.archived_at = timezone.now()
+        assert not partnership.accepts_new_scans
+        with pytest.raises(PartnershipArchived):
+            assessment_create(partnership=partnership, question_set=question_set)
         assert not Assessment.objects.exists()
 
     def test_read_only_gets_403_and_outsider_404(
@@ -325,6 +340,22 @@ class TestFollowUp:
         assert "#" not in title
         assert "De 2 deelnemers worden meegenomen" in response.text
         assert "blijft zoals hij is" in response.text
+        assert Assessment.objects.count() == 1
+
+    def test_an_archived_partnership_gets_no_follow_up(
+        self, client, owner, assessment, question_set
+    ):
+        partnership = assessment.partnership
+        partnership.archived_at = timezone.now()
+        partnership.save()
+        with pytest.raises(PartnershipArchived):
+            assessment_follow_up(
+                assessment=assessment, question_set=question_set, title="Later"
+            )
+        client.force_login(owner)
+        assert self._url(assessment) not in client.get(_detail(assessment)).text
+        response = client.post(self._url(assessment), {"title": "Later"}, follow=True)
+        assert "Deze samenwerking is gearchiveerd" in response.text
         assert Assessment.objects.count() == 1
 
     def test_an_empty_post_creates_nothing(self, client, owner, assessment):

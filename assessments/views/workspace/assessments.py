@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 def create_assessment(request, pk):
     partnership = get_partnership_for_user_rw(request, pk)
-    if partnership.archived_at:
-        messages.error(request, _("This partnership is archived. Restore it first."))
+    if not partnership.accepts_new_scans:
+        messages.error(request, workspace.PartnershipArchived.message)
         return redirect("assessments:partnership-detail", pk=partnership.pk)
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -125,6 +125,9 @@ def reopen_assessment(request, pk):
 def start_follow_up(request, pk):
     """A form that is also the confirmation: title, closing date, what happens."""
     assessment = get_assessment_for_user_rw(request, pk)
+    if not assessment.partnership.accepts_new_scans:
+        messages.error(request, workspace.PartnershipArchived.message)
+        return redirect("assessments:assessment-detail", pk=assessment.pk)
     question_set = workspace.follow_up_question_set(assessment)
     if question_set is None:
         messages.error(
