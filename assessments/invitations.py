@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .models import Assessment, Respondent, RespondentQuerySet
 from .text import single_line
@@ -21,6 +22,19 @@ if TYPE_CHECKING:
 
 INVITATION = "invitation"
 REMINDER = "reminder"
+
+
+class ScanClosed(Exception):
+    """No invitation or reminder goes out for a closed scan: its links accept no
+    answers, so the e-mail would only lead to the "not valid" page."""
+
+    message = _("The scan is closed. Reopen it to send e-mails.")
+
+
+def mail_refused(assessment: Assessment) -> ScanClosed | None:
+    """Why no e-mail may go out for this scan now, or None. The one rule, which
+    `_send` enforces and the pages ask before offering or reporting a send."""
+    return None if assessment.is_open else ScanClosed()
 
 
 def invitable(assessment: Assessment) -> RespondentQuerySet:
@@ -66,10 +80,15 @@ def _message(
 
 
 def _send(respondents: RespondentQuerySet, kind: str, consultant: AbstractUser) -> int:
-    """Send one e-mail per respondent; stamp those sent. Returns how many went out."""
+    """Send one e-mail per respondent; stamp those sent. Returns how many went out.
+
+    Raises ScanClosed, sending nothing, when any of them is in a closed scan."""
     respondents = list(
         respondents.select_related("organisation", "assessment__partnership")
     )
+    for assessment in {respondent.assessment for respondent in respondents}:
+        if refused := mail_refused(assessment):
+            raise refused
     messages = [_message(r, kind, consultant) for r in respondents if r.token]
     if not messages:
         return 0
@@ -86,10 +105,11 @@ def invitation_send(
     *, respondents: RespondentQuerySet, consultant: AbstractUser
 ) -> int:
     """E-mail the invitation link to those of `respondents` (a queryset) who can
-    be invited; the same rule the "not yet invited" count uses."""
+    be invited; the same rule the "not yet invited" count uses. Raises ScanClosed."""
     return _send(respondents.invitable(), INVITATION, consultant)
 
 
 def reminder_send(*, respondents: RespondentQuerySet, consultant: AbstractUser) -> int:
-    """Remind those of `respondents` (a queryset) who can be reminded."""
+    """Remind those of `respondents` (a queryset) who can be reminded. Raises
+    ScanClosed."""
     return _send(respondents.remindable(), REMINDER, consultant)

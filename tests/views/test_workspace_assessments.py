@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from assessments.invitations import ScanClosed, invitation_send, reminder_send
 from assessments.models import Answer, Assessment, Question, QuestionSet, Respondent
 from assessments.questionsets import questionset_clone, questionset_publish
 from assessments.workspace import (
@@ -491,6 +492,18 @@ class TestEmails:
         url = reverse("assessments:assessment-invite", args=[assessment.pk])
         response = client.post(url, follow=True)
         assert "De scan is gesloten" in response.text
+        assert mail.outbox == []
+
+    @pytest.mark.parametrize("send", [invitation_send, reminder_send])
+    def test_the_domain_sends_nothing_in_a_closed_scan(
+        self, owner, assessment, people, send
+    ):
+        Respondent.objects.update(invited_at=timezone.now())
+        if send is invitation_send:
+            Respondent.objects.update(invited_at=None)
+        Assessment.objects.filter(pk=assessment.pk).update(status="closed")
+        with pytest.raises(ScanClosed):
+            send(respondents=assessment.respondents.all(), consultant=owner)
         assert mail.outbox == []
 
     def test_a_mail_server_failure_is_a_message_not_a_500(

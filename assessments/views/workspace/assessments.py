@@ -158,11 +158,14 @@ def start_follow_up(request, pk):
 
 def send_and_report(request, assessment, send, respondents):
     """Send e-mails and say what happened; a mail server failure is a message."""
-    if not assessment.is_open:
-        messages.error(request, _("The scan is closed. Reopen it to send e-mails."))
+    if refused := invitations.mail_refused(assessment):
+        messages.error(request, refused.message)
         return
     try:
         sent = send(respondents=respondents, consultant=request.user)
+    except invitations.ScanClosed as exc:  # closed a moment ago
+        messages.error(request, exc.message)
+        return
     except (smtplib.SMTPException, OSError):
         logger.exception("sending e-mail for assessment %s failed", assessment.pk)
         messages.error(request, _("The e-mail could not be sent. Try again later."))
@@ -214,7 +217,7 @@ def _confirm_send(request, assessment, respondents, *, reminder):
 def _send_all(request, pk, send, select, reminder):
     assessment = get_assessment_for_user_rw(request, pk)
     respondents = select(assessment)
-    if assessment.is_open and not is_confirmed(request):
+    if invitations.mail_refused(assessment) is None and not is_confirmed(request):
         page = _confirm_send(request, assessment, respondents, reminder=reminder)
         if page is not None:
             return page
