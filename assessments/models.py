@@ -822,6 +822,17 @@ class Respondent(models.Model):
         return self.submitted_at is not None
 
     @property
+    def may_be_removed(self):
+        """Only someone who has not started (`has_started`) may be removed: their
+        answers would go with them, so a started respondent's link is revoked
+        instead. Uses the `answers_given` annotation of the respondent rows when
+        present (no query), else asks the database."""
+        answered = getattr(self, "answers_given", None)
+        if answered is None:
+            answered = int(self.answers.exists())
+        return not has_started(answered=answered, submitted=self.is_submitted)
+
+    @property
     def has_valid_token(self):
         return bool(self.token_hash)
 

@@ -241,6 +241,27 @@ class TestRemove:
         assert "heeft al geantwoord" in response.text
         assert assessment.respondents.filter(pk=started.pk).exists()
 
+    def test_the_row_and_the_view_ask_one_rule(self, client, owner, assessment):
+        """`Respondent.may_be_removed`, alone or on the annotated rows."""
+        fresh = make_respondent(assessment, label="Fresh")
+        answered = make_respondent(assessment, label="Answered")
+        sent = make_respondent(assessment, label="Sent", submitted_at=timezone.now())
+        question = Question.objects.filter(
+            dimension__question_set=assessment.question_set
+        ).first()
+        Answer.objects.create(respondent=answered, question=question, value=3)
+        assert fresh.may_be_removed
+        assert not answered.may_be_removed and not sent.may_be_removed
+        rows = {r.label: r for r in assessment.respondents.with_states()}
+        assert [label for label, r in rows.items() if r.may_be_removed] == ["Fresh"]
+        client.force_login(owner)
+        page = client.get(
+            reverse("assessments:assessment-detail", args=[assessment.pk])
+        )
+        assert _url("respondent-delete", assessment, fresh) in page.text
+        assert _url("respondent-delete", assessment, answered) not in page.text
+        assert _url("respondent-delete", assessment, sent) not in page.text
+
 
 class TestConfirmation:
     """Revoke, new link and remove ask first: a GET or a plain POST only shows what

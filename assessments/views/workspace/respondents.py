@@ -95,7 +95,7 @@ def edit_respondent(request, pk, respondent_pk):
 def delete_respondent(request, pk, respondent_pk):
     assessment = get_assessment_for_user_rw(request, pk)
     respondent = get_respondent_of(assessment, respondent_pk)
-    if assessment.respondents.filter(pk=respondent.pk).started().exists():
+    if not respondent.may_be_removed:
         messages.error(
             request,
             _("%(name)s has already answered; revoke the link instead.")
