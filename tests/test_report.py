@@ -54,7 +54,7 @@ def fill(assessment, per_organisation=2):
     for position, organisation in enumerate(assessment.partnership.organisations.all()):
         for i in range(per_organisation):
             respondent = make_respondent(
-                assessment, organisation, label=f"{organisation.name} {i}"
+                assessment, organisation, label=f"{organisation.name[:190]} {i}"
             )
             answer_pattern(respondent, shift=position * 2 + i)
 
