@@ -7,11 +7,11 @@
   and its cache.
 - `rows`: the rows of that context (dimensions, organisations, agenda, trend).
 - `labels`: the words for bands, verdicts, gaps and blocks; the verdict sentence.
-- `export`: `results_json`, the same figures in the documented JSON format.
+- `json_export`: `results_json`, the same figures in the documented JSON format.
 """
 
 from .context import build_results_context, organisations_awaiting_minimum
-from .export import results_json, results_json_from_context
+from .json_export import results_json, results_json_from_context
 from .labels import (
     BAND_LABELS,
     GAP_CHANGE_LABELS,

@@ -1,6 +1,6 @@
 """Every figure of the results page as plain values: `build_results_context`.
 
-The results page renders this context, and so does the PDF report; `export`
+The results page renders this context, and so does the PDF report; `json_export`
 turns it into the results JSON. Queries happen in `loading`, scores in
 `assessments.scoring`: nothing here computes a score. This module assembles the
 context and caches it; the rows come from `rows`, the words from `labels`.
