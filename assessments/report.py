@@ -180,7 +180,7 @@ def _for_paper(svg: str) -> SafeString:
     costs render time. The chart's own title (it has an id) and description stay.
 
     Only whole `<title>` elements holding plain (already escaped) text go, so the
-    markup stays as safe as charts.py made it.
+    markup stays as safe as charts/svg.py made it.
     """
     # Removing elements from already escaped SVG (see docstring) adds no markup.
     return mark_safe(_TOOLTIP.sub("", str(svg)))  # noqa: S308  # nosec B308 B703

@@ -67,7 +67,7 @@ def _row(name, result, target_ms):
 
 
 def run(client, base):
-    from assessments.exports import answers_csv
+    from assessments.export_formats import answers_csv
     from assessments.imports import read_table, responses_import
 
     user, assessment = _scan()

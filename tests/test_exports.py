@@ -1,4 +1,4 @@
-"""Raw answers as CSV and XLSX (assessments/exports.py) and `export_results`."""
+"""Raw answers as CSV and XLSX (assessments/export_formats.py) and `export_results`."""
 
 import csv
 import io
@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.exports import (
+from assessments.export_formats import (
     COLUMNS,
     FORMULA_TRIGGERS,
     answers_csv,

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from assessments import imports
-from assessments.exports import answers_csv, answers_xlsx
+from assessments.export_formats import answers_csv, answers_xlsx
 from assessments.imports import (
     HeldAnswers,
     ResponsesImportError,

@@ -1,6 +1,6 @@
 """Importing answers collected on paper or in a spreadsheet (docs/data-formats.md).
 
-The file has the raw-answers format of `assessments.exports`. `read_table`
+The file has the raw-answers format of `assessments.export_formats`. `read_table`
 (reading.py) turns an uploaded CSV or XLSX file into rows of text;
 `responses_import` (responses.py) checks every row first and writes all of them or
 none; otherwise it raises `ResponsesImportError` (problems.py) naming every problem.

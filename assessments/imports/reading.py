@@ -8,7 +8,7 @@ import zipfile
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ..exports import COLUMNS, CSV_ENCODING, xlsx_unescape
+from ..export_formats import COLUMNS, CSV_ENCODING, xlsx_unescape
 from .problems import ResponsesImportError, fail
 
 MAX_BYTES = 5 * 1024 * 1024

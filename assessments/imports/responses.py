@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exports import (
+from ..export_formats import (
     ANSWERED,
     COLUMNS,
     DONT_KNOW,

@@ -1,8 +1,9 @@
 """Every figure of the results page as plain values: `build_results_context`.
 
-The results page renders this context, and so does the PDF report; `export`
+The results page renders this context, and so does the PDF report; `json_export`
 turns it into the results JSON. Queries happen in `loading`, scores in
-`assessments.scoring`: nothing here computes a score.
+`assessments.scoring`: nothing here computes a score. This module assembles the
+context and caches it; the rows come from `rows`, the words from `labels`.
 
 Privacy minimum (`scoring.privacy_allows`, the one place it is decided): an
 organisation's figure on a dimension rests on at least `assessment.privacy_minimum`
@@ -15,38 +16,19 @@ counts stay visible (that is how the consultant sees why).
 """
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache import cache
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from .. import charts, scoring
-from ..models import Assessment, Dimension, DimensionComment, Organisation, localized
+from ..models import Assessment, DimensionComment, Organisation
 from . import loading
 from .fingerprint import fingerprint
+from .labels import BAND_LABELS, KIND_LABELS, VERDICT_LABELS, _band, _label, _reason
+from .rows import _agenda_rows, _dimension_rows, _organisation_rows, _trend
 
-BAND_LABELS = {
-    scoring.GREEN: gettext_lazy("green"),
-    scoring.AMBER: gettext_lazy("amber"),
-    scoring.RED: gettext_lazy("red"),
-}
-VERDICT_LABELS = {
-    scoring.GREEN: gettext_lazy("Ready for the next step"),
-    scoring.AMBER: gettext_lazy("Ready, with conditions"),
-    scoring.RED: gettext_lazy("Not ready yet"),
-}
-GAP_LABELS = {
-    scoring.ATTENTION: gettext_lazy("needs attention"),
-    scoring.SIGNIFICANT: gettext_lazy("significant"),
-}
-GAP_CHANGE_LABELS = {
-    scoring.CLOSED: gettext_lazy("narrowed"),
-    scoring.WIDENED: gettext_lazy("widened"),
-    scoring.UNCHANGED: gettext_lazy("unchanged"),
-}
 RESPONSE_COUNTS = (
     "respondents",
     "started",
@@ -55,310 +37,6 @@ RESPONSE_COUNTS = (
     "scored",
     "provisional",
 )
-KIND_LABELS = {
-    scoring.CONDITION: gettext_lazy("basic conditions"),
-    scoring.LINK: gettext_lazy("zipper links"),
-}
-
-
-def _label(labels: Mapping[str, Any], key: str | None) -> str:
-    """Labels are evaluated here, inside the requested language."""
-    return str(labels[key]) if key in labels else ""
-
-
-def _band(band: str | None) -> dict[str, str | None]:
-    return {"band": band, "band_label": _label(BAND_LABELS, band)}
-
-
-def _names(rows: Sequence[Mapping[str, Any]]) -> str:
-    names = [row["name"] for row in rows]
-    if len(names) <= 1:
-        return "".join(names)
-    return _("%(list)s and %(last)s") % {
-        "list": ", ".join(names[:-1]),
-        "last": names[-1],
-    }
-
-
-def _reason(
-    result: scoring.AssessmentResult, rows_by_code: Mapping[str, dict[str, Any]]
-) -> str:
-    """The verdict in one sentence."""
-    verdict, method = result.verdict, result.method
-    if verdict.band is None:
-        return _("There are not enough answers yet for a verdict.")
-    n_red = len(verdict.red_dimensions)
-    weakest = rows_by_code[result.weakest_link]
-    values = {
-        "index": scoring.display(result.index),
-        "green": scoring.display(method.green),
-        "amber": scoring.display(method.amber),
-        "weakest": weakest["name"],
-        "score": scoring.display(weakest["partnership"]),
-        "n": n_red,
-        "red": _names([rows_by_code[c] for c in verdict.red_dimensions]),
-        "split": _names([rows_by_code[c] for c in verdict.significant_gaps]),
-    }
-    if verdict.capped and n_red and verdict.significant_gaps:
-        text = ngettext(
-            "The index of %(index)s is green, but one weak link jams the zipper: the "
-            "verdict stays amber because %(red)s scores red and the partners see "
-            "%(split)s very differently.",
-            "The index of %(index)s is green, but one weak link jams the zipper: the "
-            "verdict stays amber because %(red)s score red and the partners see "
-            "%(split)s very differently.",
-            n_red,
-        )
-    elif verdict.capped and n_red:
-        text = ngettext(
-            "The index of %(index)s is green, but one weak link jams the zipper: the "
-            "verdict stays amber because %(red)s scores red.",
-            "The index of %(index)s is green, but one weak link jams the zipper: the "
-            "verdict stays amber because %(red)s score red.",
-            n_red,
-        )
-    elif verdict.capped:
-        text = _(
-            "The index of %(index)s is green, but one weak link jams the zipper: the "
-            "verdict stays amber because the partners see %(split)s very differently."
-        )
-    elif verdict.band == scoring.GREEN:
-        text = _(
-            "The index of %(index)s is green, no dimension is red and no gap is "
-            "significant; the weakest link is %(weakest)s (%(score)s)."
-        )
-    elif verdict.band == scoring.AMBER and n_red:
-        text = ngettext(
-            "The index of %(index)s lies between %(amber)s and %(green)s and "
-            "%(n)s dimension scores red; the weakest link is %(weakest)s (%(score)s).",
-            "The index of %(index)s lies between %(amber)s and %(green)s and "
-            "%(n)s dimensions score red; the weakest link is %(weakest)s (%(score)s).",
-            n_red,
-        )
-    elif verdict.band == scoring.AMBER:
-        text = _(
-            "The index of %(index)s lies between %(amber)s and %(green)s; the weakest "
-            "link is %(weakest)s (%(score)s)."
-        )
-    else:
-        text = _(
-            "The index of %(index)s is below %(amber)s; the weakest link is "
-            "%(weakest)s (%(score)s)."
-        )
-    return text % values
-
-
-def _dimension_rows(
-    result: scoring.AssessmentResult,
-    dimensions: Sequence[Dimension],
-    by_dimension: Mapping[int, Sequence[Any]],
-    shown: set[str],
-    comments: Mapping[int, Sequence[tuple[str | None, str]]],
-    language: str,
-) -> list[dict[str, Any]]:
-    rows = []
-    for dim, res in zip(dimensions, result.dimensions, strict=True):
-        orgs = [o for o in res.organisations if o.name in shown]
-        minimum = result.method.privacy_minimum
-        rows.append(
-            {
-                "code": dim.code,
-                "kind": dim.kind,
-                "kind_label": _label(KIND_LABELS, dim.kind),
-                "name": localized(dim, "name", language),
-                "description": localized(dim, "description", language),
-                "weight": dim.weight,
-                "partnership": res.partnership,
-                **_band(res.band),
-                "advice": localized(dim, f"advice_{res.band}", language)
-                if res.band
-                else "",
-                "gap": res.gap,
-                "gap_flag": res.gap_flag,
-                "gap_flag_label": _label(GAP_LABELS, res.gap_flag),
-                "organisations": [
-                    {
-                        "name": o.name,
-                        "score": o.score,
-                        **_band(scoring.band(o.score, result.method)),
-                        "n": o.n,
-                        "min": o.min,
-                        "max": o.max,
-                        "sd": o.sd,
-                        "withheld": o.withheld,
-                    }
-                    for o in orgs
-                ],
-                "pairs": [
-                    {
-                        "a": p.a,
-                        "b": p.b,
-                        "gap": p.gap,
-                        "gap_flag": scoring.gap_flag(p.gap, result.method),
-                    }
-                    for p in res.pairs
-                    if p.a in shown and p.b in shown
-                ]
-                if len(shown) > 2
-                else [],
-                "questions": [
-                    {
-                        "code": q.code,
-                        "text": localized(q, "text", language),
-                        "weight": q.weight,
-                        "reverse": q.reverse,
-                    }
-                    for q in by_dimension[dim.pk]
-                ],
-                # A comment is the input of its writer as much as an answer is:
-                # shown only where the writer's organisation may be shown.
-                "comments": sorted(
-                    text
-                    for organisation, text in comments.get(dim.pk, [])
-                    if _comment_allowed(res, organisation, minimum)
-                ),
-                "is_weakest_link": dim.code == result.weakest_link,
-                "is_largest_gap": dim.code == result.largest_gap,
-            }
-        )
-    return rows
-
-
-def _comment_allowed(
-    dimension_result: scoring.DimensionResult,
-    organisation: str | None,
-    minimum: int,
-) -> bool:
-    cell = next(
-        (o for o in dimension_result.organisations if o.name == organisation), None
-    )
-    if cell is None or cell.withheld:
-        return False
-    # With no scored respondent behind it, a comment stands alone: only a minimum
-    # of one allows that.
-    return cell.n > 0 or minimum <= 1
-
-
-def _organisation_rows(
-    assessment: Assessment,
-    organisations: Sequence[Organisation],
-    scored: loading.Scored,
-) -> list[dict[str, Any]]:
-    with_score = defaultdict(int)
-    for r in scored.result.respondents:
-        if any(v is not None for v in r.dimensions.values()):
-            with_score[r.organisation] += 1
-    rows = []
-    for org in organisations:
-        mine = [p for p in scored.people if p.organisation_id == org.pk]
-        n = with_score[org.name]
-        rows.append(
-            {
-                "name": org.name,
-                "respondents": len(mine),
-                "started": sum(p.started for p in mine),
-                "submitted": sum(p.submitted for p in mine),
-                "counted": sum(p.counted for p in mine),
-                "scored": n,
-                "provisional": sum(p.counted and not p.submitted for p in mine),
-                "folded": org.name in scored.result.withheld,
-                # Nothing of it in the results yet: left out by the privacy
-                # minimum, or no score yet while a minimum above one applies.
-                "awaiting_minimum": org.name in scored.result.withheld
-                or (n == 0 and assessment.privacy_minimum > 1),
-            }
-        )
-    return rows
-
-
-def _agenda_rows(
-    result: scoring.AssessmentResult,
-    rows_by_code: Mapping[str, dict[str, Any]],
-    language: str,
-    dimensions_by_code: Mapping[str, Dimension],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    agenda = []
-    for rank, item in enumerate(result.agenda, start=1):
-        row = rows_by_code[item.code]
-        dim = dimensions_by_code[item.code]
-        agenda.append(
-            {
-                "rank": rank,
-                "code": item.code,
-                "name": row["name"],
-                "priority": item.priority,
-                "partnership": item.score,
-                **_band(item.band),
-                "gap": item.gap,
-                "gap_flag": item.gap_flag,
-                "gap_flag_label": _label(GAP_LABELS, item.gap_flag),
-                "low_score": item.low_score,
-                "advice_band": item.advice_band,
-                "advice": localized(dim, f"advice_{item.advice_band}", language),
-            }
-        )
-    wins = []
-    for rank, item in enumerate(result.quick_wins, start=1):
-        row = rows_by_code[item.code]
-        wins.append(
-            {
-                "rank": rank,
-                "code": item.code,
-                "name": row["name"],
-                "strength": item.strength,
-                "partnership": item.score,
-                **_band(item.band),
-                "gap": item.gap,
-                "advice": row["advice"],
-            }
-        )
-    return agenda, wins
-
-
-def _trend(
-    previous: Assessment | None,
-    previous_result: scoring.AssessmentResult | None,
-    result: scoring.AssessmentResult,
-    rows_by_code: Mapping[str, dict[str, Any]],
-) -> dict[str, Any] | None:
-    if previous_result is None:
-        return None
-    trend = scoring.compare(previous_result, result)
-    return {
-        "previous": previous,
-        "index_then": trend.index_then,
-        "index_now": trend.index_now,
-        "index_delta": trend.index_delta,
-        "index_delta_points": scoring.display_change(trend.index_then, trend.index_now),
-        "verdict_then": trend.verdict_then,
-        "verdict_then_label": _label(VERDICT_LABELS, trend.verdict_then),
-        "verdict_now": trend.verdict_now,
-        "verdict_now_label": _label(VERDICT_LABELS, trend.verdict_now),
-        "blocks_delta": dict(trend.blocks_delta),
-        "blocks_delta_points": {
-            kind: scoring.display_change(
-                previous_result.blocks.get(kind), result.blocks.get(kind)
-            )
-            for kind in (scoring.CONDITION, scoring.LINK)
-        },
-        "dimensions": [
-            {
-                "code": d.code,
-                "name": rows_by_code[d.code]["name"] if d.code in rows_by_code else "",
-                "score_then": d.score_then,
-                "score_now": d.score_now,
-                "delta": d.delta,
-                "delta_points": scoring.display_change(d.score_then, d.score_now),
-                "band_then": d.band_then,
-                "band_now": d.band_now,
-                "gap_then": d.gap_then,
-                "gap_now": d.gap_now,
-                "gap_change": d.gap_change,
-                "gap_change_label": _label(GAP_CHANGE_LABELS, d.gap_change),
-            }
-            for d in trend.dimensions
-        ],
-    }
 
 
 def organisations_awaiting_minimum(assessment: Assessment) -> set[str]:

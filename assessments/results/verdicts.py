@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..models import Assessment
-from .context import VERDICT_LABELS
+from .labels import VERDICT_LABELS
 from .loading import scoring_inputs
 
 

@@ -22,7 +22,12 @@ from ..access import (
     get_assessment_for_user,
     get_assessment_for_user_rw,
 )
-from ..exports import CONTENT_TYPES, RAW_ANSWER_FORMATS, export_bytes, export_filename
+from ..export_formats import (
+    CONTENT_TYPES,
+    RAW_ANSWER_FORMATS,
+    export_bytes,
+    export_filename,
+)
 from ..forms.imports import ResponsesUploadForm
 from ..imports import (
     HeldAnswers,

@@ -29,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import throttle
-from ..exports import CONTENT_TYPES, own_answers_csv
+from ..export_formats import CONTENT_TYPES, own_answers_csv
 from ..forms.questionnaire import AnswersForm
 from ..models import COMMENT_MAX, Dimension, Respondent
 from ..questionnaire import (

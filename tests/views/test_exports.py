@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments import imports
 from assessments.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_seed
-from assessments.exports import answers_csv
+from assessments.export_formats import answers_csv
 from assessments.models import Answer, Collaboration, Question, Respondent
 
 from ..conftest import CONFIRMED, PASSWORD, answer_all, make_respondent

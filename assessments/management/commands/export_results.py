@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from assessments.exports import EXPORT_FORMATS, export_bytes
+from assessments.export_formats import EXPORT_FORMATS, export_bytes
 from assessments.management.language import TranslatedCommand, os_reason
 from assessments.models import Assessment
 

@@ -1,4 +1,5 @@
-"""Admin: question-set editing for admins, and a view on everything for staff.
+"""Admin for question sets, their dimensions and questions: editing for admins,
+import, export, clone, new draft version, publish, retire.
 
 A question set in use is frozen by permission methods (`_editable`), not by custom
 views: the admin then shows it read-only and offers "new draft version" instead.
@@ -12,9 +13,6 @@ from operator import attrgetter
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
@@ -27,20 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .accounts import password_link_send
-from .models import (
-    Answer,
-    Assessment,
-    Collaboration,
-    Dimension,
-    DimensionComment,
-    Organisation,
-    Partnership,
-    Question,
-    QuestionSet,
-    Respondent,
-)
-from .questionsets import (
+from ..models import Dimension, Question, QuestionSet
+from ..questionsets import (
     QuestionSetFormatError,
     questionset_clone,
     questionset_import,
@@ -393,136 +379,3 @@ class QuestionAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
                 question_set__in=QuestionSet.objects.editable()
             ).select_related("question_set")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class OrganisationInline(admin.TabularInline):
-    model = Organisation
-    extra = 0
-
-
-class CollaborationInline(admin.TabularInline):
-    model = Collaboration
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["name", "owner", "created_at", "archived_at"]
-    list_filter = ["archived_at"]
-    search_fields = ["name", "organisations__name", "owner__username"]
-    list_select_related = ["owner"]
-    inlines = [OrganisationInline, CollaborationInline]
-
-
-class RespondentInline(admin.TabularInline):
-    model = Respondent
-    fields = ["label", "organisation", "email", "language", "is_group", "submitted_at"]
-    readonly_fields = ["submitted_at"]
-    extra = 0
-
-
-@admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "partnership", "question_set", "status", "created_at"]
-    list_filter = ["status", "question_set"]
-    search_fields = ["title", "partnership__name"]
-    list_select_related = ["partnership", "question_set"]
-    inlines = [RespondentInline]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "question_set":
-            kwargs["queryset"] = QuestionSet.objects.published()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(Respondent)
-class RespondentAdmin(admin.ModelAdmin):
-    list_display = ["label", "organisation", "assessment", "language", "submitted_at"]
-    list_filter = ["language", "is_group"]
-    search_fields = ["label", "email", "organisation__name"]
-    list_select_related = ["organisation", "assessment__partnership"]
-    readonly_fields = ["started_at", "submitted_at", "invited_at", "reminded_at"]
-
-
-@admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
-    list_display = ["respondent", "question", "value", "updated_at"]
-    list_select_related = ["respondent__organisation", "question"]
-    search_fields = ["respondent__label", "question__code"]
-
-
-@admin.register(DimensionComment)
-class DimensionCommentAdmin(admin.ModelAdmin):
-    list_display = ["respondent", "dimension", "updated_at"]
-    list_select_related = ["respondent__organisation", "dimension"]
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "partnership"]
-    search_fields = ["name", "partnership__name"]
-    list_select_related = ["partnership"]
-
-
-class ConsultantCreationForm(AdminUserCreationForm):
-    """New accounts are consultants: ordinary users with an e-mail address."""
-
-    class Meta(AdminUserCreationForm.Meta):
-        fields = ["username", "email", "first_name", "last_name"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-
-
-class ConsultantUserAdmin(UserAdmin):
-    """Adding a user here creates a consultant; tick "staff" only for admins."""
-
-    add_form = ConsultantCreationForm
-    add_fieldsets = [
-        (
-            None,
-            {
-                "classes": ["wide"],
-                "fields": [
-                    "username",
-                    "email",
-                    "first_name",
-                    "last_name",
-                    "usable_password",
-                    "password1",
-                    "password2",
-                ],
-                "description": _(
-                    "Creates a consultant who logs in to the workspace (not staff). "
-                    "Without a password, use the action “E-mail a link to choose a "
-                    "password” afterwards."
-                ),
-            },
-        )
-    ]
-    list_display = [
-        "username",
-        "email",
-        "first_name",
-        "last_name",
-        "is_staff",
-        "is_active",
-        "last_login",
-    ]
-    actions = ["send_password_link"]
-
-    @admin.action(description=_("E-mail a link to choose a password"))
-    def send_password_link(self, request, queryset):
-        users = [user for user in queryset if user.email and user.is_active]
-        for user in users:
-            password_link_send(user=user, request=request)
-        self.message_user(
-            request,
-            ngettext("Sent %d e-mail.", "Sent %d e-mails.", len(users)) % len(users),
-        )
-
-
-admin.site.unregister(get_user_model())
-admin.site.register(get_user_model(), ConsultantUserAdmin)

@@ -1,4 +1,5 @@
-"""Exports of one assessment: raw answers as CSV or XLSX, and the results as JSON.
+"""The file formats of one assessment's exports: raw answers as CSV or XLSX, and the
+results as JSON (the download views are `views/exports.py`).
 
 The formats are documented in docs/data-formats.md; `assessments.imports` reads the
 same answers format back, so an export imported into a scan and exported again gives

@@ -1,0 +1,111 @@
+"""Admin for people: partnerships with their organisations and collaborators,
+organisations, respondents, and the user accounts (consultants)."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ..accounts import password_link_send
+from ..models import Collaboration, Organisation, Partnership, Respondent
+
+
+class OrganisationInline(admin.TabularInline):
+    model = Organisation
+    extra = 0
+
+
+class CollaborationInline(admin.TabularInline):
+    model = Collaboration
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "created_at", "archived_at"]
+    list_filter = ["archived_at"]
+    search_fields = ["name", "organisations__name", "owner__username"]
+    list_select_related = ["owner"]
+    inlines = [OrganisationInline, CollaborationInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "partnership"]
+    search_fields = ["name", "partnership__name"]
+    list_select_related = ["partnership"]
+
+
+@admin.register(Respondent)
+class RespondentAdmin(admin.ModelAdmin):
+    list_display = ["label", "organisation", "assessment", "language", "submitted_at"]
+    list_filter = ["language", "is_group"]
+    search_fields = ["label", "email", "organisation__name"]
+    list_select_related = ["organisation", "assessment__partnership"]
+    readonly_fields = ["started_at", "submitted_at", "invited_at", "reminded_at"]
+
+
+class ConsultantCreationForm(AdminUserCreationForm):
+    """New accounts are consultants: ordinary users with an e-mail address."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ["username", "email", "first_name", "last_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+
+class ConsultantUserAdmin(UserAdmin):
+    """Adding a user here creates a consultant; tick "staff" only for admins."""
+
+    add_form = ConsultantCreationForm
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+                "description": _(
+                    "Creates a consultant who logs in to the workspace (not staff). "
+                    "Without a password, use the action “E-mail a link to choose a "
+                    "password” afterwards."
+                ),
+            },
+        )
+    ]
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_active",
+        "last_login",
+    ]
+    actions = ["send_password_link"]
+
+    @admin.action(description=_("E-mail a link to choose a password"))
+    def send_password_link(self, request, queryset):
+        users = [user for user in queryset if user.email and user.is_active]
+        for user in users:
+            password_link_send(user=user, request=request)
+        self.message_user(
+            request,
+            ngettext("Sent %d e-mail.", "Sent %d e-mails.", len(users)) % len(users),
+        )
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), ConsultantUserAdmin)
