@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint format messages audit bench load clean
+.PHONY: install run test test-fast lint format messages audit bench bench-postgres load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ messages: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# The results and report benches on PostgreSQL (server on 127.0.0.1:5432); the
+# database partnerscan_bench is dropped and created afresh (bench/README.md).
+bench-postgres: install
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/partnerscan_bench \
+		$(BIN)/python -m bench bench_results bench_report
 
 # Load test (bench/load/): gunicorn + locust on 127.0.0.1, 50 participants for 60 s,
 # on SQLite and on PostgreSQL (server on 127.0.0.1:5432; database partnerscan_load).

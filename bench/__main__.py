@@ -20,8 +20,11 @@ ISSUE_TARGETS = [
     ("questionnaire: step page / bare template", ">=", 0.5),
     ("questionnaire: autosave / bare template", ">=", 0.7),
     ("results page / bare template view", ">=", 0.33),
-    # "within 2x a bare view": at least half the bare view's requests/s.
-    ("report: cached download / bare view", ">=", 0.5),
+    # Issue 7 asked "within 2x a bare view" (>= 0.5). Issue 12 re-set it: one
+    # fingerprint beats a second SQL dialect of it. The cache check is now the five
+    # ORM queries of results.fingerprint instead of one raw-SQL statement, and the
+    # ORM's composing them costs ~5 ms (bench/README.md, "One fingerprint").
+    ("report: cached download / bare view", ">=", 0.2),
     ("report: (a) download / WeasyPrint alone", "<=", 1.25),
     ("scoring: ", "present", None),
     ("queries: ", "present", None),

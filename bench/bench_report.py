@@ -142,6 +142,19 @@ print(json.dumps({{"cold_s": time.perf_counter() - start}}))
     return _in_fresh_process(script)["cold_s"]
 
 
+def _cache_check_queries(assessment):
+    """Queries the download makes to decide whether the cached PDF still holds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.report import report_fingerprint
+
+    report_fingerprint(assessment, "nl")
+    with CaptureQueriesContext(connection) as context:
+        report_fingerprint(assessment, "nl")
+    return len(context.captured_queries)
+
+
 def run(client, base):
     from django.core.cache import cache
     from django.template.loader import render_to_string
@@ -236,6 +249,7 @@ def run(client, base):
     cached_figures, bare_figures = interleaved(cached, get_ok(client, "/bench/bare/"))
     throttle.LIMITS.update(limits)
     fresh = _fresh_process_figures(assessment.pk)
+    check_queries = _cache_check_queries(assessment)
     (OUT / "report-bench.pdf").write_bytes(pdf)
     return [
         {"name": "report: pages (demo scan)", "value": pages, "unit": "pages"},
@@ -297,6 +311,11 @@ def run(client, base):
             "name": "report: cached download / bare view (same client, interleaved)",
             "value": ratio(cached_figures, bare_figures),
             "unit": "x",
+        },
+        {
+            "name": "(info) report: queries of the cache check (fingerprint)",
+            "value": check_queries,
+            "unit": "queries",
         },
         {
             "name": "(info) report: cached download / WeasyPrint alone",
