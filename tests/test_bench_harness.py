@@ -6,11 +6,13 @@ from bench.__main__ import apply_issue_targets
 
 def test_a_ratio_without_its_own_verdict_is_judged_by_the_issue_target():
     rows = [
-        {"name": "report: cached download / bare view", "value": 0.4, "unit": "x"},
+        # The cached-download target is 0.2 since the one fingerprint (issue 12;
+        # bench/README.md says why).
+        {"name": "report: cached download / bare view", "value": 0.15, "unit": "x"},
         {"name": "questionnaire: step page / bare template", "value": 0.6, "unit": "x"},
     ]
     apply_issue_targets(rows, full_run=False)
-    assert rows[0]["ok"] is False and rows[0]["target"] == ">= 0.5"
+    assert rows[0]["ok"] is False and rows[0]["target"] == ">= 0.2"
     assert rows[1]["ok"] is True
 
 
