@@ -78,6 +78,12 @@ class RespondentForm(forms.ModelForm):
 _SEPARATOR = re.compile(r"\s*[;\t]\s*")
 
 
+def paste_examples(assessment):
+    """The organisations the paste help's example lines name (evaluated here, so
+    that the template makes no query)."""
+    return list(assessment.partnership.organisations.all()[:2])
+
+
 class RespondentPasteForm(forms.Form):
     """Many respondents at once, one per line: name; e-mail; organisation; nl|en.
 

@@ -83,11 +83,16 @@ def previous_of(assessment: Assessment) -> Assessment | None:
     """The previous scan of the same partnership, or None (one query at most)."""
     if assessment.previous_id is None:
         return None
-    return (
+    previous = (
         Assessment.objects.select_related("question_set")
         .filter(pk=assessment.previous_id, partnership_id=assessment.partnership_id)
         .first()
     )
+    if previous is not None:
+        # The same partnership (the filter): its name, in `str(previous)`, then
+        # costs no query in a template.
+        previous.partnership = assessment.partnership
+    return previous
 
 
 @dataclass(frozen=True)

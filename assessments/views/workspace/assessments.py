@@ -17,10 +17,11 @@ from ...access import (
     get_assessment_for_user_rw,
     get_partnership_for_user_rw,
 )
-from ...forms.respondents import RespondentForm, RespondentPasteForm
+from ...forms.respondents import RespondentForm, RespondentPasteForm, paste_examples
 from ...forms.workspace import AssessmentForm, AssessmentSettingsForm, FollowUpForm
 from ...progress import assessment_progress
 from ...results import organisations_awaiting_minimum
+from ...results.loading import previous_of
 from ..confirm import confirm_page, is_confirmed
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,11 @@ def show_assessment(request, pk):
         "assessment": assessment,
         "partnership": assessment.partnership,
         **assessment_progress(assessment),
-        "follow_ups": list(assessment.follow_ups.order_by("created_at")),
+        # Evaluated here, with what their names need: templates make no queries.
+        "previous": previous_of(assessment),
+        "follow_ups": list(
+            assessment.follow_ups.select_related("partnership").order_by("created_at")
+        ),
         "can_edit": editable,
         "awaiting_minimum": organisations_awaiting_minimum(assessment),
     }
@@ -58,6 +63,7 @@ def show_assessment(request, pk):
         context |= {
             "respondent_form": RespondentForm(assessment=assessment),
             "paste_form": RespondentPasteForm(assessment=assessment),
+            "paste_examples": paste_examples(assessment),
         }
     return render(request, "assessments/show_assessment.html", context)
 

@@ -53,6 +53,7 @@ def show_partnership(request, pk):
     is_owner = partnership.owner_id == request.user.pk
     context = {
         "partnership": partnership,
+        "owner": partnership.owner,  # loaded here: templates make no queries
         "organisations": list(partnership.organisations.all()),
         "assessments": partnership_assessments(partnership),
         "collaborations": list(

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ... import invitations, workspace
 from ...access import get_assessment_for_user_rw, get_respondent_of
-from ...forms.respondents import RespondentForm, RespondentPasteForm
+from ...forms.respondents import RespondentForm, RespondentPasteForm, paste_examples
 from ..confirm import confirm_page, is_confirmed
 from .assessments import send_and_report
 
@@ -73,7 +73,11 @@ def paste_respondents(request, pk):
             % {"n": len(added)},
         )
         return _back(assessment)
-    context = {"assessment": assessment, "form": form}
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "paste_examples": paste_examples(assessment),
+    }
     return render(request, "assessments/paste_respondents.html", context)
 
 
