@@ -260,8 +260,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_REQUEST_MAX_BYTES
 # X-Forwarded-For, the client is the N-th address from the right; 0 = REMOTE_ADDR.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
-# A PDF render runs in a child process with these budgets (assessments/render_guard.py):
-# past them it is stopped and the user gets a friendly 503; the worker lives on.
+# A PDF render runs in a child process with these budgets
+# (assessments/report/render_guard.py): past them it is stopped and the user gets a
+# friendly 503; the worker lives on.
 PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "20"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("PDF_RENDER_MEMORY_MB", "512"))
 

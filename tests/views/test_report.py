@@ -4,7 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from assessments import render_guard, report, throttle
+from assessments import report, throttle
+from assessments.report import render_guard
 
 from ..conftest import PASSWORD
 from ..test_report import fill
