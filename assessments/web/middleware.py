@@ -15,7 +15,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .report.render_guard import RenderBudgetExceeded
+from ..report.render_guard import RenderBudgetExceeded
 
 logger = logging.getLogger(__name__)
 
