@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from assessments.mail import wait_for_background_mail
+from assessments.accounts.mail import wait_for_background_mail
 from assessments.web import throttle
 
 from ..conftest import PASSWORD, make_user
