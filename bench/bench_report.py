@@ -161,7 +161,6 @@ def run(client, base):
     from django.utils import translation
     from weasyprint import HTML
 
-    from assessments import throttle
     from assessments.report import (
         PDF_OPTIONS,
         TEMPLATE,
@@ -169,6 +168,7 @@ def run(client, base):
         html_to_pdf,
         render_pdf,
     )
+    from assessments.web import throttle
 
     assessment = _demo(client)
     url = f"/assessments/{assessment.pk}/report/?lang=nl"

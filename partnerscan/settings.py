@@ -62,8 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so that its process_view refuses an oversized body before anything
-    # (CSRF, a view) reads it: assessments/request_limits.py.
-    "assessments.request_limits.RequestSizeLimitMiddleware",
+    # (CSRF, a view) reads it: assessments/web/request_limits.py.
+    "assessments.web.request_limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     # Database briefly down, PDF render over budget: a friendly 503, not a 500.
-    "assessments.middleware.ServiceUnavailableMiddleware",
+    "assessments.web.middleware.ServiceUnavailableMiddleware",
 ]
 
 # A friendly, translated page when a form's CSRF token is missing or stale.
@@ -247,7 +247,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Request size limits: the questionnaire posts at most a few hundred fields. A body
 # declared larger than REQUEST_MAX_BYTES (UPLOAD_REQUEST_MAX_BYTES for the two import
-# views) gets a 413 before it is read (assessments/request_limits.py); the proxy's
+# views) gets a 413 before it is read (assessments/web/request_limits.py); the proxy's
 # body limit matches the larger one (docs/deployment.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
@@ -260,8 +260,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_REQUEST_MAX_BYTES
 # X-Forwarded-For, the client is the N-th address from the right; 0 = REMOTE_ADDR.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
-# A PDF render runs in a child process with these budgets (assessments/render_guard.py):
-# past them it is stopped and the user gets a friendly 503; the worker lives on.
+# A PDF render runs in a child process with these budgets
+# (assessments/report/render_guard.py): past them it is stopped and the user gets a
+# friendly 503; the worker lives on.
 PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "20"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("PDF_RENDER_MEMORY_MB", "512"))
 

@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import throttle
+from assessments.web import throttle
 
 from .conftest import PASSWORD
 from .shared_cache import redis_or_skip

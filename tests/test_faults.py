@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Answer, Question
-from assessments.render_guard import RenderBudgetExceeded, run_guarded
+from assessments.report.render_guard import RenderBudgetExceeded, run_guarded
 
 from .gunicorn_server import Gunicorn, Site
 

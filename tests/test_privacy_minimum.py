@@ -13,9 +13,9 @@ from pypdf import PdfReader
 
 from assessments import scoring
 from assessments.models import Answer, Dimension, DimensionComment
-from assessments.progress import latest_assessments
 from assessments.report import build_report_context, render_pdf
 from assessments.results import build_results_context, results_json
+from assessments.workspace.progress import latest_assessments
 
 from .conftest import PASSWORD, make_assessment, make_partnership, make_respondent
 from .test_results import answer_level

@@ -3,7 +3,7 @@
 A scan with a mix of respondents (not invited, without an e-mail address, invited
 and not started, opened without answering, busy, submitted, a workshop group) is
 rendered on the assessment page, the dashboard, the partnership page and the
-results page; every count must follow the rules in assessments/progress.py.
+results page; every count must follow the rules in assessments/workspace/progress.py.
 """
 
 import re
@@ -13,9 +13,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import invitations
 from assessments.models import Answer, Assessment, Question, Respondent
-from assessments.progress import (
+from assessments.questionnaire import workshop_finish, workshop_start
+from assessments.workspace import invitations
+from assessments.workspace.progress import (
     BUSY,
     NOT_STARTED,
     SUBMITTED,
@@ -24,7 +25,6 @@ from assessments.progress import (
     WORKSHOP_OPEN,
     assessment_progress,
 )
-from assessments.questionnaire import workshop_finish, workshop_start
 
 from .conftest import CONFIRMED, answer_all, make_respondent
 

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from PIL import Image
 from pypdf import PdfReader
 
-from assessments import report, report_limits, scoring
+from assessments import report, scoring
 from assessments.models import Answer, Assessment, DimensionComment, Question
 from assessments.report import (
     RefusedURL,
@@ -29,6 +29,7 @@ from assessments.report import (
     report_pdf,
     static_path,
 )
+from assessments.report import limits as report_limits
 from assessments.results import VERDICT_LABELS, results_json
 
 from .conftest import answer_all, make_assessment, make_partnership, make_respondent

@@ -1,4 +1,4 @@
-"""What one PDF report may hold: assessments/report_limits.py.
+"""What one PDF report may hold: assessments/report/limits.py.
 
 The largest scan the app allows (12 organisations with 200-character names, every
 respondent commenting at length, a previous scan for the trend) used to need about
@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from assessments.models import COMMENT_MAX, NAME_MAX, DimensionComment
 from assessments.report import build_report_context
-from assessments.report_limits import (
+from assessments.report.limits import (
     ORG_LABEL_CHARS,
     ORGS_PER_TABLE,
     PAIRS_PER_DIMENSION,

@@ -118,7 +118,7 @@ def test_an_admin_question_set_file_within_the_limit_reaches_the_form(admin_clie
 def test_an_accepted_upload_is_never_written_to_a_temporary_file():
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE >= settings.UPLOAD_REQUEST_MAX_BYTES
     assert settings.MIDDLEWARE[0] == (
-        "assessments.request_limits.RequestSizeLimitMiddleware"
+        "assessments.web.request_limits.RequestSizeLimitMiddleware"
     )
 
 

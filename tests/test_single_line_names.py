@@ -23,9 +23,9 @@ from assessments.forms.workspace import (
     OrganisationFormSet,
     PartnershipForm,
 )
-from assessments.invitations import invitation_send, reminder_send
 from assessments.models import Partnership, Respondent
 from assessments.text import single_line
+from assessments.workspace.invitations import invitation_send, reminder_send
 
 from .conftest import make_respondent
 

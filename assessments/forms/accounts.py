@@ -8,7 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from ..mail import mail_send_in_background
+from ..accounts.mail import mail_send_in_background
 from .fields import NameField
 
 

@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import throttle
 from ..forms.accounts import AccountForm, PasswordResetForm
+from ..web import throttle
 
 
 def login_username(raw: str) -> str:

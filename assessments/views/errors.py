@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from ..middleware import unavailable_response_for
+from ..web.middleware import unavailable_response_for
 
 
 def _message_page(request, status, title, message):

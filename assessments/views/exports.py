@@ -15,7 +15,6 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from .. import throttle
 from ..access import (
     get_assessment_answers_for_user,
     get_assessment_for_owner,
@@ -36,6 +35,7 @@ from ..imports import (
     responses_import,
     responses_replace,
 )
+from ..web import throttle
 from .confirm import confirm_page, is_confirmed
 
 # The error page lists at most this many bad lines and counts the rest.

@@ -28,7 +28,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import throttle
 from ..export_formats import CONTENT_TYPES, own_answers_csv
 from ..forms.questionnaire import AnswersForm
 from ..models import COMMENT_MAX, Dimension, Respondent
@@ -46,6 +45,7 @@ from ..questionnaire import (
     respondent_set_language,
     respondent_submit,
 )
+from ..web import throttle
 from ._answering import (
     comment_cells,
     review_sections,

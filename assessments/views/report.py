@@ -6,9 +6,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from .. import throttle
 from ..access import get_assessment_for_user
 from ..report import REPORT_LANGUAGES, report_filename, report_pdf
+from ..web import throttle
 
 
 @require_GET

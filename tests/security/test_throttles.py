@@ -18,7 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from assessments import throttle
+from assessments.web import throttle
 
 from ..conftest import PASSWORD
 from ..shared_cache import TEST_REDIS_URL, redis_or_skip

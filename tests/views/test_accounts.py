@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from assessments import throttle
-from assessments.mail import wait_for_background_mail
+from assessments.accounts.mail import wait_for_background_mail
+from assessments.web import throttle
 
 from ..conftest import PASSWORD, make_user
 

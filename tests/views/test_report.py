@@ -4,7 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from assessments import render_guard, report, throttle
+from assessments import report
+from assessments.report import render_guard
+from assessments.web import throttle
 
 from ..conftest import PASSWORD
 from ..test_report import fill

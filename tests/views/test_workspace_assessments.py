@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from assessments.invitations import ScanClosed, invitation_send, reminder_send
 from assessments.models import Answer, Assessment, Question, QuestionSet, Respondent
 from assessments.questionsets import questionset_clone, questionset_publish
 from assessments.workspace import (
@@ -16,6 +15,7 @@ from assessments.workspace import (
     assessment_create,
     assessment_follow_up,
 )
+from assessments.workspace.invitations import ScanClosed, invitation_send, reminder_send
 
 from ..conftest import CONFIRMED, answer_all, make_respondent, make_user
 

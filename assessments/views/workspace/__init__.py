@@ -1,5 +1,5 @@
 """The consultant's workspace: dashboard, partnerships, assessments, respondents.
 
 Thin function views: access helper first, then the form, then a function from
-`assessments.workspace` (writes) or `assessments.progress` (reads).
+`assessments.workspace` (writes) or `assessments.workspace.progress` (reads).
 """

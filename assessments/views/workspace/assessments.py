@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ... import invitations, workspace
+from ... import workspace
 from ...access import (
     can_edit,
     get_assessment_for_user,
@@ -19,9 +19,10 @@ from ...access import (
 )
 from ...forms.respondents import RespondentForm, RespondentPasteForm, paste_examples
 from ...forms.workspace import AssessmentForm, AssessmentSettingsForm, FollowUpForm
-from ...progress import assessment_progress
 from ...results import organisations_awaiting_minimum
 from ...results.loading import previous_of
+from ...workspace import invitations
+from ...workspace.progress import assessment_progress
 from ..confirm import confirm_page, is_confirmed
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from ...forms.workspace import DashboardFilterForm
 from ...models import Partnership
-from ...progress import partnership_rows
+from ...workspace.progress import partnership_rows
 
 PAGE_SIZE = 20
 

@@ -21,7 +21,7 @@ from ...forms.workspace import (
     PartnershipForm,
 )
 from ...models import Partnership
-from ...progress import partnership_assessments
+from ...workspace.progress import partnership_assessments
 from ..confirm import confirm_page, is_confirmed
 
 ORGANISATIONS = "organisations"

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ... import invitations, workspace
+from ... import workspace
 from ...access import get_assessment_for_user_rw, get_respondent_of
 from ...forms.respondents import RespondentForm, RespondentPasteForm, paste_examples
+from ...workspace import invitations
 from ..confirm import confirm_page, is_confirmed
 from .assessments import send_and_report
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     Assessment,
     Collaboration,
     Partnership,
@@ -38,7 +38,7 @@ from .models import (
     Respondent,
     has_started,
 )
-from .results.verdicts import verdicts_for
+from ..results.verdicts import verdicts_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

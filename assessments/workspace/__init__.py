@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     Assessment,
     Collaboration,
     Organisation,

@@ -5,7 +5,7 @@
   next to the answer; a plain form post gets a page. Nothing is acknowledged that was
   not committed, so retrying loses nothing.
 - The shared cache (Redis) briefly unreachable: the same 503.
-- A PDF render over its time or memory budget (assessments/render_guard.py): 503.
+- A PDF render over its time or memory budget (assessments/report/render_guard.py): 503.
 """
 
 import logging
@@ -15,7 +15,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .render_guard import RenderBudgetExceeded
+from ..report.render_guard import RenderBudgetExceeded
 
 logger = logging.getLogger(__name__)
 

@@ -28,14 +28,15 @@ from weasyprint import HTML
 from weasyprint import __version__ as weasyprint_version
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import render_guard, scoring
-from .models import (
+from .. import scoring
+from ..models import (
     LANGUAGE_CODES,
     Assessment,
 )
-from .report_limits import limit_report
-from .results import build_results_context
-from .results.fingerprint import fingerprint
+from ..results import build_results_context
+from ..results.fingerprint import fingerprint
+from . import render_guard
+from .limits import limit_report
 
 # The documents' base URL. ".invalid" never resolves (RFC 2606); the fetcher below
 # answers for this origin itself and for nothing else.
@@ -150,7 +151,7 @@ def build_report_context(assessment: Assessment, language: str) -> dict[str, Any
     The figures, agenda, trend, comments, question list and charts come from
     `build_results_context` (the results page's own context); this adds only what a
     printed document needs: the cover, the date, and what fits on paper
-    (`report_limits.limit_report`).
+    (`report.limits.limit_report`).
     """
     with translation.override(language):
         context = build_results_context(assessment, language)

@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assessment, Respondent, RespondentQuerySet
-from .text import single_line
+from ..models import Assessment, Respondent, RespondentQuerySet
+from ..text import single_line
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser

@@ -15,6 +15,9 @@ import multiprocessing
 import os
 import resource
 import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
@@ -24,7 +27,12 @@ class RenderBudgetExceeded(Exception):
     """The render took too long or needed too much memory and was stopped."""
 
 
-def run_guarded(function, *args, timeout=None, memory_mb=None):
+def run_guarded(
+    function: Callable[..., Any],
+    *args: Any,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+) -> Any:
     """Call `function(*args)` in a child process; return what it returns.
 
     Exceptions raised by `function` are raised here again (as RuntimeError when they
@@ -64,7 +72,12 @@ def run_guarded(function, *args, timeout=None, memory_mb=None):
     raise payload
 
 
-def _child(writer, function, args, memory_mb):
+def _child(
+    writer: Connection,
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    memory_mb: int,
+) -> None:
     # The parent's database connections share their sockets with us: forget them
     # without closing (closing would end the parent's session), so that a stray
     # query here opens its own connection instead of corrupting the parent's.
@@ -86,7 +99,7 @@ def _child(writer, function, args, memory_mb):
     writer.close()
 
 
-def _address_space():
+def _address_space() -> int:
     """This process's current virtual size in bytes (the limit comes on top)."""
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[0])
