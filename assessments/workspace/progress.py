@@ -133,8 +133,9 @@ def partnership_rows(
 ) -> list[Partnership]:
     """Evaluate a page of partnerships with everything the dashboard shows.
 
-    Each partnership gets `organisation_list`, `role` ("owner", "editor" or
-    "reader") and `latest` (its newest assessment with progress counts, or None).
+    Each partnership gets `organisation_list`, `role` ("owner", "edit" or "read",
+    the vocabulary of `access.role_of`) and `latest` (its newest assessment with
+    progress counts, or None).
     A fixed number of queries: the page, organisations, the user's collaborations,
     and the latest assessments.
     """
@@ -184,7 +185,7 @@ def _role(partnership: Partnership, user: AbstractBaseUser) -> str:
     if partnership.owner_id == user.pk:
         return "owner"
     collaborations = partnership.own_collaborations
-    return "editor" if collaborations and collaborations[0].can_edit else "reader"
+    return "edit" if collaborations and collaborations[0].can_edit else "read"
 
 
 def _with_verdicts(assessments: Iterable[Assessment]) -> list[Assessment]:

@@ -38,7 +38,7 @@ def test_it_lists_owned_and_shared_partnerships_with_the_latest_scan(
     response = client.get(URL)
     assert response.status_code == 200
     (row,) = response.context["rows"]
-    assert row.role == "reader"
+    assert row.role == "read"
     assert row.latest == latest
     assert (row.latest.respondents_submitted, row.latest.respondents_total) == (2, 3)
     assert "2 van 3 ingeleverd" in response.text
