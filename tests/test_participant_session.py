@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import DimensionComment
-from assessments.views.questionnaire import SESSION_RECEIPT
+from assessments.views.participant_session import SESSION_RECEIPT
 
 from .conftest import PASSWORD, answer_all
 

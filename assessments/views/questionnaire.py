@@ -2,18 +2,12 @@
 
 The link's token is exchanged for a session at once, and every later page works from
 that session and a clean URL, so the token does not linger in the address bar,
-history or Referer. A session belongs to one respondent at a time; revoking the link
-(or issuing a new one) ends it, because the session remembers the token's hash.
-
-A participant's session ends PARTICIPANT_SESSION_SECONDS after their last request,
-and at once when they submit: the browser then holds only a receipt, which for
-PARTICIPANT_RECEIPT_SECONDS shows the thank-you page and downloads their own
-answers, and nothing else. Opening the link of a submitted scan gives that receipt.
+history or Referer. How long that session lasts, what revoking a link does to it
+and the receipt left after submitting: participant_session.py. Opening the link of
+a submitted scan gives that receipt.
 """
 
-import time
 from datetime import UTC, datetime
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,7 +36,6 @@ from ..questionnaire import (
     question_dimension_ids,
     questionnaire_steps,
     respondent_open,
-    respondent_set_language,
     respondent_submit,
 )
 from ..web import throttle
@@ -55,134 +48,18 @@ from ._answering import (
     step_or_404,
 )
 from .confirm import confirm_page, is_confirmed
-
-SESSION_RESPONDENT = "questionnaire_respondent"
-SESSION_TOKEN = "questionnaire_token_hash"  # noqa: S105 - a session key name
-SESSION_SEEN = "questionnaire_seen"
-SESSION_RECEIPT = "questionnaire_receipt"
-# The session's expiry is renewed (one session write) at most this often.
-KEEP_ALIVE_SECONDS = 300
+from .participant_session import (
+    SESSION_RECEIPT,
+    _invalid_link,
+    _receipt_respondent,
+    _session_respondent,
+    _start_receipt,
+    _start_session,
+    respondent_required,
+)
 
 # About 12.5 seconds per statement: 72 statements take some 15 minutes.
 SECONDS_PER_STATEMENT = 12.5
-
-
-def _invalid_link(request):
-    """One page for unknown, revoked and closed links alike: it reveals nothing."""
-    return render(request, "assessments/questionnaire_invalid.html", status=404)
-
-
-REVOKED = "revoked"
-
-
-def _session_respondent(request):
-    """The session's respondent; REVOKED when their link was revoked or replaced
-    since the session began; None without a (valid) session."""
-    pk = request.session.get(SESSION_RESPONDENT)
-    token_hash = request.session.get(SESSION_TOKEN)
-    if not pk or not token_hash:
-        return None
-    respondent = (
-        Respondent.objects.select_related("assessment__question_set", "organisation")
-        .filter(pk=pk, is_group=False)
-        .first()
-    )
-    if respondent is None:
-        return None
-    # Compared here rather than in the query, to tell a revoked link (this very
-    # person, so saying so reveals nothing) from a session that never had one.
-    if respondent.token_hash != token_hash:
-        return REVOKED
-    return respondent
-
-
-def _revoked_link(request):
-    """Said on every page and on every autosave, and never retried: a revoked
-    link does not come back, only a new one helps."""
-    message = _("This link has been revoked. Ask your consultant for a new link.")
-    if request.htmx:
-        return save_status(request, error=message, status=410)
-    return render(
-        request,
-        "assessments/questionnaire_revoked.html",
-        {"message": message},
-        status=410,
-    )
-
-
-def _keep_alive(request):
-    """Let the participant's session end PARTICIPANT_SESSION_SECONDS after their last
-    request. A consultant trying a link keeps their own session's lifetime."""
-    if request.user.is_authenticated:
-        return
-    stamp = int(time.time() // KEEP_ALIVE_SECONDS)
-    if request.session.get(SESSION_SEEN) != stamp:
-        request.session[SESSION_SEEN] = stamp
-        request.session.set_expiry(settings.PARTICIPANT_SESSION_SECONDS)
-
-
-def _start_session(request, respondent):
-    request.session.cycle_key()
-    request.session.pop(SESSION_RECEIPT, None)
-    request.session[SESSION_RESPONDENT] = respondent.pk
-    request.session[SESSION_TOKEN] = respondent.token_hash
-    _keep_alive(request)
-
-
-def _start_receipt(request, respondent):
-    """End the participant's session, keeping only what the thank-you page needs."""
-    if request.user.is_authenticated:
-        for key in (SESSION_RESPONDENT, SESSION_TOKEN, SESSION_SEEN):
-            request.session.pop(key, None)
-        request.session.cycle_key()
-    else:
-        request.session.flush()
-        request.session.set_expiry(settings.PARTICIPANT_RECEIPT_SECONDS)
-    request.session[SESSION_RECEIPT] = {
-        "respondent": respondent.pk,
-        "token_hash": respondent.token_hash,
-        "until": int(time.time()) + settings.PARTICIPANT_RECEIPT_SECONDS,
-    }
-
-
-def _receipt_respondent(request):
-    """The submitted respondent whose receipt this session holds, or None."""
-    receipt = request.session.get(SESSION_RECEIPT)
-    if not isinstance(receipt, dict) or receipt.get("until", 0) < time.time():
-        return None
-    return (
-        Respondent.objects.select_related("assessment__question_set")
-        .filter(
-            pk=receipt.get("respondent"),
-            token_hash=receipt.get("token_hash"),
-            is_group=False,
-            submitted_at__isnull=False,
-        )
-        .first()
-    )
-
-
-def respondent_required(view):
-    """Pass the session's respondent to the view, or show the invalid-link page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        respondent = _session_respondent(request)
-        if respondent is None:
-            # Sent already (a second click, the back button): the thank-you page,
-            # not "this link is not valid".
-            if not request.htmx and _receipt_respondent(request) is not None:
-                return redirect("assessments:questionnaire-thanks")
-            return _invalid_link(request)
-        if respondent is REVOKED:
-            return _revoked_link(request)
-        _keep_alive(request)
-        respondent_set_language(
-            respondent=respondent, language=translation.get_language()[:2]
-        )
-        return view(request, respondent, *args, **kwargs)
-
-    return login_not_required(never_cache(wrapper))
 
 
 def _resume_url(respondent, answers=None):
