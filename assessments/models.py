@@ -641,6 +641,28 @@ class Assessment(models.Model):
         ),
     )
     closes_on = models.DateField(_("closing date"), null=True, blank=True)
+    # A scan that runs itself (assessments/background/schedule.py): reminders to those
+    # who have not submitted, closing at the closing date, a note to the consultant.
+    remind_after_days = models.PositiveSmallIntegerField(
+        _("automatic reminder, days after the invitation"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Empty: no automatic reminder."),
+    )
+    remind_before_close_days = models.PositiveSmallIntegerField(
+        _("automatic reminder, days before the closing date"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Empty: no reminder before closing."),
+    )
+    close_automatically = models.BooleanField(
+        _("close automatically after the closing date"), default=True
+    )
+    notify_organisation_complete = models.BooleanField(
+        _("e-mail me when an organisation has all its answers in"), default=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -958,3 +980,8 @@ class DimensionComment(models.Model):
 
     def __str__(self):
         return f"{self.respondent} {self.dimension.code}"
+
+
+# Background work's own models (what the worker prepares and sends) live beside the
+# code that uses them; importing them here makes them models of this app.
+from .background.models import OutgoingMail, PreparedFile  # noqa: E402, F401

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
 ]
 
@@ -181,8 +183,17 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files the worker prepares (reports, large exports) are stored through Django's
+# storage API: a local folder by default, which every web and worker process must
+# share; object storage (django-storages) when they run on several machines
+# (docs/deployment.md, "Background work"). Never served as static media: downloads
+# go through views that check access.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -227,6 +238,22 @@ elif CACHE_BACKEND == "locmem":
     }
 else:
     raise ImproperlyConfigured("CACHE_BACKEND must be 'database' or 'locmem'.")
+
+# Background work: Django's tasks API (the django-tasks backport) with its queue in
+# the project's own database, run by `manage.py worker` (docs/deployment.md,
+# "Background work"). Reports and exports go to their own queue so that a machine
+# can be given to them alone.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "files"],
+    }
+}
+# A scan's report is rendered once its answers have been quiet this long (and at
+# once when a respondent submits, the scan closes or someone asks for it).
+REPORT_DEBOUNCE_SECONDS = int(os.environ.get("REPORT_DEBOUNCE_SECONDS", "60"))
+# How often the worker runs the periodic work (reminders, closing, digests).
+SCHEDULE_INTERVAL_SECONDS = int(os.environ.get("SCHEDULE_INTERVAL_SECONDS", "60"))
 
 # E-mail: printed on the console unless an SMTP host is configured.
 if os.environ.get("EMAIL_HOST"):

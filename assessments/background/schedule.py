@@ -1,0 +1,32 @@
+"""The periodic work: what has to happen because time passed, not because someone
+clicked. `run_schedule` runs it once (a systemd timer or cron calls it every few
+minutes); `manage.py worker` runs it between tasks every
+`settings.SCHEDULE_INTERVAL_SECONDS`. Every job is idempotent: running the schedule
+twice, or on two machines at once, does each thing once.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# Each job takes the current time and returns how many things it did.
+Job = Callable[[datetime], int]
+JOBS: list[tuple[str, Job]] = []
+
+
+def schedule_tick(now: datetime | None = None) -> dict[str, int]:
+    """Run every periodic job once; a job that fails is logged and the others still
+    run. Returns what each job did (its name → count; -1 for a failure)."""
+    now = now or timezone.now()
+    done = {}
+    for name, job in JOBS:
+        try:
+            done[name] = job(now)
+        except Exception:
+            logger.exception("Scheduled job %s failed", name)
+            done[name] = -1
+    return done
