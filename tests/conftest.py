@@ -140,3 +140,29 @@ def other_respondent(outsider, question_set):
         question_set,
     )
     return make_respondent(other, label="Otto")
+
+
+def run_tasks(max_tasks=None):
+    """Run every queued background task that is due, in this process, through the
+    real database worker (django-tasks-db), as `manage.py worker` would; return how
+    many ran. Tasks a task enqueues that are due at once run too.
+
+    The worker closes stale connections between tasks, which in a test would close
+    the test's own transaction: here that step is left out, nothing else."""
+    from unittest import mock
+
+    from django_tasks_db.management.commands import db_worker
+
+    worker = db_worker.Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        worker.run()
+    return worker._run_tasks
