@@ -6,8 +6,9 @@ models.
 - `questionsets`: question sets, dimensions, questions (import, export, publish…).
 - `people`: partnerships, organisations, collaborators, respondents, user accounts.
 - `records`: assessments, answers, comments.
+- `background`: prepared files and outgoing mail, read-only.
 """
 
-from . import people, questionsets, records
+from . import background, people, questionsets, records
 
-__all__ = ["people", "questionsets", "records"]
+__all__ = ["background", "people", "questionsets", "records"]

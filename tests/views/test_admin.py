@@ -195,3 +195,33 @@ class TestPublishAndRetireAskFirst:
     def test_nothing_to_publish_needs_no_question(self, admin_client, question_set):
         response = self._post(admin_client, "publish", question_set)
         assert response.status_code == 302
+
+
+def test_background_work_is_listed_read_only_without_mail_text(
+    admin_client, assessment, respondent
+):
+    from assessments.models import OutgoingMail, PreparedFile
+
+    mail = OutgoingMail.objects.create(
+        kind=OutgoingMail.Kind.PASSWORD_RESET,
+        to="someone@example.org",
+        subject="Reset",
+        body="https://scan.example.org/reset/SECRET-LINK/",
+        status=OutgoingMail.Status.FAILED,
+        last_error="Connection refused",
+    )
+    PreparedFile.objects.create(assessment=assessment, kind="report", language="nl")
+    for model in ("outgoingmail", "preparedfile"):
+        listing = admin_client.get(reverse(f"admin:assessments_{model}_changelist"))
+        assert listing.status_code == 200, model
+        assert (
+            admin_client.get(reverse(f"admin:assessments_{model}_add")).status_code
+            == 403
+        )
+    detail = admin_client.get(
+        reverse("admin:assessments_outgoingmail_change", args=[mail.pk])
+    )
+    assert detail.status_code == 200
+    assert "Connection refused" in detail.content.decode()
+    assert "SECRET-LINK" not in detail.content.decode()
+    assert "SECRET-LINK" not in listing.content.decode()
