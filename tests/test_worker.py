@@ -82,3 +82,41 @@ def test_retries_back_off_and_give_up_after_the_last_attempt():
     assert delays[-1] == timedelta(minutes=30)  # capped
     assert not retry.gives_up(retry.MAX_ATTEMPTS - 1)
     assert retry.gives_up(retry.MAX_ATTEMPTS)
+
+
+@pytest.mark.slow
+def test_the_worker_process_runs_at_lower_priority_and_stops_on_sigterm(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.gunicorn_server import ROOT, Site
+
+    site = Site(tmp_path)
+    site.manage("migrate", "--noinput")
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--no-startup-delay"],
+        cwd=ROOT,
+        env=site.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        started = False
+        while time.monotonic() < deadline and not started:
+            time.sleep(0.2)
+            assert worker.poll() is None, worker.stdout.read()
+            started = os.getpriority(os.PRIO_PROCESS, worker.pid) == (
+                os.getpriority(os.PRIO_PROCESS, 0) + 10
+            )
+        assert started, "the worker did not lower its CPU priority by 10"
+        time.sleep(1)  # past Django's start-up, into the worker loop
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=15) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
