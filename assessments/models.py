@@ -985,3 +985,11 @@ class DimensionComment(models.Model):
 # Background work's own models (what the worker prepares and sends) live beside the
 # code that uses them; importing them here makes them models of this app.
 from .background.models import OutgoingMail, PreparedFile  # noqa: E402, F401
+from .live.models import (  # noqa: E402, F401
+    AgreementNote,
+    LiveAnswer,
+    LiveHandIn,
+    LiveParticipant,
+    LiveSession,
+    LiveStep,
+)
