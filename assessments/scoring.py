@@ -26,7 +26,7 @@ Steps (DESIGN.md "Scoring"):
 """
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations
@@ -709,3 +709,183 @@ def compare(previous: AssessmentResult, current: AssessmentResult) -> Trend:
         },
         dimensions=tuple(rows),
     )
+
+
+# Statements and rounds (live session, docs/scoring.md) ------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerCounts:
+    """How many gave each answer: `values[0]` counts the 1s … `values[4]` the 5s;
+    "weet niet" apart."""
+
+    values: tuple[int, int, int, int, int]
+    dont_know: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.values) + self.dont_know
+
+
+def answer_counts(values: Iterable[int | None]) -> AnswerCounts:
+    """Count answers per scale point; None is "weet niet", anything else is refused."""
+    counts, dont_know = [0] * 5, 0
+    for value in values:
+        if value is None:
+            dont_know += 1
+        elif type(value) is int and 1 <= value <= 5:
+            counts[value - 1] += 1
+        else:
+            raise ValueError(f"An answer is 1-5 or None, not {value!r}")
+    return AnswerCounts(tuple(counts), dont_know)
+
+
+@dataclass(frozen=True)
+class StatementOrganisation:
+    """One organisation on one statement. `n` counts who answered it ("weet niet"
+    too); `withheld`: fewer than the privacy minimum did, so score and counts are
+    None."""
+
+    name: str
+    n: int
+    score: float | None
+    counts: AnswerCounts | None
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    code: str
+    organisations: tuple[StatementOrganisation, ...]
+    gap: float | None
+    gap_flag: str | None
+
+
+def statement_score(
+    question: QuestionSpec, values: Iterable[int | None]
+) -> float | None:
+    """Mean item score (step 1) of the given answers, "weet niet" left out; None
+    without any 1-5 answer."""
+    scores = [item_score(v, question.reverse) for v in values if v is not None]
+    return _mean(scores) if scores else None
+
+
+def score_statement(
+    question: QuestionSpec,
+    responses: Sequence[Response],
+    organisations: Iterable[str],
+    method: Method,
+) -> StatementResult:
+    """One statement per organisation: how many gave each answer and the statement
+    score (`statement_score`), under the privacy minimum (`privacy_allows`, counted
+    over who answered this statement); the gap is max - min over the shown
+    organisations' scores (at least two), flagged like a dimension's gap."""
+    cells = []
+    for name in organisations:
+        given = [
+            r
+            for r in responses
+            if r.organisation == name and question.code in r.answers
+        ]
+        groups = sum(r.group for r in given)
+        if given and not privacy_allows(
+            len(given) - groups, groups, method.privacy_minimum
+        ):
+            cells.append(StatementOrganisation(name, len(given), None, None, True))
+            continue
+        values = [r.answers[question.code] for r in given]
+        cells.append(
+            StatementOrganisation(
+                name,
+                len(given),
+                statement_score(question, values),
+                answer_counts(values) if given else None,
+            )
+        )
+    shown = [c.score for c in cells if c.score is not None]
+    spread = max(shown) - min(shown) if len(shown) >= 2 else None
+    return StatementResult(
+        question.code, tuple(cells), spread, gap_flag(spread, method)
+    )
+
+
+def most_disagreed(
+    statements: Sequence[StatementResult], limit: int = 3
+) -> tuple[str, ...]:
+    """The statements the organisations disagree on most: those with a gap flag,
+    the largest gap first (ties keep statement order), at most `limit`."""
+    flagged = [
+        (s.gap, position, s.code) for position, s in enumerate(statements) if s.gap_flag
+    ]
+    flagged.sort(key=lambda item: (-round(item[0], 9), item[1]))
+    return tuple(code for _gap, _position, code in flagged[:limit])
+
+
+def answers_before_discussion(
+    response: Response,
+    first_round: Mapping[str, int | None] | None,
+    discussed: Collection[str],
+) -> Response:
+    """The response as it stood before a second round: on the `discussed`
+    question codes, only the answers it gave in the first round (`first_round`,
+    question code -> answer). A respondent who took no part in a live round
+    (`first_round` None) is left as it is."""
+    if first_round is None:
+        return response
+    answers = {q: v for q, v in response.answers.items() if q not in discussed}
+    answers.update({q: v for q, v in first_round.items() if q in discussed})
+    return Response(response.respondent, response.organisation, answers, response.group)
+
+
+@dataclass(frozen=True)
+class Discussion:
+    """A dimension answered in two rounds: its gap and partnership score after the
+    first round (before the discussion) and now."""
+
+    code: str
+    gap_before: float | None
+    gap_after: float | None
+    flag_before: str | None
+    flag_after: str | None
+    partnership_before: float | None
+    partnership_after: float | None
+
+
+def discussions(
+    method: Method,
+    dimensions: Sequence[DimensionSpec],
+    responses: Sequence[Response],
+    after: AssessmentResult,
+    first_rounds: Mapping[str, Mapping[str, int | None]],
+    discussed: Collection[str],
+) -> tuple[Discussion, ...]:
+    """Steps 2-5 again for the `discussed` dimension codes, on the answers as they
+    stood before the second round (`answers_before_discussion`, with `first_rounds`
+    by respondent label), beside `after`, the scan's result now. Same organisations,
+    same privacy minimum; dimensions in display order."""
+    specs = [d for d in dimensions if d.code in discussed]
+    questions = {q.code for d in specs for q in d.questions}
+    before = tuple(
+        score_respondent(
+            specs,
+            answers_before_discussion(r, first_rounds.get(r.respondent), questions),
+            method,
+        )
+        for r in responses
+    )
+    rows = []
+    for spec in specs:
+        then = score_dimension(spec, before, after.organisations, method)
+        now = after.dimension(spec.code)
+        rows.append(
+            Discussion(
+                spec.code,
+                then.gap,
+                now.gap,
+                then.gap_flag,
+                now.gap_flag,
+                then.partnership,
+                now.partnership,
+            )
+        )
+    return tuple(rows)

@@ -66,13 +66,14 @@ class LiveSession(models.Model):
     ask_names = models.BooleanField(
         _("ask participants for a name or pseudonym"), default=False
     )
-    # Valid only while the session has not ended (cleared on ending).
-    join_code = models.CharField(
+    # Valid only while the session has not ended (cleared on ending). NULL, not "",
+    # so that the unique constraints leave ended sessions out.
+    join_code = models.CharField(  # noqa: DJ001
         _("join code"), max_length=JOIN_CODE_LENGTH, null=True, blank=True
     )
     # The projector's link, kept like an invitation token: a seed and a hash.
     projector_seed = models.CharField(max_length=64, blank=True, editable=False)
-    projector_hash = models.CharField(
+    projector_hash = models.CharField(  # noqa: DJ001
         max_length=64, null=True, blank=True, editable=False
     )
     state_version = models.PositiveIntegerField(default=1, editable=False)
