@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Assessment, Partnership, Respondent
+from .models import Assessment, LiveSession, Partnership, Respondent
 
 
 def can_edit(user, partnership):
@@ -103,3 +103,13 @@ def get_collaboration_of(partnership, pk):
 def get_respondent_of(assessment, pk):
     """A respondent of an assessment already obtained through an access helper."""
     return get_object_or_404(Respondent.objects.filter(assessment=assessment), pk=pk)
+
+
+def get_live_session_of(assessment, pk):
+    """A live session of an assessment already obtained through an access helper."""
+    return get_object_or_404(
+        LiveSession.objects.filter(assessment=assessment).select_related(
+            "assessment__partnership", "assessment__question_set"
+        ),
+        pk=pk,
+    )

@@ -366,7 +366,7 @@ def workshop_start(*, assessment: Assessment, language: str = "nl") -> list[Resp
     for organisation in assessment.partnership.organisations.all():
         if organisation.pk in existing:
             continue
-        label = _free_label(assessment, f"{organisation.name} (workshop)")
+        label = free_label(assessment, f"{organisation.name} (workshop)")
         try:
             with transaction.atomic():
                 Respondent.objects.create(
@@ -382,7 +382,7 @@ def workshop_start(*, assessment: Assessment, language: str = "nl") -> list[Resp
     return workshop_groups(assessment)
 
 
-def _free_label(assessment: Assessment, label: str) -> str:
+def free_label(assessment: Assessment, label: str) -> str:
     """`label`, or `label 2`, `label 3`… when a respondent already carries it."""
     base = label[: NAME_MAX - 4]
     taken = set(

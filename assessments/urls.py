@@ -4,6 +4,9 @@ from .views import accounts, questionnaire, workshop
 from .views import exports as export_views
 from .views import report as report_views
 from .views import results as results_views
+from .views.live import facilitator as live_facilitator
+from .views.live import phone as live_phone
+from .views.live import projector as live_projector
 from .views.workspace import assessments as ws_assessments
 from .views.workspace import dashboard, partnerships, respondents
 
@@ -54,6 +57,71 @@ urlpatterns = [
         "assessments/<int:pk>/workshop/reopen/",
         workshop.reopen_workshop,
         name="workshop-reopen",
+    ),
+    # Live session: the facilitator (edit rights), the projector (its link is
+    # the key) and the participants' phones (the join code is the key).
+    path(
+        "assessments/<int:pk>/live/",
+        live_facilitator.start_live_session,
+        name="live-start",
+    ),
+    path(
+        "assessments/<int:pk>/live/<int:session_pk>/",
+        live_facilitator.run_live_session,
+        name="live-facilitator",
+    ),
+    path(
+        "assessments/<int:pk>/live/<int:session_pk>/poll/",
+        live_facilitator.poll_live_session,
+        name="live-facilitator-poll",
+    ),
+    path(
+        "assessments/<int:pk>/live/<int:session_pk>/control/",
+        live_facilitator.control_live_session,
+        name="live-control",
+    ),
+    path(
+        "assessments/<int:pk>/live/<int:session_pk>/agreement/",
+        live_facilitator.save_agreement,
+        name="live-agreement",
+    ),
+    path(
+        "assessments/<int:pk>/live/<int:session_pk>/end/",
+        live_facilitator.end_live_session,
+        name="live-end",
+    ),
+    path(
+        "assessments/<int:pk>/live/<int:session_pk>/projector/revoke/",
+        live_facilitator.revoke_projector,
+        name="live-projector-revoke",
+    ),
+    path(
+        "assessments/<int:pk>/live/<int:session_pk>/projector/new/",
+        live_facilitator.renew_projector,
+        name="live-projector-new",
+    ),
+    path(
+        "live/screen/<str:token>/", live_projector.show_projector, name="live-projector"
+    ),
+    path(
+        "live/screen/<str:token>/poll/",
+        live_projector.poll_projector,
+        name="live-projector-poll",
+    ),
+    path("live/", live_phone.join_live_session, name="live-join"),
+    path(
+        "live/organisation/",
+        live_phone.choose_live_organisation,
+        name="live-organisation",
+    ),
+    path("live/phone/", live_phone.show_live_phone, name="live-phone"),
+    path("live/phone/poll/", live_phone.poll_live_phone, name="live-phone-poll"),
+    path("live/phone/answer/", live_phone.save_live_answers, name="live-phone-answer"),
+    path(
+        "live/phone/hand-in/", live_phone.hand_in_live_step, name="live-phone-hand-in"
+    ),
+    path(
+        "live/phone/change/", live_phone.change_live_answers, name="live-phone-change"
     ),
     # Consultant workspace: dashboard, partnerships, assessments, respondents.
     path("dashboard/", dashboard.dashboard, name="dashboard"),

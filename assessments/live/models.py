@@ -28,7 +28,7 @@ AGREEMENT_MAX = 2000
 ROUNDS = (1, 2)
 
 
-def _hash(token):
+def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -129,7 +129,7 @@ class LiveSession(models.Model):
         """A fresh projector link (the old one stops working); the caller saves."""
         self.projector_seed = secrets.token_hex(16)
         token = self._projector_token_from_seed()
-        self.projector_hash = _hash(token)
+        self.projector_hash = hash_token(token)
         return token
 
     def revoke_projector_token(self):
@@ -147,7 +147,7 @@ class LiveSession(models.Model):
         if not self.projector_hash or not self.projector_seed:
             return None
         token = self._projector_token_from_seed()
-        return token if _hash(token) == self.projector_hash else None
+        return token if hash_token(token) == self.projector_hash else None
 
 
 class LiveStep(models.Model):

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from ..models import Respondent
+from ..models import LiveParticipant, Respondent
 from ..questionnaire import (
     respondent_set_language,
 )
@@ -150,3 +150,49 @@ def respondent_required(view):
         return view(request, respondent, *args, **kwargs)
 
     return login_not_required(never_cache(wrapper))
+
+
+# A phone in a live session (views/live/phone.py) is bound the same way: the
+# session remembers the participant and their respondent's token hash, so
+# revoking that respondent's link (or removing them) ends the binding. Keys of
+# their own: a live participant's browser does not open the questionnaire.
+LIVE_PARTICIPANT = "live_participant"
+LIVE_TOKEN = "live_token_hash"  # noqa: S105 - a session key name
+
+
+def start_live_binding(request, participant):
+    request.session.cycle_key()
+    request.session[LIVE_PARTICIPANT] = participant.pk
+    request.session[LIVE_TOKEN] = participant.respondent.token_hash
+    _keep_alive(request)
+
+
+def live_binding(request):
+    """(participant id, token hash) this browser speaks for, or None."""
+    pk = request.session.get(LIVE_PARTICIPANT)
+    token_hash = request.session.get(LIVE_TOKEN)
+    if not isinstance(pk, int) or not token_hash:
+        return None
+    _keep_alive(request)
+    return pk, token_hash
+
+
+def live_participant_of(request):
+    """The browser's live participant, REVOKED when their respondent's link was
+    revoked since, or None."""
+    binding = live_binding(request)
+    if binding is None:
+        return None
+    participant = (
+        LiveParticipant.objects.select_related(
+            "respondent__organisation",
+            "session__assessment__question_set",
+        )
+        .filter(pk=binding[0])
+        .first()
+    )
+    if participant is None:
+        return None
+    if participant.respondent.token_hash != binding[1]:
+        return REVOKED
+    return participant

@@ -25,6 +25,9 @@ LIMITS = {
     "login": (10, 300),  # failed log-in attempts
     "report": (20, 60),  # PDF downloads
     "import": (20, 600),  # answer files imported, per consultant
+    # Wrong live-session join codes. Generous: a room's phones often share one
+    # address (the venue's network), and a code has ~148 million values.
+    "join": (30, 60),
 }
 
 

@@ -1,0 +1,1 @@
+"""The live session\x27s three screens: facilitator, projector, phone."""
