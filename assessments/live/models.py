@@ -28,7 +28,7 @@ AGREEMENT_MAX = 2000
 ROUNDS = (1, 2)
 
 
-def hash_token(token):
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -117,22 +117,22 @@ class LiveSession(models.Model):
         return f"{self.assessment} live #{self.pk}"
 
     @property
-    def is_over(self):
+    def is_over(self) -> bool:
         return self.status == self.Status.ENDED
 
     @property
-    def version(self):
+    def version(self) -> str:
         """What a projector or facilitator poll compares: state and progress."""
         return f"{self.state_version}.{self.progress_version}"
 
-    def issue_projector_token(self):
+    def issue_projector_token(self) -> str:
         """A fresh projector link (the old one stops working); the caller saves."""
         self.projector_seed = secrets.token_hex(16)
         token = self._projector_token_from_seed()
         self.projector_hash = hash_token(token)
         return token
 
-    def revoke_projector_token(self):
+    def revoke_projector_token(self) -> None:
         self.projector_seed = ""
         self.projector_hash = None
 
@@ -142,7 +142,7 @@ class LiveSession(models.Model):
         ).hexdigest()
 
     @property
-    def projector_token(self):
+    def projector_token(self) -> str | None:
         """The current projector token, or None when revoked (or SECRET_KEY moved)."""
         if not self.projector_hash or not self.projector_seed:
             return None
