@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import report
+from assessments.live.sessions import live_session_create
 from assessments.models import Collaboration
 
 from .conftest import make_respondent
@@ -98,6 +99,26 @@ EXPECTED = {
     # Without a workshop there is nothing to ask about: back to its review.
     "assessments:workshop-finish": {"get": _write(302), "post": _write(302)},
     "assessments:workshop-reopen": {"get": POST_ONLY_GET, "post": _write(302)},
+    # Live session: the facilitator needs edit rights (the scan's running
+    # session exists, so setting up goes on to it); the projector link and the
+    # join code are the only keys; without a joined phone its pages are 404.
+    "assessments:live-start": {"get": _write(302), "post": _write(302)},
+    "assessments:live-facilitator": {"get": EDIT_FORM},
+    "assessments:live-facilitator-poll": {"get": EDIT_FORM},
+    "assessments:live-control": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:live-agreement": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:live-end": {"get": _write(200), "post": _write(200)},
+    "assessments:live-projector-revoke": {"get": _write(200), "post": _write(200)},
+    "assessments:live-projector-new": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:live-projector": {"get": _same(200)},
+    "assessments:live-projector-poll": {"get": _same(200)},
+    "assessments:live-join": {"get": _same(200), "post": _same(400)},
+    "assessments:live-organisation": {"get": _same(302), "post": _same(302)},
+    "assessments:live-phone": {"get": _same(404)},
+    "assessments:live-phone-poll": {"get": _same(404)},
+    "assessments:live-phone-answer": {"get": _same(405), "post": _same(404)},
+    "assessments:live-phone-hand-in": {"get": _same(405), "post": _same(404)},
+    "assessments:live-phone-change": {"get": _same(405), "post": _same(404)},
     # Workspace.
     "assessments:dashboard": {"get": MINE},
     "assessments:account": {"get": MINE, "post": MINE},
@@ -235,7 +256,13 @@ def world(
     respondent = make_respondent(
         assessment, label="Anna", email="anna@example.org", language="nl"
     )
+    live_session = live_session_create(
+        assessment=assessment,
+        facilitator=owner,
+        dimensions=list(assessment.question_set.dimensions.all()),
+    )
     return {
+        "live_session": live_session,
         "partnership": partnership,
         "assessment": assessment,
         "respondent": respondent,
@@ -264,8 +291,11 @@ def _values(key, world):
         "token": (
             "set-password"
             if key == "password_reset_confirm"
+            else world["live_session"].projector_token
+            if key.startswith("assessments:live-projector")
             else world["respondent"].raw_token
         ),
+        "session_pk": world["live_session"].pk,
         "step": 1,
         "fmt": "csv",
         "uidb64": "MQ",

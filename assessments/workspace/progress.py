@@ -25,12 +25,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     Assessment,
     Collaboration,
+    LiveParticipant,
     Partnership,
     PartnershipQuerySet,
     Question,
@@ -95,6 +96,10 @@ def assessment_progress(assessment: Assessment) -> dict:
     organisations = list(assessment.partnership.organisations.all())
     respondents = (
         assessment.respondents.with_states()
+        # Marked on the assessment page: took part by phone in a live session.
+        .annotate(
+            is_live=Exists(LiveParticipant.objects.filter(respondent=OuterRef("pk")))
+        )
         .select_related("organisation")
         .order_by("organisation__position", "is_group", "label")
     )

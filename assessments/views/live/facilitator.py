@@ -53,7 +53,8 @@ def start_live_session(request, pk):
     if running is not None:
         return redirect(_facilitator_url(running))
     closed = answers_lock(assessment)
-    form = LiveSessionForm(request.POST or None, assessment=assessment)
+    data = request.POST if request.method == "POST" else None
+    form = LiveSessionForm(data, assessment=assessment)
     if request.method == "POST" and closed is None and form.is_valid():
         try:
             session = live_session_create(

@@ -46,7 +46,9 @@ def join_live_session(request):
     if participant not in (None, REVOKED) and not participant.session.is_over:
         return redirect("assessments:live-phone")
     initial = {"code": request.GET.get("code", "")[:20]}
-    form = JoinCodeForm(request.POST or None, initial=initial)
+    form = JoinCodeForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     status = 200
     if request.method == "POST":
         client = throttle.client_key(request)
@@ -88,7 +90,9 @@ def choose_live_organisation(request):
         session.assessment.partnership.organisations.order_by("position", "name")
     )
     form = JoinForm(
-        request.POST or None, organisations=organisations, ask_names=session.ask_names
+        request.POST if request.method == "POST" else None,
+        organisations=organisations,
+        ask_names=session.ask_names,
     )
     if request.method == "POST" and form.is_valid():
         organisation = next(

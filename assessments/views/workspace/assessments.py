@@ -19,6 +19,7 @@ from ...access import (
 )
 from ...forms.respondents import RespondentForm, RespondentPasteForm, paste_examples
 from ...forms.workspace import AssessmentForm, AssessmentSettingsForm, FollowUpForm
+from ...live.sessions import running_session
 from ...results import organisations_awaiting_minimum
 from ...results.loading import previous_of
 from ...workspace import invitations
@@ -59,6 +60,7 @@ def show_assessment(request, pk):
         ),
         "can_edit": editable,
         "awaiting_minimum": organisations_awaiting_minimum(assessment),
+        "live_session": running_session(assessment) if editable else None,
     }
     if editable:
         context |= {
