@@ -25,6 +25,7 @@ from django.utils import translation
 from .. import charts, scoring
 from ..models import Assessment, DimensionComment, Organisation
 from . import loading
+from .discussion import add_discussion_rows, agreement_notes
 from .fingerprint import fingerprint
 from .labels import BAND_LABELS, KIND_LABELS, VERDICT_LABELS, _band, _label, _reason
 from .rows import _agenda_rows, _dimension_rows, _organisation_rows, _trend
@@ -54,9 +55,10 @@ def build_results_context(
 
     `assessment` should come with `partnership` and `question_set` selected (the
     access helpers do). Queries, however many respondents: organisations, the
-    previous scan and the fingerprint's six (`results.fingerprint`); when something
-    changed also the question set, the one loader's five (both scans in one batch)
-    and the comments. Texts and labels are in `language` (default: the active one).
+    previous scan and the fingerprint's seven (`results.fingerprint`); when
+    something changed also the question set, the one loader's five (both scans in
+    one batch), the live rounds, the comments and the agreements. Texts and labels
+    are in `language` (default: the active one).
 
     Keys (numbers unrounded, None where data is insufficient; round with the
     `points` filter or `scoring.display`):
@@ -95,6 +97,11 @@ def build_results_context(
         score_now, delta, delta_points (between the rounded scores), band_then,
         band_now, gap_then, gap_now, gap_change, gap_change_label}]}
       comments_enabled, has_comments
+      discussed: the dimension rows answered in two rounds of a live session,
+        each with discussion: {gap_before, gap_after, flag_before, flag_after,
+        flag_after_label, change}; agreements: the rows with an agreement (every
+        row has `discussion`, None when not discussed, and `agreement`, the text
+        or "")
       charts: {radar, zipper} SVG markup (safe strings), when `with_charts`
     """
     language = language or translation.get_language() or "nl"
@@ -157,6 +164,10 @@ def _figures(
     rows = _dimension_rows(
         result, dimensions, by_dimension, set(shown), comments, language
     )
+    # Live session: gap before and after a second round, agreements.
+    add_discussion_rows(
+        rows, dimensions, scored.discussions, agreement_notes(assessment)
+    )
     rows_by_code = {row["code"]: row for row in rows}
     agenda, wins = _agenda_rows(
         result, rows_by_code, language, {d.code: d for d in dimensions}
@@ -217,6 +228,8 @@ def _figures(
         "trend": _trend(previous, previous_result, result, rows_by_code),
         "comments_enabled": assessment.allow_comments,
         "has_comments": any(row["comments"] for row in rows),
+        "discussed": [row for row in rows if row["discussion"]],
+        "agreements": [row for row in rows if row["agreement"]],
     }
     if with_charts:
         context["charts"] = {

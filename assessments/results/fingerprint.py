@@ -13,28 +13,31 @@ from django.db.models import Aggregate, Count, F, Max, QuerySet, Sum
 from django.db.models.functions import Length
 
 from ..models import (
+    AgreementNote,
     Answer,
     Assessment,
     DimensionComment,
+    LiveAnswer,
     Organisation,
     Respondent,
 )
 
 # Bump when what an output shows changes without any row changing (a new figure,
 # a changed rule), so old cache entries are never read back.
-FINGERPRINT_VERSION = 1
+FINGERPRINT_VERSION = 2
 
 
 def fingerprint(assessment: Assessment) -> str:
     """A hash that changes whenever anything any output of `assessment` shows can
     change, for the scan and its previous scan (the trend).
 
-    Five queries, however many respondents: the two scans' own fields (title,
+    Seven queries, however many respondents: the two scans' own fields (title,
     status, settings, the pinned question set: immutable once in use, so its id
     and version stand for its content) with the partnership's name and
-    consultant; the organisations; and aggregates over respondents, answers and
-    comments that move with any added, removed or edited row, even when a bulk
-    update left `updated_at` alone.
+    consultant; the organisations; and aggregates over respondents, answers,
+    comments, live-session rounds (the gap before a discussion) and agreement notes
+    that move with any added, removed or edited row, even when a bulk update left
+    `updated_at` alone.
     """
     ids = [assessment.pk]
     if assessment.previous_id:
@@ -93,6 +96,22 @@ def fingerprint(assessment: Assessment) -> str:
             changed=Max("updated_at"),
             length=Sum(Length("text")),
             placement=Sum(F("respondent_id") * F("dimension_id")),
+        ),
+        _rows(
+            LiveAnswer.objects.filter(participant__respondent__assessment_id__in=ids),
+            "participant__respondent__assessment_id",
+            changed=Max("updated_at"),
+            values=Sum(
+                F("value") * (F("question_id") * 7919 + F("participant_id"))
+                + F("round") * F("question_id")
+            ),
+        ),
+        _rows(
+            AgreementNote.objects.filter(assessment_id__in=ids),
+            "assessment_id",
+            changed=Max("updated_at"),
+            length=Sum(Length("text")),
+            placement=Sum(F("dimension_id")),
         ),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()

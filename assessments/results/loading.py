@@ -22,6 +22,7 @@ from ..models import (
     Answer,
     Assessment,
     Dimension,
+    LiveAnswer,
     Organisation,
     Question,
     QuestionSet,
@@ -30,7 +31,7 @@ from ..models import (
 )
 
 # Bump when scoring or what is cached changes, so old entries are never read back.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_TIMEOUT = 24 * 3600
 
 
@@ -48,6 +49,9 @@ class Person:
 class Scored:
     result: scoring.AssessmentResult
     people: tuple[Person, ...]
+    # Dimensions answered in two rounds of a live session: the gap before and
+    # after the discussion (`discussion_inputs`, `scoring.discussions`).
+    discussions: tuple[scoring.Discussion, ...] = ()
 
 
 def method_for(assessment: Assessment) -> scoring.Method:
@@ -216,14 +220,54 @@ def scored(
     """The scan's scored result and its previous scan's (or None), from the cache
     while `fingerprint` (results.fingerprint) holds, else fresh from one
     `scoring_inputs` batch."""
-    key = f"partnerscan:scored:{assessment.pk}"
+    key = f"partnerscan:scored:{CACHE_VERSION}:{assessment.pk}"
     cached = cache.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
     inputs = scoring_inputs([assessment] + ([previous] if previous else []))
     fresh = (
-        inputs[assessment.pk].score(),
+        _with_discussions(assessment, inputs[assessment.pk]),
         inputs[previous.pk].score() if previous else None,
     )
     cache.set(key, (fingerprint, fresh), CACHE_TIMEOUT)
     return fresh
+
+
+def discussion_inputs(
+    assessment: Assessment,
+) -> tuple[dict[str, dict[str, int | None]], set[str]]:
+    """The first-round answers of a scan's live participants (respondent label ->
+    question code -> answer) and the codes of the dimensions answered in a second
+    round. One query."""
+    first_rounds = defaultdict(dict)
+    discussed = set()
+    for label, question, dimension, round_, value in LiveAnswer.objects.filter(
+        participant__respondent__assessment=assessment
+    ).values_list(
+        "participant__respondent__label",
+        "question__code",
+        "question__dimension__code",
+        "round",
+        "value",
+    ):
+        if round_ == 1:
+            first_rounds[label][question] = value
+        else:
+            discussed.add(dimension)
+    return dict(first_rounds), discussed
+
+
+def _with_discussions(assessment: Assessment, inputs: ScoringInputs) -> Scored:
+    scored = inputs.score()
+    first_rounds, discussed = discussion_inputs(assessment)
+    if not discussed:
+        return scored
+    rows = scoring.discussions(
+        inputs.method,
+        inputs.dimensions,
+        inputs.responses,
+        scored.result,
+        first_rounds,
+        discussed,
+    )
+    return Scored(scored.result, scored.people, rows)
