@@ -59,7 +59,8 @@ def fits_without_scrolling(page):
         """() => {
           const el = document.querySelector('.live-projector');
           const doc = document.documentElement;
-          return doc.scrollHeight <= innerHeight + 1 && doc.scrollWidth <= innerWidth + 1
+          return doc.scrollHeight <= innerHeight + 1
+            && doc.scrollWidth <= innerWidth + 1
             && el.scrollHeight <= el.clientHeight + 1;
         }"""
     )
@@ -191,9 +192,8 @@ def test_a_whole_live_session(browser, live_server, owner, assessment):
     shot(projector, "projector-reveal-1280")
     assert fits_360(phones["alfa1"])
     shot(phones["alfa1"], "phone-reveal")
-    phones["alfa1"].screenshot(
-        path=f"{SHOTS}/phone-reveal-full.png", full_page=True
-    ) if SHOTS else None
+    if SHOTS:
+        phones["alfa1"].screenshot(path=f"{SHOTS}/phone-full.png", full_page=True)
 
     # Second round: the first answers are filled in; both rounds are kept.
     click(facilitator, "Tweede ronde")
