@@ -231,3 +231,44 @@ def test_a_whole_live_session(browser, live_server, owner, assessment):
 
     for context in {p.context for p in phones.values()} | {room, desk}:
         context.close()
+
+
+def test_the_live_pages_pass_axe_and_work_in_english(
+    browser, live_server, owner, assessment
+):
+    from assessments.live import sessions
+
+    from .conftest import serious_violations
+
+    session = sessions.live_session_create(
+        assessment=assessment,
+        facilitator=owner,
+        dimensions=[assessment.question_set.dimensions.get(code="RS4")],
+    )
+    context = browser.new_context(locale="en-GB", viewport=PHONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/live/?code={session.join_code}")
+    assert serious_violations(page) == []
+    expect(page.get_by_role("heading")).to_contain_text("Join the live session")
+    page.get_by_role("button", name="Continue").click()
+    assert serious_violations(page) == []
+    page.get_by_label("Beta").check()
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_text("Waiting for the facilitator")).to_be_visible()
+    sessions.live_session_control(session=session, action="start", position=0)
+    expect(page.get_by_role("button", name="Hand in")).to_be_visible()
+    assert serious_violations(page) == []
+    # By keyboard: Tab to the first answer, choose it with the arrow keys.
+    page.locator("fieldset.statement input").first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#live-save-status")).to_contain_text("Saved")
+    session.refresh_from_db()
+    sessions.live_session_control(session=session, action="reveal", position=0)
+    expect(page.locator(".live-reveal")).to_be_visible()
+    assert serious_violations(page) == []
+    screen = context.new_page()
+    session.refresh_from_db()
+    screen.goto(f"{live_server.url}/live/screen/{session.projector_token}/")
+    assert serious_violations(screen) == []
+    context.close()
