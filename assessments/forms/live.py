@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ..live.models import AGREEMENT_MAX, JOIN_CODE_LENGTH
 from ..live.sessions import normalise_join_code
 from ..models import NAME_MAX, Dimension
+from .fields import NameField
 
 
 class LiveSessionForm(forms.Form):
@@ -68,7 +69,7 @@ class JoinForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose your organisation.")},
     )
-    label = forms.CharField(
+    label = NameField(
         label=_("Your name or a pseudonym"),
         max_length=NAME_MAX - 10,
         required=False,

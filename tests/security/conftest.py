@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from assessments.live.sessions import live_session_create
 from assessments.models import Collaboration, DimensionComment
 
 from ..conftest import answer_all, make_assessment, make_partnership, make_respondent
@@ -38,5 +39,11 @@ def world(owner, outsider, partnership, assessment, respondent, question_set):
         "their_respondent": their_respondent,
         "their_collaboration": Collaboration.objects.create(
             partnership=theirs, user=owner, can_edit=False
+        ),
+        "live_session": live_session_create(
+            assessment=assessment, facilitator=owner, dimensions=[dimension]
+        ),
+        "their_live_session": live_session_create(
+            assessment=their_assessment, facilitator=outsider, dimensions=[dimension]
         ),
     }

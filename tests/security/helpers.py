@@ -5,10 +5,13 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from assessments.models import (
+    AgreementNote,
     Answer,
     Assessment,
     Collaboration,
     DimensionComment,
+    LiveSession,
+    LiveStep,
     Organisation,
     Partnership,
     Respondent,
@@ -75,6 +78,17 @@ def _fingerprint():
             DimensionComment.objects.order_by("pk").values_list(
                 "respondent", "dimension", "text"
             )
+        ),
+        "live_sessions": list(
+            LiveSession.objects.order_by("pk").values_list(
+                "pk", "status", "position", "paused", "join_code", "projector_hash"
+            )
+        ),
+        "live_steps": list(
+            LiveStep.objects.order_by("pk").values_list("pk", "round", "revealed")
+        ),
+        "agreements": list(
+            AgreementNote.objects.order_by("pk").values_list("dimension", "text")
         ),
     }
 
