@@ -272,3 +272,57 @@ def test_the_live_pages_pass_axe_and_work_in_english(
     screen.goto(f"{live_server.url}/live/screen/{session.projector_token}/")
     assert serious_violations(screen) == []
     context.close()
+
+
+def test_the_reveal_of_four_organisations_fits_the_projector(
+    browser, live_server, owner, question_set
+):
+    from assessments.live import participants, sessions
+    from assessments.questionnaire import question_dimension_ids, questionnaire_steps
+
+    from ..conftest import make_assessment, make_partnership
+
+    partnership = make_partnership(
+        owner,
+        name="Vier partners",
+        organisations=(
+            "Gemeente Utrecht",
+            "Woningcorporatie Mitros",
+            "Zorggroep Noord-Oost Nederland",
+            "Bouwbedrijf",
+        ),
+    )
+    assessment = make_assessment(partnership, question_set)
+    # Six statements, among them the longest.
+    rs2 = question_set.dimensions.get(code="BV1")
+    session = sessions.live_session_create(
+        assessment=assessment, facilitator=owner, dimensions=[rs2]
+    )
+    joined = [
+        participants.live_participant_join(session=session, organisation=org)
+        for org in partnership.organisations.all()
+        for _ in range(2)
+    ]
+    sessions.live_session_control(session=session, action="start", position=0)
+    page = next(s for s in questionnaire_steps(question_set) if s.dimension == rs2)
+    for index, participant in enumerate(joined):
+        participant.session.refresh_from_db()
+        participants.live_hand_in(
+            participant=participant,
+            values={q.pk: 1 + (index % 5) for q in page.questions},
+            questions=question_dimension_ids(question_set),
+        )
+    session.refresh_from_db()
+    sessions.live_session_control(session=session, action="reveal", position=0)
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": 1280, "height": 720}
+    )
+    screen = context.new_page()
+    screen.goto(f"{live_server.url}/live/screen/{session.projector_token}/")
+    expect(screen.locator(".live-bar").first).to_be_visible()
+    assert fits_without_scrolling(screen)
+    shot(screen, "projector-four-1280")
+    screen.set_viewport_size({"width": 1920, "height": 1080})
+    assert fits_without_scrolling(screen)
+    shot(screen, "projector-four-1920")
+    context.close()
