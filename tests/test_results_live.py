@@ -3,6 +3,10 @@ gap before and after a second round and the agreements reach the results page
 and the report through the one results context, under the privacy minimum, and
 the one fingerprint notices every change to them."""
 
+import os
+import shutil
+import subprocess
+
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,7 +16,7 @@ from assessments import scoring
 from assessments.live import participants, sessions
 from assessments.models import AgreementNote, LiveAnswer
 from assessments.questionnaire import question_dimension_ids, questionnaire_steps
-from assessments.report import TEMPLATE, build_report_context
+from assessments.report import TEMPLATE, build_report_context, render_pdf
 from assessments.results import build_results_context
 from assessments.results.fingerprint import fingerprint
 
@@ -154,3 +158,23 @@ def test_a_changed_first_round_reaches_the_results_at_once(discussed):
     LiveAnswer.objects.filter(round=1).update(value=3)
     after = _row(build_results_context(assessment, "nl"), "RS4")["discussion"]
     assert before["gap_before"] != after["gap_before"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+def test_the_pdf_has_the_discussion_section(discussed, tmp_path):
+    pdf = render_pdf(build_report_context(discussed.assessment, "nl"))
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "report.pdf", "-"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    text = " ".join(text.split())
+    if shots := os.environ.get("LIVE_SCREENSHOTS"):
+        shutil.copy(tmp_path / "report.pdf", f"{shots}/report.pdf")
+    assert "Besproken in de live sessie" in text
+    assert "Eén contractmodel" in text
+    assert "verschil na bespreking" in text.lower()  # a small-caps header
