@@ -17,7 +17,7 @@ from assessments.workspace import (
 )
 from assessments.workspace.invitations import ScanClosed, invitation_send, reminder_send
 
-from ..conftest import CONFIRMED, answer_all, make_respondent, make_user
+from ..conftest import CONFIRMED, answer_all, make_respondent, make_user, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -455,7 +455,9 @@ class TestEmails:
             assert "<li>Anna &lt;a@x.org&gt;</li>" in asked.text
         assert mail.outbox == []
         response = client.post(url, CONFIRMED, follow=True)
-        assert "2 e-mails verstuurd" in response.text
+        assert "2 e-mails worden verstuurd" in response.text
+        assert mail.outbox == []  # the worker sends them
+        run_tasks()
         by_address = {message.to[0]: message for message in mail.outbox}
         assert set(by_address) == {"a@x.org", "b@x.org"}
         dutch, english = by_address["a@x.org"], by_address["b@x.org"]
@@ -469,6 +471,7 @@ class TestEmails:
         # A second click has nobody left to invite, and nothing to ask.
         mail.outbox.clear()
         assert client.post(url).status_code == 302
+        run_tasks()
         assert mail.outbox == []
 
     def test_reminders_go_to_invited_people_who_have_not_submitted(
@@ -482,6 +485,7 @@ class TestEmails:
         assert "Een herinnering sturen naar 1 persoon?" in client.post(url).text
         assert mail.outbox == []
         client.post(url, CONFIRMED)
+        run_tasks()
         assert [m.to for m in mail.outbox] == [["a@x.org"]]
         assert mail.outbox[0].subject.startswith("Herinnering")
         assert Respondent.objects.get(label="Anna").reminded_at is not None
@@ -504,13 +508,14 @@ class TestEmails:
         Assessment.objects.filter(pk=assessment.pk).update(status="closed")
         with pytest.raises(ScanClosed):
             send(respondents=assessment.respondents.all(), consultant=owner)
+        run_tasks()
         assert mail.outbox == []
 
-    def test_a_mail_server_failure_is_a_message_not_a_500(
+    def test_a_mail_server_failure_is_a_status_not_a_500(
         self, client, owner, assessment, people, monkeypatch
     ):
         def fail(*args, **kwargs):
-            raise OSError("connection refused")
+            raise ConnectionRefusedError(111, "Connection refused")
 
         monkeypatch.setattr(
             "django.core.mail.backends.locmem.EmailBackend.send_messages", fail
@@ -519,7 +524,12 @@ class TestEmails:
         url = reverse("assessments:assessment-invite", args=[assessment.pk])
         response = client.post(url, CONFIRMED, follow=True)
         assert response.status_code == 200
-        assert "kon niet worden verstuurd" in response.text
+        assert "3 e-mails worden verstuurd" in response.text
+        run_tasks()
+        page = client.get(_detail(assessment))
+        assert page.status_code == 200
+        assert "3 e-mails staan in de wachtrij" in page.text
+        assert "de mailserver was niet bereikbaar (Connection refused)" in page.text
         assert not Respondent.objects.filter(invited_at__isnull=False).exists()
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Question, Respondent
 
-from ..conftest import CONFIRMED, make_respondent
+from ..conftest import CONFIRMED, make_respondent, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +203,9 @@ class TestLinks:
         client.force_login(owner)
         url = _url("respondent-send", assessment, anna)
         client.post(url)
+        run_tasks()
         client.post(url)
+        run_tasks()
         assert [m.subject.split(":")[0] for m in mail.outbox] == [
             "Uitnodiging",
             "Herinnering",
