@@ -147,8 +147,10 @@ def send_mail(context: TaskContext, mail_ids: list[int]) -> int:
                 continue  # sent, failed or claimed by another worker meanwhile
             outcome, error = _send(mail, connection, claimer)
             sent += outcome == "sent"
-            if outcome == "unreachable":
-                _try_again(mail_ids[index + 1 :], error)
+            if outcome == "deferred":
+                _try_again([mail_id], error, claimer=claimer)
+            elif outcome == "unreachable":
+                _try_again(mail_ids[index:], error, claimer=claimer)
                 break
     finally:
         connection.close()
@@ -176,9 +178,10 @@ def _claim(mail_id: int, claimer: str) -> OutgoingMail | None:
 def _send(
     mail: OutgoingMail, connection: BaseEmailBackend, claimer: str
 ) -> tuple[str, str]:
-    """Send one claimed mail and record what happened. Returns the outcome ("sent",
-    "failed", "later", or "unreachable": the server is down, so the rest of the
-    batch waits too) and the reason stored."""
+    """Send one claimed mail. Returns the outcome and the reason: "sent" and
+    "failed" are recorded here; "deferred" (this mail, later) and "unreachable"
+    (the server is down: this mail and the rest of the batch, later) are left to
+    the caller."""
     try:
         message = mail_message(mail)
     except NotSendable as refusal:
@@ -198,8 +201,7 @@ def _send(
         if code == "unreachable":
             connection.close()
         if code in ("unreachable", "deferred"):
-            _try_again([mail.pk], error, claimer=claimer)
-            return ("unreachable" if code == "unreachable" else "later"), error
+            return code, error
         if code == "error":
             logger.exception("Could not send e-mail %s", mail.pk)
         _finish(mail, claimer, Status.FAILED, error)
