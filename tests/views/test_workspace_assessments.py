@@ -456,7 +456,9 @@ class TestFollowUp:
         anna = make_respondent(assessment, alfa, label="Anna", email="a@example.org")
         make_respondent(assessment, beta, label="Bo", language="en")
         make_respondent(assessment, beta, label="Beta (group)", is_group=True)
-        Assessment.objects.filter(pk=assessment.pk).update(privacy_minimum=3)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            privacy_minimum=3, remind_after_days=5, close_automatically=False
+        )
         client.force_login(owner)
         data = {"title": "Na een jaar", "closes_on": NEXT_WEEK.isoformat()}
         response = client.post(self._url(assessment), data)
@@ -466,6 +468,8 @@ class TestFollowUp:
         assert follow_up.closes_on == NEXT_WEEK
         assert follow_up.previous == assessment
         assert follow_up.privacy_minimum == 3
+        assert follow_up.remind_after_days == 5  # the automation comes along
+        assert not follow_up.close_automatically
         copies = {r.label: r for r in follow_up.respondents.all()}
         assert set(copies) == {"Anna", "Bo"}
         assert copies["Anna"].email == "a@example.org"
