@@ -709,12 +709,33 @@ def has_started(*, answered: int, submitted: bool) -> bool:
 
 
 # Who an invitation or a reminder e-mail can go to: a person (not a workshop group)
-# with an address and a working link who has not submitted. Written once, used both
-# to send (the querysets) and to count and mark rows (the annotations).
+# with an address and a working link who has not submitted, and to whom the same
+# kind of e-mail is not already on its way (queued for the worker, or being sent).
+# Written once, used both to send (the querysets) and to count and mark rows (the
+# annotations).
 _PERSON_TO_MAIL = Q(is_group=False, submitted_at__isnull=True, token_hash__isnull=False)
 _MAILABLE = _PERSON_TO_MAIL & ~Q(email="")
-INVITABLE = _MAILABLE & Q(invited_at__isnull=True)
-REMINDABLE = _MAILABLE & Q(invited_at__isnull=False)
+_REMINDERS = ["reminder", "remind_after", "remind_close"]
+
+
+def _mail_on_its_way(kinds):
+    # A function, not a constant: the subquery is built when a query needs it, not
+    # while this module (and OutgoingMail, imported at its end) is still loading.
+    return Exists(
+        OutgoingMail.objects.filter(
+            respondent=OuterRef("pk"),
+            kind__in=kinds,
+            status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING],
+        )
+    )
+
+
+def _invitable():
+    return _MAILABLE & Q(invited_at__isnull=True) & ~_mail_on_its_way(["invitation"])
+
+
+def _remindable():
+    return _MAILABLE & Q(invited_at__isnull=False) & ~_mail_on_its_way(_REMINDERS)
 
 
 class RespondentQuerySet(models.QuerySet):
@@ -745,12 +766,12 @@ class RespondentQuerySet(models.QuerySet):
         return self.individuals().filter(invited_at__isnull=False)
 
     def invitable(self):
-        """Not invited yet, and an invitation e-mail can go to them."""
-        return self.filter(INVITABLE)
+        """Not invited yet, no invitation on its way, and one can go to them."""
+        return self.filter(_invitable())
 
     def remindable(self):
-        """Invited, not submitted, and a reminder e-mail can go to them."""
-        return self.filter(REMINDABLE)
+        """Invited, not submitted, no reminder on its way, and one can go to them."""
+        return self.filter(_remindable())
 
     def with_answer_count(self):
         """Annotate `answers_given`: questions answered so far ("weet niet" counts)."""
@@ -760,8 +781,8 @@ class RespondentQuerySet(models.QuerySet):
         """`answers_given`, plus `may_invite` and `may_remind` by the same rules as
         `invitable()` and `remindable()`, so rows and their counts agree."""
         return self.with_answer_count().annotate(
-            may_invite=ExpressionWrapper(INVITABLE, output_field=BooleanField()),
-            may_remind=ExpressionWrapper(REMINDABLE, output_field=BooleanField()),
+            may_invite=ExpressionWrapper(_invitable(), output_field=BooleanField()),
+            may_remind=ExpressionWrapper(_remindable(), output_field=BooleanField()),
         )
 
 

@@ -239,6 +239,11 @@ urlpatterns = [
         respondents.send_invitation,
         name="respondent-send",
     ),
+    path(
+        "assessments/<int:pk>/respondents/<int:respondent_pk>/retry-mail/",
+        respondents.retry_mail,
+        name="respondent-mail-retry",
+    ),
     # Results.
     path(
         "assessments/<int:pk>/results/",

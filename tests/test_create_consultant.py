@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from .conftest import make_user
+from .conftest import make_user, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,7 @@ def test_the_admin_emails_a_link_to_choose_a_password(admin_client, client):
         reverse("admin:auth_user_changelist"),
         {"action": "send_password_link", "_selected_action": [ilse.pk]},
     )
+    run_tasks()
     (message,) = mail.outbox
     assert message.to == ["ilse@example.org"]
     assert "/reset/" in message.body

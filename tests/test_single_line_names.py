@@ -27,7 +27,7 @@ from assessments.models import Partnership, Respondent
 from assessments.text import single_line
 from assessments.workspace.invitations import invitation_send, reminder_send
 
-from .conftest import make_respondent
+from .conftest import make_respondent, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +147,7 @@ def test_stored_names_with_line_breaks_stay_on_one_line_in_e_mails(
             invited_at="2026-01-01T00:00Z"
         )
     send(respondents=assessment.respondents.all(), consultant=owner)
+    run_tasks()
     (message,) = mail.outbox
     assert "\n" not in message.subject
     assert "Alfa Subject: spoofed" in message.subject

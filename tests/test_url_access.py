@@ -153,6 +153,7 @@ EXPECTED = {
     "assessments:respondent-revoke": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:respondent-replace-link": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:respondent-send": {"get": POST_ONLY_GET, "post": _write(302)},
+    "assessments:respondent-mail-retry": {"get": POST_ONLY_GET, "post": _write(302)},
     # Results, exports, imports, report: read for everyone who shares the
     # partnership; the import writes.
     "assessments:assessment-results": {"get": READ},

@@ -3,12 +3,16 @@
 import secrets
 
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import get_language
+
+from ..background.mail import mail_queue
+from ..models import OutgoingMail
 
 
 def random_password():
@@ -47,6 +51,20 @@ def consultant_create(*, username, email, password, first_name="", last_name="")
     return user
 
 
+def password_mail(*, to, context, subject_template, body_template):
+    """A password-reset mail for the worker to send (`background.mail`). Its text is
+    rendered now, in the request's language, and stored until it is sent: the reset
+    link in it cannot be made again later."""
+    subject = "".join(render_to_string(subject_template, context).splitlines())
+    return OutgoingMail(
+        kind=OutgoingMail.Kind.PASSWORD_RESET,
+        to=to,
+        subject=subject[:255],
+        body=render_to_string(body_template, context),
+        language=(get_language() or "")[:2],
+    )
+
+
 def password_link_send(*, user, request):
     """E-mail `user` a link to choose a password (also for a new account without one).
 
@@ -62,10 +80,10 @@ def password_link_send(*, user, request):
         "token": default_token_generator.make_token(user),
         "protocol": "https" if request.is_secure() else "http",
     }
-    PasswordResetForm().send_mail(
-        "registration/password_reset_subject.txt",
-        "registration/password_reset_email.html",
-        context,
-        None,
-        user.email,
+    mail = password_mail(
+        to=user.email,
+        context=context,
+        subject_template="registration/password_reset_subject.txt",
+        body_template="registration/password_reset_email.html",
     )
+    mail_queue([mail])

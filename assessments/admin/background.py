@@ -3,7 +3,9 @@ could not send, read-only, so an operator sees what failed and why. The task que
 itself is django-tasks-db's own admin ("Database task results")."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from ..background.mail import mail_reason
 from ..models import OutgoingMail, PreparedFile
 
 
@@ -34,10 +36,23 @@ class PreparedFileAdmin(ReadOnlyAdmin):
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "to", "respondent", "status", "attempts", "sent_at"]
+    list_display = [
+        "kind",
+        "to",
+        "respondent",
+        "status",
+        "reason",
+        "attempts",
+        "sent_at",
+    ]
     list_filter = ["status", "kind"]
     list_select_related = ["respondent"]
     # The text of a queued password-reset mail holds a working reset link: the list
     # and the detail page never show it.
-    exclude = ["subject", "body"]
+    exclude = ["subject", "body", "last_error"]
+    readonly_fields = ["reason"]
     search_fields = ["to", "respondent__label"]
+
+    @admin.display(description=_("reason"))
+    def reason(self, mail):
+        return mail_reason(mail)

@@ -11,11 +11,24 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from .automation import (
+    close_due_scans,
+    notify_complete_organisations,
+    remind_automatically,
+)
+from .mail import mail_sweep
+
 logger = logging.getLogger(__name__)
 
-# Each job takes the current time and returns how many things it did.
+# Each job takes the current time and returns how many things it did. Closing goes
+# before reminding: a scan closed today gets no reminder.
 Job = Callable[[datetime], int]
-JOBS: list[tuple[str, Job]] = []
+JOBS: list[tuple[str, Job]] = [
+    ("mail_sweep", mail_sweep),
+    ("close_due_scans", close_due_scans),
+    ("automatic_reminders", remind_automatically),
+    ("organisation_complete", notify_complete_organisations),
+]
 
 
 def schedule_tick(now: datetime | None = None) -> dict[str, int]:

@@ -4,11 +4,10 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from ..accounts.mail import mail_send_in_background
+from ..accounts import password_mail
+from ..background.mail import mail_queue
 from .fields import NameField
 
 
@@ -49,8 +48,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     Handing a message to SMTP takes 50-200 ms that an unknown address would not
     cost, and that difference told which addresses exist. So every request renders
     one message (for an unknown address, to a stand-in account that is never saved
-    and never mailed) and passes the real ones, if any, to a background sender: the
-    response waits for neither.
+    and never mailed) and queues the real ones, if any, for the worker
+    (`background.mail`): the response waits for no mail server.
     """
 
     def get_users(self, email):
@@ -66,14 +65,16 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
+        mail = password_mail(
+            to=to_email,
+            context=context,
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+        )
         if context["user"].pk is not None:
-            self.outgoing.append(
-                EmailMultiAlternatives(subject, body, from_email, [to_email])
-            )
+            self.outgoing.append(mail)
 
     def save(self, **kwargs):
         self.outgoing = []
         super().save(**kwargs)
-        mail_send_in_background(self.outgoing)
+        mail_queue(self.outgoing)

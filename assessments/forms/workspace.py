@@ -220,14 +220,52 @@ class AssessmentSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["title", "allow_comments", "privacy_minimum", "closes_on"]
+        fields = [
+            "title",
+            "allow_comments",
+            "privacy_minimum",
+            "closes_on",
+            "remind_after_days",
+            "remind_before_close_days",
+            "close_automatically",
+            "notify_organisation_complete",
+        ]
         field_classes = {"title": NameField}
         help_texts = {
             "title": _("For example: baseline 2026, or follow-up after one year."),
             "allow_comments": _(
                 "Show respondents' comments, without names, in the results."
             ),
+            "remind_after_days": _(
+                "Optional. This many days after their invitation e-mail, everyone "
+                "who has not sent their answers gets one reminder, in their own "
+                "language. Empty: no automatic reminder."
+            ),
+            "remind_before_close_days": _(
+                "Optional, needs a closing date. This many days before it, everyone "
+                "who has not sent their answers gets one reminder. Empty: none."
+            ),
+            "close_automatically": _(
+                "The day after the closing date the scan closes by itself and you "
+                "get an e-mail that the report is ready. Only with a closing date."
+            ),
+            "notify_organisation_complete": _(
+                "One e-mail to the owner per organisation, once all its "
+                "respondents have sent their answers."
+            ),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("remind_before_close_days") and not cleaned.get("closes_on"):
+            self.add_error(
+                "remind_before_close_days",
+                ValidationError(
+                    _("A reminder before the closing date needs a closing date."),
+                    code="no_closing_date",
+                ),
+            )
+        return cleaned
 
     def clean_closes_on(self):
         value = self.cleaned_data["closes_on"]

@@ -199,6 +199,10 @@ def assessment_follow_up(
         previous=assessment,
         allow_comments=assessment.allow_comments,
         privacy_minimum=assessment.privacy_minimum,
+        remind_after_days=assessment.remind_after_days,
+        remind_before_close_days=assessment.remind_before_close_days,
+        close_automatically=assessment.close_automatically,
+        notify_organisation_complete=assessment.notify_organisation_complete,
     )
     copies = []
     for person in assessment.respondents.filter(is_group=False):

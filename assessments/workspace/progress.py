@@ -10,7 +10,10 @@ used by every page that shows them:
 - invited: e-mailed the invitation; "not yet invited" counts only the people an
   invitation can go to now (a person with an address and a working link who has
   not submitted), the same people the invitation button e-mails;
-- remindable: invited, not submitted, with an address and a working link.
+- remindable: invited, not submitted, with an address and a working link;
+- an e-mail on its way (queued for the worker, or being sent) takes its
+  respondent out of those counts until the worker is done with it; the latest
+  e-mail to a respondent that failed is shown with its reason, until they submit.
 
 Workshop groups count as respondents (they answer for their organisation) but are
 never invited or reminded and have no link.
@@ -28,10 +31,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from ..background.mail import mail_reason
 from ..models import (
     Assessment,
     Collaboration,
     LiveParticipant,
+    OutgoingMail,
     Partnership,
     PartnershipQuerySet,
     Question,
@@ -88,10 +93,12 @@ def question_count(question_set: QuestionSet) -> int:
 
 def assessment_progress(assessment: Assessment) -> dict:
     """Respondents grouped per organisation, each with `status`, `answers_given`,
-    `may_invite` and `may_remind`; the invitation and reminder counts; the state
-    of the workshop.
+    `may_invite`, `may_remind` and the state of their latest e-mail
+    (`mail_pending`, `mail_failed`, `mail_reason`); the invitation, reminder and
+    e-mail counts; the state of the workshop.
 
-    Three queries: organisations, respondents with their states, questions.
+    Four queries: organisations, respondents with their states, their e-mails,
+    questions.
     """
     organisations = list(assessment.partnership.organisations.all())
     respondents = (
@@ -103,14 +110,18 @@ def assessment_progress(assessment: Assessment) -> dict:
         .select_related("organisation")
         .order_by("organisation__position", "is_group", "label")
     )
+    latest_mail = latest_mail_per_respondent(assessment)
     per_org = {org.pk: OrganisationProgress(org) for org in organisations}
-    groups, invitable, remindable = [], 0, 0
+    groups, invitable, remindable, pending, failed = [], 0, 0, 0, 0
     for respondent in respondents:
         respondent.status = respondent_status(respondent)
+        _add_mail_state(respondent, latest_mail.get(respondent.pk))
         if respondent.is_group:
             groups.append(respondent)
         invitable += respondent.may_invite
         remindable += respondent.may_remind
+        pending += respondent.mail_pending is not None
+        failed += respondent.mail_failed is not None
         group = per_org[respondent.organisation_id]
         group.respondents.append(respondent)
         setattr(group, respondent.status, getattr(group, respondent.status) + 1)
@@ -119,8 +130,35 @@ def assessment_progress(assessment: Assessment) -> dict:
         "question_count": question_count(assessment.question_set),
         "invitable": invitable,
         "remindable": remindable,
+        "mail_pending": pending,
+        "mail_failed": failed,
         "workshop": workshop_state(groups),
     }
+
+
+def latest_mail_per_respondent(assessment: Assessment) -> dict[int, OutgoingMail]:
+    """The newest e-mail to each respondent of the scan, by respondent id (one
+    query; a respondent gets a handful of e-mails at most)."""
+    mails = (
+        OutgoingMail.objects.filter(assessment=assessment, respondent__isnull=False)
+        .order_by("-created_at", "-pk")
+        .only("respondent", "kind", "status", "attempts", "last_error", "created_at")
+    )
+    latest = {}
+    for mail in mails:
+        latest.setdefault(mail.respondent_id, mail)
+    return latest
+
+
+def _add_mail_state(respondent: Respondent, mail: OutgoingMail | None) -> None:
+    """On its way, or failed with a reason (not once the answers are in: then no
+    e-mail is missing)."""
+    status = mail.status if mail else None
+    on_its_way = status in (OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING)
+    failed = status == OutgoingMail.Status.FAILED and not respondent.submitted_at
+    respondent.mail_pending = mail if on_its_way else None
+    respondent.mail_failed = mail if failed else None
+    respondent.mail_reason = mail_reason(mail) if mail and mail.last_error else ""
 
 
 def workshop_state(groups: Sequence[Respondent]) -> str:

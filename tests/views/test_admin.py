@@ -208,7 +208,7 @@ def test_background_work_is_listed_read_only_without_mail_text(
         subject="Reset",
         body="https://scan.example.org/reset/SECRET-LINK/",
         status=OutgoingMail.Status.FAILED,
-        last_error="Connection refused",
+        last_error="unreachable: Connection refused",
     )
     PreparedFile.objects.create(assessment=assessment, kind="report", language="nl")
     for model in ("outgoingmail", "preparedfile"):
@@ -222,6 +222,9 @@ def test_background_work_is_listed_read_only_without_mail_text(
         reverse("admin:assessments_outgoingmail_change", args=[mail.pk])
     )
     assert detail.status_code == 200
-    assert "Connection refused" in detail.content.decode()
+    assert (
+        "de mailserver was niet bereikbaar (Connection refused)"
+        in detail.content.decode()
+    )
     assert "SECRET-LINK" not in detail.content.decode()
     assert "SECRET-LINK" not in listing.content.decode()

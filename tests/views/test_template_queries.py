@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import OutgoingMail
 from tests.conftest import answer_all, make_assessment, make_respondent
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,18 @@ def test_the_workspace_pages_render_without_queries(
     follow_up = make_assessment(
         partnership, assessment.question_set, title="", previous=assessment
     )
-    make_respondent(follow_up)
+    waiting = make_respondent(follow_up, label="Waiting", email="w@example.org")
+    failed = make_respondent(follow_up, label="Failed", email="f@example.org")
+    # E-mail states with their reasons: put into words by the view, not the page.
+    for person, status in ((waiting, "queued"), (failed, "failed")):
+        OutgoingMail.objects.create(
+            kind="invitation",
+            status=status,
+            last_error="unreachable: Connection refused",
+            assessment=follow_up,
+            respondent=person,
+            sender=owner,
+        )
     client.force_login(owner)
     pages = {
         "assessments:dashboard": [],

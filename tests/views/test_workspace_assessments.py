@@ -1,5 +1,7 @@
 """One scan: create, settings, progress, e-mails, close/reopen and follow-up."""
 
+import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -7,8 +9,16 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django_tasks_db.models import DBTaskResult
 
-from assessments.models import Answer, Assessment, Question, QuestionSet, Respondent
+from assessments.models import (
+    Answer,
+    Assessment,
+    OutgoingMail,
+    Question,
+    QuestionSet,
+    Respondent,
+)
 from assessments.questionsets import questionset_clone, questionset_publish
 from assessments.workspace import (
     PartnershipArchived,
@@ -17,7 +27,7 @@ from assessments.workspace import (
 )
 from assessments.workspace.invitations import ScanClosed, invitation_send, reminder_send
 
-from ..conftest import CONFIRMED, answer_all, make_respondent, make_user
+from ..conftest import CONFIRMED, answer_all, make_respondent, make_user, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -245,6 +255,69 @@ class TestSettings:
         client.force_login(collaborator)
         assert client.get(self._url(assessment)).status_code == 403
 
+    def test_it_saves_the_automation_and_the_page_says_what_is_planned(
+        self, client, owner, assessment
+    ):
+        client.force_login(owner)
+        form = client.get(self._url(assessment)).text
+        assert "Zoveel dagen na hun uitnodiging" in form  # help texts explain
+        data = _settings(
+            closes_on=NEXT_WEEK.isoformat(),
+            remind_after_days="7",
+            remind_before_close_days="2",
+            close_automatically="on",
+        )
+        assert client.post(self._url(assessment), data).status_code == 302
+        assessment.refresh_from_db()
+        assert (assessment.remind_after_days, assessment.remind_before_close_days) == (
+            7,
+            2,
+        )
+        assert assessment.close_automatically
+        assert not assessment.notify_organisation_complete  # left unticked
+        page = client.get(_detail(assessment)).text
+        assert "Automatische herinnering: 7 dagen na de uitnodiging" in page
+        assert "Automatische herinnering: 2 dagen voor de sluitingsdatum" in page
+        assert f"Sluit automatisch na {NEXT_WEEK.day} " in page
+        assert "als een organisatie compleet is" not in page
+
+    def test_a_reminder_before_closing_without_a_closing_date_is_refused(
+        self, client, owner, assessment
+    ):
+        client.force_login(owner)
+        response = client.post(
+            self._url(assessment), _settings(remind_before_close_days="3")
+        )
+        assert response.status_code == 200
+        assert "is een sluitingsdatum nodig" in response.text
+        assessment.refresh_from_db()
+        assert assessment.remind_before_close_days is None
+
+    @pytest.mark.parametrize("days", ["0", "91", "x"])
+    def test_reminder_days_out_of_range_are_refused(
+        self, client, owner, assessment, days
+    ):
+        client.force_login(owner)
+        response = client.post(self._url(assessment), _settings(remind_after_days=days))
+        assert "remind_after_days" in response.context["form"].errors
+        assessment.refresh_from_db()
+        assert assessment.remind_after_days is None
+
+    def test_a_new_scan_gets_the_automation_settings_too(
+        self, client, owner, partnership, question_set
+    ):
+        client.force_login(owner)
+        url = reverse("assessments:assessment-create", args=[partnership.pk])
+        data = _settings(
+            question_set=question_set.pk,
+            remind_after_days="5",
+            notify_organisation_complete="on",
+        )
+        assert client.post(url, data).status_code == 302
+        scan = Assessment.objects.get()
+        assert scan.remind_after_days == 5 and scan.notify_organisation_complete
+        assert not scan.close_automatically
+
 
 class TestCloseAndReopen:
     def test_close_then_reopen(self, client, owner, assessment):
@@ -383,7 +456,9 @@ class TestFollowUp:
         anna = make_respondent(assessment, alfa, label="Anna", email="a@example.org")
         make_respondent(assessment, beta, label="Bo", language="en")
         make_respondent(assessment, beta, label="Beta (group)", is_group=True)
-        Assessment.objects.filter(pk=assessment.pk).update(privacy_minimum=3)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            privacy_minimum=3, remind_after_days=5, close_automatically=False
+        )
         client.force_login(owner)
         data = {"title": "Na een jaar", "closes_on": NEXT_WEEK.isoformat()}
         response = client.post(self._url(assessment), data)
@@ -393,6 +468,8 @@ class TestFollowUp:
         assert follow_up.closes_on == NEXT_WEEK
         assert follow_up.previous == assessment
         assert follow_up.privacy_minimum == 3
+        assert follow_up.remind_after_days == 5  # the automation comes along
+        assert not follow_up.close_automatically
         copies = {r.label: r for r in follow_up.respondents.all()}
         assert set(copies) == {"Anna", "Bo"}
         assert copies["Anna"].email == "a@example.org"
@@ -455,7 +532,9 @@ class TestEmails:
             assert "<li>Anna &lt;a@x.org&gt;</li>" in asked.text
         assert mail.outbox == []
         response = client.post(url, CONFIRMED, follow=True)
-        assert "2 e-mails verstuurd" in response.text
+        assert "2 e-mails worden verstuurd" in response.text
+        assert mail.outbox == []  # the worker sends them
+        run_tasks()
         by_address = {message.to[0]: message for message in mail.outbox}
         assert set(by_address) == {"a@x.org", "b@x.org"}
         dutch, english = by_address["a@x.org"], by_address["b@x.org"]
@@ -469,6 +548,7 @@ class TestEmails:
         # A second click has nobody left to invite, and nothing to ask.
         mail.outbox.clear()
         assert client.post(url).status_code == 302
+        run_tasks()
         assert mail.outbox == []
 
     def test_reminders_go_to_invited_people_who_have_not_submitted(
@@ -482,6 +562,7 @@ class TestEmails:
         assert "Een herinnering sturen naar 1 persoon?" in client.post(url).text
         assert mail.outbox == []
         client.post(url, CONFIRMED)
+        run_tasks()
         assert [m.to for m in mail.outbox] == [["a@x.org"]]
         assert mail.outbox[0].subject.startswith("Herinnering")
         assert Respondent.objects.get(label="Anna").reminded_at is not None
@@ -504,13 +585,14 @@ class TestEmails:
         Assessment.objects.filter(pk=assessment.pk).update(status="closed")
         with pytest.raises(ScanClosed):
             send(respondents=assessment.respondents.all(), consultant=owner)
+        run_tasks()
         assert mail.outbox == []
 
-    def test_a_mail_server_failure_is_a_message_not_a_500(
+    def test_a_mail_server_failure_is_a_status_not_a_500(
         self, client, owner, assessment, people, monkeypatch
     ):
         def fail(*args, **kwargs):
-            raise OSError("connection refused")
+            raise ConnectionRefusedError(111, "Connection refused")
 
         monkeypatch.setattr(
             "django.core.mail.backends.locmem.EmailBackend.send_messages", fail
@@ -519,7 +601,12 @@ class TestEmails:
         url = reverse("assessments:assessment-invite", args=[assessment.pk])
         response = client.post(url, CONFIRMED, follow=True)
         assert response.status_code == 200
-        assert "kon niet worden verstuurd" in response.text
+        assert "3 e-mails worden verstuurd" in response.text
+        run_tasks()
+        page = client.get(_detail(assessment))
+        assert page.status_code == 200
+        assert "3 e-mails staan in de wachtrij" in page.text
+        assert "de mailserver was niet bereikbaar (Connection refused)" in page.text
         assert not Respondent.objects.filter(invited_at__isnull=False).exists()
 
 
@@ -531,3 +618,128 @@ def test_an_editing_collaborator_may_run_the_scan(client, partnership, assessmen
     client.force_login(editor)
     url = reverse("assessments:assessment-close", args=[assessment.pk])
     assert client.post(url, CONFIRMED).status_code == 302
+
+
+class TestMailStatus:
+    """Per respondent: invited on, reminded on, in the queue, or not sent and why,
+    with a button to try again for those who may edit."""
+
+    @pytest.fixture
+    def rows(self, assessment, owner):
+        now = timezone.now()
+        people = {
+            label: make_respondent(assessment, label=label, email=f"{label}@x.org")
+            for label in ("Queued", "Failed", "Sent", "Reminded")
+        }
+        Respondent.objects.filter(label__in=["Sent", "Reminded"]).update(invited_at=now)
+        Respondent.objects.filter(label="Reminded").update(reminded_at=now)
+        for label, status, error in [
+            ("Queued", "queued", ""),
+            ("Failed", "failed", "refused: 550 5.1.1 No such mailbox"),
+        ]:
+            OutgoingMail.objects.create(
+                kind="invitation",
+                status=status,
+                last_error=error,
+                assessment=assessment,
+                respondent=people[label],
+                sender=owner,
+            )
+        return people
+
+    def _row(self, html, label):
+        return re.search(rf"<tr>\s*<td>\s*{label}.*?</tr>", html, re.S).group(0)
+
+    def test_each_respondent_shows_how_their_e_mail_fared(
+        self, client, owner, assessment, rows
+    ):
+        client.force_login(owner)
+        html = client.get(_detail(assessment)).text
+        day = timezone.localdate().day
+        assert f"uitgenodigd op {day} " in self._row(html, "Sent")
+        assert f"herinnerd op {day} " in self._row(html, "Reminded")
+        assert "in de wachtrij" in self._row(html, "Queued")
+        failed = self._row(html, "Failed")
+        assert (
+            "uitnodiging niet verstuurd: de mailserver weigerde hem "
+            "(550 5.1.1 No such mailbox)" in failed
+        )
+        retry = reverse(
+            "assessments:respondent-mail-retry", args=[assessment.pk, rows["Failed"].pk]
+        )
+        assert f'action="{retry}"' in failed
+        assert ">Mailen<" not in failed  # the retry is the one button
+        assert "1 e-mail kon niet worden verstuurd" in html
+        assert "1 e-mail staat in de wachtrij" in html
+
+    def test_read_only_collaborators_see_the_status_but_no_retry(
+        self, client, collaborator, assessment, rows
+    ):
+        client.force_login(collaborator)
+        html = client.get(_detail(assessment)).text
+        assert "uitnodiging niet verstuurd" in html
+        assert "retry-mail" not in html
+
+    def test_a_submitted_respondent_shows_no_failure(
+        self, client, owner, assessment, rows
+    ):
+        Respondent.objects.filter(label="Failed").update(submitted_at=timezone.now())
+        client.force_login(owner)
+        html = client.get(_detail(assessment)).text
+        assert "niet verstuurd" not in html
+
+    def test_the_query_count_does_not_grow_with_e_mails(
+        self, client, owner, assessment, rows, django_assert_max_num_queries
+    ):
+        client.force_login(owner)
+        with django_assert_max_num_queries(30) as few:
+            client.get(_detail(assessment))
+        for index in range(12):
+            person = make_respondent(assessment, email=f"r{index}@example.org")
+            for status in ("failed", "sent", "queued"):
+                OutgoingMail.objects.create(
+                    kind="reminder",
+                    status=status,
+                    sent_at=timezone.now() if status == "sent" else None,
+                    assessment=assessment,
+                    respondent=person,
+                    sender=owner,
+                )
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(_detail(assessment))
+
+
+class TestBulkSend:
+    def _post(self, client, assessment):
+        url = reverse("assessments:assessment-invite", args=[assessment.pk])
+        return client.post(url, CONFIRMED)
+
+    def test_inviting_200_queues_them_in_a_fixed_number_of_queries(
+        self, client, owner, assessment, django_assert_max_num_queries
+    ):
+        """The request only queues: its query count does not grow with the number
+        of people, save the database's own insert batches (SQLite takes ~58 rows a
+        statement, PostgreSQL all of them in one)."""
+        from django.db import connection
+
+        client.force_login(owner)
+
+        def add(n, start):
+            for index in range(start, start + n):
+                make_respondent(assessment, email=f"p{index}@example.org")
+
+        add(5, 0)
+        with django_assert_max_num_queries(30) as few:
+            assert self._post(client, assessment).status_code == 302
+        add(200, 5)
+        fields = [f for f in OutgoingMail._meta.concrete_fields if not f.primary_key]
+        batch = connection.ops.bulk_batch_size(fields, [None] * 200)
+        extra_batches = -(-200 // batch) - 1
+        started = time.perf_counter()
+        with django_assert_max_num_queries(len(few.captured_queries) + extra_batches):
+            response = self._post(client, assessment)
+        print(f"200 invitations queued in {time.perf_counter() - started:.2f} s")
+        assert response.status_code == 302
+        assert mail.outbox == []  # nothing sent in the request
+        assert OutgoingMail.objects.filter(status="queued").count() == 205
+        assert DBTaskResult.objects.count() == 2  # one task per click

@@ -5,9 +5,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Question, Respondent
+from assessments.models import Answer, Assessment, OutgoingMail, Question, Respondent
 
-from ..conftest import CONFIRMED, make_respondent
+from ..conftest import CONFIRMED, make_respondent, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +203,9 @@ class TestLinks:
         client.force_login(owner)
         url = _url("respondent-send", assessment, anna)
         client.post(url)
+        run_tasks()
         client.post(url)
+        run_tasks()
         assert [m.subject.split(":")[0] for m in mail.outbox] == [
             "Uitnodiging",
             "Herinnering",
@@ -334,6 +336,64 @@ def test_sending_is_post_only_and_guarded(
     assert client.post(url).status_code == 403
     client.force_login(outsider)
     assert client.post(url).status_code == 404
+
+
+class TestRetryMail:
+    @pytest.fixture
+    def failed(self, assessment, owner):
+        anna = make_respondent(assessment, label="Anna", email="anna@example.org")
+        return OutgoingMail.objects.create(
+            kind="invitation",
+            status="failed",
+            last_error="unreachable: Connection refused",
+            attempts=5,
+            assessment=assessment,
+            respondent=anna,
+            sender=owner,
+        )
+
+    def test_it_sends_the_failed_mail_again(self, client, owner, assessment, failed):
+        client.force_login(owner)
+        url = _url("respondent-mail-retry", assessment, failed.respondent)
+        response = client.post(url, follow=True)
+        assert "De e-mail aan Anna wordt opnieuw verstuurd" in response.text
+        failed.refresh_from_db()
+        assert (failed.status, failed.attempts, failed.last_error) == ("queued", 0, "")
+        # A second click, before the worker got to it, queues nothing more.
+        response = client.post(url, follow=True)
+        assert "Er is geen mislukte e-mail aan Anna" in response.text
+        run_tasks()
+        assert [m.to for m in mail.outbox] == [["anna@example.org"]]
+        assert Respondent.objects.get(label="Anna").invited_at
+
+    def test_a_closed_scan_sends_nothing_again(self, client, owner, assessment, failed):
+        Assessment.objects.filter(pk=assessment.pk).update(status="closed")
+        client.force_login(owner)
+        url = _url("respondent-mail-retry", assessment, failed.respondent)
+        response = client.post(url, follow=True)
+        assert "De scan is gesloten" in response.text
+        failed.refresh_from_db()
+        assert failed.status == "failed"
+
+    def test_it_is_post_only_and_guarded(
+        self, client, owner, collaborator, outsider, assessment, failed
+    ):
+        url = _url("respondent-mail-retry", assessment, failed.respondent)
+        client.force_login(owner)
+        assert client.get(url).status_code == 405
+        client.force_login(collaborator)
+        assert client.post(url).status_code == 403
+        client.force_login(outsider)
+        assert client.post(url).status_code == 404
+        failed.refresh_from_db()
+        assert failed.status == "failed"
+
+    def test_a_respondent_of_another_scan_is_404(
+        self, client, owner, assessment, failed, other_respondent
+    ):
+        client.force_login(owner)
+        url = _url("respondent-mail-retry", assessment, other_respondent)
+        assert client.post(url).status_code == 404
 
 
 @pytest.mark.parametrize(

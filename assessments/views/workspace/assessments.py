@@ -1,8 +1,5 @@
 """One scan: settings, progress, invitations, closing and the follow-up."""
 
-import logging
-import smtplib
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +14,7 @@ from ...access import (
     get_assessment_for_user_rw,
     get_partnership_for_user_rw,
 )
+from ...background.automation import automation_plan
 from ...forms.respondents import RespondentForm, RespondentPasteForm, paste_examples
 from ...forms.workspace import AssessmentForm, AssessmentSettingsForm, FollowUpForm
 from ...live.sessions import running_session
@@ -25,8 +23,6 @@ from ...results.loading import previous_of
 from ...workspace import invitations
 from ...workspace.progress import assessment_progress
 from ..confirm import confirm_page, is_confirmed
-
-logger = logging.getLogger(__name__)
 
 
 def create_assessment(request, pk):
@@ -61,6 +57,7 @@ def show_assessment(request, pk):
         "can_edit": editable,
         "awaiting_minimum": organisations_awaiting_minimum(assessment),
         "live_session": running_session(assessment) if editable else None,
+        "automation_plan": automation_plan(assessment),
     }
     if editable:
         context |= {
@@ -166,23 +163,25 @@ def start_follow_up(request, pk):
 
 
 def send_and_report(request, assessment, send, respondents):
-    """Send e-mails and say what happened; a mail server failure is a message."""
+    """Queue e-mails and say so; the page then shows per respondent how they fare."""
     if refused := invitations.mail_refused(assessment):
         messages.error(request, refused.message)
         return
     try:
-        sent = send(respondents=respondents, consultant=request.user)
+        queued = send(respondents=respondents, consultant=request.user)
     except invitations.ScanClosed as exc:  # closed a moment ago
         messages.error(request, exc.message)
         return
-    except (smtplib.SMTPException, OSError):
-        logger.exception("sending e-mail for assessment %s failed", assessment.pk)
-        messages.error(request, _("The e-mail could not be sent. Try again later."))
-        return
-    if sent:
+    if queued:
         messages.success(
             request,
-            ngettext("%(n)d e-mail sent.", "%(n)d e-mails sent.", sent) % {"n": sent},
+            ngettext(
+                "%(n)d e-mail is being sent; the list below shows when it has gone.",
+                "%(n)d e-mails are being sent; the list below shows when they have "
+                "gone.",
+                queued,
+            )
+            % {"n": queued},
         )
     else:
         messages.info(request, _("Nobody to e-mail."))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ... import workspace
 from ...access import get_assessment_for_user_rw, get_respondent_of
+from ...background.mail import mail_retry
 from ...forms.respondents import RespondentForm, RespondentPasteForm, paste_examples
 from ...workspace import invitations
 from ..confirm import confirm_page, is_confirmed
@@ -209,4 +210,26 @@ def send_invitation(request, pk, respondent_pk):
     )
     one = assessment.respondents.filter(pk=respondent.pk)
     send_and_report(request, assessment, send, one)
+    return _back(assessment)
+
+
+@require_POST
+def retry_mail(request, pk, respondent_pk):
+    """Send the respondent's latest e-mail again after it failed."""
+    assessment = get_assessment_for_user_rw(request, pk)
+    respondent = get_respondent_of(assessment, respondent_pk)
+    if refused := invitations.mail_refused(assessment):
+        messages.error(request, refused.message)
+    elif mail_retry(respondent=respondent):
+        messages.success(
+            request,
+            _("The e-mail to %(name)s is being sent again.")
+            % {"name": respondent.label},
+        )
+    else:
+        messages.info(
+            request,
+            _("No failed e-mail to %(name)s to send again.")
+            % {"name": respondent.label},
+        )
     return _back(assessment)
