@@ -227,7 +227,8 @@ def files_requeue(now: datetime) -> int:
             pk=row.pk, status=Status.WORKING, started_at=row.started_at
         ).update(**fields):
             moved += 1
-            scans.add(row.assessment_id)
+            if fields["status"] == Status.WAITING:
+                scans.add(row.assessment_id)
     lost = PreparedFile.objects.filter(
         status=Status.WAITING,
         due_at__lt=now - LOST_AFTER,

@@ -150,7 +150,9 @@ def test_the_status_sends_the_browser_on_to_the_download_when_it_is_ready(
     page = owner_client.get(url(assessment, "nl"))
     since = page.text.split("since=")[1].split('"')[0]
     status = url(assessment, view="assessment-report-status")
-    waiting = owner_client.get(f"{status}?lang=nl&since={since}", HTTP_HX_REQUEST="true")
+    waiting = owner_client.get(
+        f"{status}?lang=nl&since={since}", HTTP_HX_REQUEST="true"
+    )
     assert waiting.status_code == 200
     assert "Wacht op zijn beurt" in waiting.text
     assert "HX-Redirect" not in waiting
@@ -259,9 +261,7 @@ def test_a_failed_attempt_that_will_be_retried_says_when(
 # The language, access, methods, throttle -----------------------------------------
 
 
-def test_the_language_defaults_to_the_pages_language(
-    owner_client, assessment, renders
-):
+def test_the_language_defaults_to_the_pages_language(owner_client, assessment, renders):
     download_prepared(owner_client, url(assessment))
     owner_client.cookies["django_language"] = "en"
     response = download_prepared(owner_client, url(assessment))
@@ -334,7 +334,9 @@ def test_post_is_not_allowed_and_retry_is_post_only(owner_client, assessment, re
     assert owner_client.get(retry).status_code == 405
 
 
-def test_too_many_downloads_get_a_friendly_429(owner_client, owner, assessment, renders):
+def test_too_many_downloads_get_a_friendly_429(
+    owner_client, owner, assessment, renders
+):
     limit, _window = throttle.LIMITS["report"]
     for _ in range(limit):
         throttle.hit("report", f"user:{owner.pk}")
