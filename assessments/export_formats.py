@@ -66,7 +66,7 @@ RAW_ANSWER_FORMATS = ("csv", "xlsx")
 # Raw-answer exports with more rows than this (respondents x questions) are made by
 # the background worker and offered when ready (`background.files`); smaller ones
 # download directly. Each is about one second of work at the slowest per-row cost
-# the bench has recorded (bench/README.md, "exports": XLSX ~115 us a row, CSV
+# the bench has recorded (bench/README.md, "exports": XLSX 115-160 us a row, CSV
 # ~11 us), so a direct download still feels like a click on a busy machine and
 # stays far from gunicorn's 30 s timeout: 100 respondents on the default question
 # set (72 statements) as XLSX, 1,000 as CSV.
