@@ -7,6 +7,7 @@ file is ready (HX-Redirect); without it, the page refreshes itself. The views of
 each kind (`views/report.py`, `views/exports.py`) check access and call these.
 """
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,10 +91,12 @@ def status(request, assessment, prepared: Prepared) -> HttpResponse:
         else:
             response = HttpResponseRedirect(target)
     else:
+        context = _context(assessment, prepared, state, since)
+        # The status line is a live region: sent again only when it changed, so
+        # that a screen reader does not repeat it every two seconds.
+        context["changed"] = request.GET.get("seen") != context["seen"]
         response = render(
-            request,
-            "assessments/includes/_prepared_file_status.html",
-            _context(assessment, prepared, state, since),
+            request, "assessments/includes/_prepared_file_update.html", context
         )
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -127,6 +130,10 @@ def _context(assessment, prepared: Prepared, state: FileState, since):
     if row is not None:
         working = row.status == PreparedFile.Status.WORKING
         waiting_since = row.started_at if working else row.due_at
+    # What the status line shows, in a few characters (`status` sends it again
+    # only when this changes).
+    shown = repr([row and (row.status, row.error, waiting_since), state.late])
+    seen = hashlib.sha256(shown.encode()).hexdigest()[:12]
     return {
         "assessment": assessment,
         "partnership": assessment.partnership,
@@ -138,7 +145,8 @@ def _context(assessment, prepared: Prepared, state: FileState, since):
         "next_attempt": min((row.attempts if row else 0) + 1, MAX_ATTEMPTS),
         "max_attempts": MAX_ATTEMPTS,
         "usual_seconds": _rounded(usual_seconds(prepared.kind)),
-        "status_url": prepared.status_url + prepared.query(since),
+        "seen": seen,
+        "poll_url": f"{prepared.status_url}{prepared.query(since)}&seen={seen}",
         "refresh_url": prepared.download_url + prepared.query(since),
         "poll_seconds": POLL_SECONDS,
         "refresh_seconds": REFRESH_SECONDS,

@@ -36,6 +36,11 @@ def test_the_being_prepared_page_turns_into_the_download(
     assert download.value.suggested_filename.endswith("-nl.pdf")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+    # Once: the asking ended with the download.
+    more = []
+    page.on("download", lambda download: more.append(download))
+    page.wait_for_timeout(5_000)
+    assert more == []
 
 
 def test_without_javascript_the_page_refreshes_into_the_download(

@@ -167,6 +167,23 @@ def test_the_status_sends_the_browser_on_to_the_download_when_it_is_ready(
     assert owner_client.get(f"{status}?lang=nl").url.startswith(url(assessment))
 
 
+def test_the_status_line_is_sent_again_only_when_it_changed(
+    owner_client, assessment, renders
+):
+    """The status line is a live region: repeating it every two seconds would make
+    a screen reader say it again and again."""
+    page = owner_client.get(url(assessment, "nl")).text
+    poll = page.split('id="prepared-poll" data-hx-get="')[1].split('"')[0]
+    poll = poll.replace("&amp;", "&")
+    same = owner_client.get(poll, HTTP_HX_REQUEST="true").text
+    assert 'id="prepared-poll"' in same  # the next ask
+    assert 'id="prepared-status"' not in same
+    PreparedFile.objects.update(status=Status.WORKING, started_at=timezone.now())
+    changed = owner_client.get(poll, HTTP_HX_REQUEST="true").text
+    assert 'id="prepared-status" data-hx-swap-oob="innerHTML"' in changed
+    assert "Wordt gemaakt sinds" in changed
+
+
 def test_the_page_says_when_it_is_being_made_and_how_long_that_usually_takes(
     owner_client, assessment, renders
 ):
