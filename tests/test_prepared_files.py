@@ -380,6 +380,23 @@ def test_a_failed_render_is_retried_with_a_backoff_then_reported_with_its_reason
     assert queued() == []
 
 
+def test_a_storage_that_refuses_the_file_is_a_failure_with_its_reason(
+    assessment, renders, monkeypatch
+):
+    from django.core.files.storage import FileSystemStorage
+
+    def full(self, name, content, max_length=None):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "save", full)
+    file_request(assessment=assessment, kind=REPORT, language="nl")
+    run_tasks()
+    row = report_row(assessment)
+    assert (row.status, row.attempts, row.file.name) == (Status.WAITING, 1, "")
+    assert row.error == "error: [Errno 28] No space left on device"
+    assert queued() == [(assessment.pk, row.due_at)]
+
+
 def test_a_scan_deleted_while_its_report_renders_leaves_nothing_behind(
     assessment, monkeypatch, storage
 ):

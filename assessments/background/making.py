@@ -141,16 +141,15 @@ def _prepare(row: PreparedFile, assessment: Assessment) -> int:
         return 0
     try:
         content = _make(assessment, row)
+        name = default_storage.save(
+            f"prepared/{assessment.pk}/{row.kind}-{row.language or 'all'}-"
+            f"{current[:20]}.{_SUFFIXES[row.kind]}",
+            ContentFile(content),
+        )
     except Exception as error:  # recorded with its reason, retried with a backoff
         logger.warning("Could not make %s: %s", row, error)
         _failed(row, started, error)
         return 0
-    suffix = _SUFFIXES[row.kind]
-    name = default_storage.save(
-        f"prepared/{assessment.pk}/{row.kind}-{row.language or 'all'}-"
-        f"{current[:20]}.{suffix}",
-        ContentFile(content),
-    )
     _store(row.pk, started, name, current)
     return 1
 
