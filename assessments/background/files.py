@@ -75,10 +75,8 @@ def report_schedule(assessment: Assessment, *, at_once: bool = False) -> None:
         status=Status.WAITING, due_at=due
     ):
         enqueue(assessment.pk, due)
-    elif not rows.exists() and _create_row(
-        assessment.pk, REPORT, settings.LANGUAGE_CODE, due
-    ):
-        enqueue(assessment.pk, due)
+    elif _create_row(assessment.pk, REPORT, settings.LANGUAGE_CODE, due):
+        enqueue(assessment.pk, due)  # the scan's first change
 
 
 def file_request(*, assessment: Assessment, kind: str, language: str = "") -> None:
