@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Partnerscan")
+
+    def ready(self):
+        # Connects the signal that deletes a prepared file's stored file with its row.
+        from .background import files  # noqa: F401

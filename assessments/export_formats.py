@@ -63,6 +63,14 @@ EXPORT_FORMATS = tuple(CONTENT_TYPES)
 # One row per respondent with their label: who answered what. Only for the
 # consultants guiding the scan (access.get_assessment_answers_for_user).
 RAW_ANSWER_FORMATS = ("csv", "xlsx")
+# Raw-answer exports with more rows than this (respondents x questions) are made by
+# the background worker and offered when ready (`background.files`); smaller ones
+# download directly. Each is about one second of work at the slowest per-row cost
+# the bench has recorded (bench/README.md, "exports": XLSX 115-160 us a row, CSV
+# ~11 us), so a direct download still feels like a click on a busy machine and
+# stays far from gunicorn's 30 s timeout: 100 respondents on the default question
+# set (72 statements) as XLSX, 1,000 as CSV.
+WORKER_ROWS = {"xlsx": 7_200, "csv": 72_000}
 
 
 def neutralise(text):
@@ -151,12 +159,25 @@ def answer_rows(assessment):
             )
 
 
+def answer_row_count(assessment):
+    """How many rows the raw answers have: respondents x questions (two counts)."""
+    questions = Question.objects.filter(
+        dimension__question_set_id=assessment.question_set_id
+    ).count()
+    return assessment.respondents.count() * questions
+
+
 def answers_csv(assessment):
     """The raw answers as CSV bytes: UTF-8 with BOM, comma-separated, CRLF lines."""
+    return write_answers_csv(answer_rows(assessment))
+
+
+def write_answers_csv(rows):
+    """`AnswerRow`s as the CSV export's bytes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    for row in answer_rows(assessment):
+    for row in rows:
         value = "" if row.value is None else str(row.value)
         writer.writerow([*row.text_cells(), value, row.status])
     return buffer.getvalue().encode(CSV_ENCODING)
@@ -164,12 +185,17 @@ def answers_csv(assessment):
 
 def answers_xlsx(assessment):
     """The raw answers as an XLSX workbook (bytes), one sheet, values as numbers."""
+    return write_answers_xlsx(answer_rows(assessment))
+
+
+def write_answers_xlsx(rows):
+    """`AnswerRow`s as the XLSX export's bytes (openpyxl's write-only mode)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("answers")
     for letter, width in zip("ABCDEF", (28, 28, 11, 11, 8, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.append(COLUMNS)
-    for row in answer_rows(assessment):
+    for row in rows:
         cells = [xlsx_escape(cell) for cell in row.text_cells()]
         sheet.append([*cells, row.value, row.status])
     buffer = io.BytesIO()

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .background.files import report_schedule
 from .models import (
     LANGUAGE_CODES,
     NAME_MAX,
@@ -262,13 +263,19 @@ def answers_save(
     `values` maps question id to 1-5 or None ("weet niet / n.v.t."); `comments` maps
     dimension id to text, where empty text removes the comment. The caller has checked
     that the ids belong to the respondent's question set. Raises AnswersLocked.
+
+    The scan's report is made again once its answers have been quiet for a while
+    (`report_schedule`, after the answers' transaction: one short UPDATE).
     """
     _answers_upsert([(respondent, values, comments)])
+    report_schedule(respondent.assessment)
 
 
 def workshop_answers_save(*, entries: Sequence[AnswerEntry]) -> None:
     """Save a workshop screen: `entries` is [(group respondent, values, comments)]."""
     _answers_upsert(entries)
+    if entries:
+        report_schedule(entries[0][0].assessment)
 
 
 @transaction.atomic
@@ -342,6 +349,7 @@ def respondent_submit(*, respondent: Respondent) -> bool:
     ).update(submitted_at=now, updated_at=now)
     if submitted:
         respondent.submitted_at = now
+        report_schedule(respondent.assessment, at_once=True)
     return bool(submitted)
 
 
@@ -403,9 +411,12 @@ def workshop_finish(*, assessment: Assessment) -> int:
     if lock := answers_lock(assessment):
         raise lock
     now = timezone.now()
-    return Respondent.objects.filter(
+    finished = Respondent.objects.filter(
         assessment=assessment, is_group=True, submitted_at__isnull=True
     ).update(submitted_at=now, updated_at=now)
+    if finished:
+        report_schedule(assessment, at_once=True)
+    return finished
 
 
 @transaction.atomic
@@ -415,6 +426,9 @@ def workshop_reopen(*, assessment: Assessment) -> int:
     while the scan is open; individual respondents' submissions stay locked."""
     if lock := answers_lock(assessment):
         raise lock
-    return Respondent.objects.filter(
+    reopened = Respondent.objects.filter(
         assessment=assessment, is_group=True, submitted_at__isnull=False
     ).update(submitted_at=None, updated_at=timezone.now())
+    if reopened:
+        report_schedule(assessment)
+    return reopened

@@ -257,6 +257,16 @@ urlpatterns = [
         name="assessment-export",
     ),
     path(
+        "assessments/<int:pk>/export/<str:fmt>/status/",
+        export_views.export_status,
+        name="assessment-export-status",
+    ),
+    path(
+        "assessments/<int:pk>/export/<str:fmt>/retry/",
+        export_views.retry_export,
+        name="assessment-export-retry",
+    ),
+    path(
         "assessments/<int:pk>/import/",
         export_views.import_responses,
         name="assessment-import",
@@ -271,5 +281,15 @@ urlpatterns = [
         "assessments/<int:pk>/report/",
         report_views.download_report,
         name="assessment-report",
+    ),
+    path(
+        "assessments/<int:pk>/report/status/",
+        report_views.report_status,
+        name="assessment-report-status",
+    ),
+    path(
+        "assessments/<int:pk>/report/retry/",
+        report_views.retry_report,
+        name="assessment-report-retry",
     ),
 ]

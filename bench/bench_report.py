@@ -3,15 +3,17 @@
 All on the demo scan (seed_demo: two organisations, six respondents, 72 questions),
 in Dutch, measured in one run:
 
-- (a) overhead: the whole download path (the view with an empty cache: access,
-  throttle, fingerprint, context, template, WeasyPrint in the render guard's child
-  process) against WeasyPrint alone rendering the same HTML saved to a file.
+- (a) overhead: the whole path of a report nobody has made yet (the click that
+  finds none and asks for it, the worker's task: fingerprint, context, template,
+  WeasyPrint in the render guard's child process, storage; then the download of the
+  stored file) against WeasyPrint alone rendering the same HTML saved to a file.
   Target <= 1.25x.
 - (b) warm render time per page against a plain 4-page reference document (a
   cover, the same SVG radar chart, a 14-row table, ~1,500 words) rendered in the
   same run. Target <= 2x the reference per page.
 - cold: a fresh process's first report against WeasyPrint's first render of the
-  same HTML in a fresh process; cached: a download served from the cache against
+  same HTML in a fresh process; cached: a download served from storage (the report
+  the worker made; the web process renders nothing) against
   the bare view requested by the same client (target: within 2x, so >= 0.5 of its
   requests/s) and against WeasyPrint alone; peak memory of a process that renders
   the report (ru_maxrss), target < 300 MB.
@@ -156,11 +158,12 @@ def _cache_check_queries(assessment):
 
 
 def run(client, base):
-    from django.core.cache import cache
     from django.template.loader import render_to_string
     from django.utils import translation
     from weasyprint import HTML
 
+    from assessments.background.making import prepare_files
+    from assessments.background.models import PreparedFile
     from assessments.report import (
         PDF_OPTIONS,
         TEMPLATE,
@@ -188,10 +191,16 @@ def run(client, base):
     reference_pages = _pages(HTML(string=reference).write_pdf(**PDF_OPTIONS))
 
     def download():
-        cache.clear()
+        # No stored report: the click asks for it, the worker makes it, the second
+        # request downloads it.
+        PreparedFile.objects.filter(assessment=assessment).delete()
         throttle.reset("report", user_key)
+        assert "prepared-status" in client.get(url).text
+        prepare_files.call(assessment.pk)
         response = client.get(url)
-        assert response.status_code == 200, response.status_code
+        assert response["Content-Type"] == "application/pdf", response.status_code
+        b"".join(response.streaming_content)
+        response.close()
 
     def weasyprint_alone():
         HTML(filename=str(saved)).write_pdf(**PDF_OPTIONS)
@@ -230,15 +239,19 @@ def run(client, base):
     reference_per_page = figure["reference"] / reference_pages
     per_page = ours_per_page / reference_per_page
 
-    cache.clear()
     throttle.reset("report", user_key)
-    client.get(url)  # fill the cache
+    download()  # a stored report, made by the worker
 
     # The throttle still counts every download, as in production, but under a limit
     # this run cannot reach, so no reset (the bench's own cleanup) is timed with it.
     limits = dict(throttle.LIMITS)
     throttle.LIMITS["report"] = (10**9, limits["report"][1])
-    cached = get_ok(client, url)
+
+    def cached():
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf", response.status_code
+        b"".join(response.streaming_content)
+        response.close()
 
     # "Within 2x a bare view": the bare view requested by the same logged-in client,
     # alternating with the download. Any request that carries a consultant's session
@@ -254,7 +267,7 @@ def run(client, base):
     return [
         {"name": "report: pages (demo scan)", "value": pages, "unit": "pages"},
         {
-            "name": "report: download, empty cache (fastest of 5)",
+            "name": "report: asked for, made by the worker, downloaded (fastest of 5)",
             "value": figure["download"] * 1000,
             "unit": "ms",
         },
@@ -303,7 +316,7 @@ def run(client, base):
             "unit": "x",
         },
         {
-            "name": "report: cached download (median)",
+            "name": "report: cached download from storage (median)",
             "value": cached_figures["p50_ms"],
             "unit": "ms",
         },

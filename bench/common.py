@@ -39,6 +39,8 @@ def setup():
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.environ["SQLITE_PATH"] = str(db)
     os.environ.setdefault("DEBUG", "0")
+    # Reports and exports the worker stores: the bench's own folder.
+    os.environ["MEDIA_ROOT"] = str(OUT / "media")
     import django
 
     django.setup()

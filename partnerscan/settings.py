@@ -206,7 +206,7 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Caches: throttle counters and cached reports must be shared by every app process in
+# Caches: throttle counters and cached results must be shared by every app process in
 # production. REDIS_URL selects Redis (atomic counters, so exact throttles); otherwise
 # production uses Django's database cache (`manage.py createcachetable`), whose counts
 # parallel requests can race past (docs/deployment.md, "Rate limits"), and local

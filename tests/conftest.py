@@ -6,7 +6,9 @@ import copy
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 
 from assessments.models import (
     Answer,
@@ -27,6 +29,23 @@ PASSWORD = "correct-horse-battery-staple"
 CONFIRMED = {"confirmed": "yes"}
 
 _DEFAULT_DATA = json.loads(DEFAULT_QUESTIONSET_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def media_root(tmp_path_factory):
+    """The worker's stored files (reports, exports) go to a folder of this test run,
+    never to the project's media/. Worker processes a test starts get it as
+    MEDIA_ROOT."""
+    folder = tmp_path_factory.mktemp("media")
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder},
+        },
+    }
+    with override_settings(MEDIA_ROOT=folder, STORAGES=storages):
+        yield folder
 
 
 @pytest.fixture(autouse=True)
@@ -166,3 +185,17 @@ def run_tasks(max_tasks=None):
     with mock.patch.object(db_worker, "close_old_connections", lambda: None):
         worker.run()
     return worker._run_tasks
+
+
+def download_prepared(client, url, data=None):
+    """Download a file the worker prepares (the report, a large export) as a
+    consultant would: the first request finds none and shows the page that says it
+    is being made, `run_tasks()` is the worker making it, the second request serves
+    it. A file that is current already comes at once."""
+    first = client.get(url, data)
+    if first.has_header("Content-Disposition"):
+        return first
+    assert first.status_code == 200, first.status_code
+    assert 'id="prepared-status"' in first.text
+    run_tasks()
+    return client.get(url, data)

@@ -212,5 +212,6 @@ def test_the_schedule_runs_every_job_at_the_given_time(assessment):
         "close_due_scans": 1,
         "automatic_reminders": 0,
         "organisation_complete": 0,
+        "prepared_files": 0,
     }
     assert schedule_tick(NOW)["close_due_scans"] == 0

@@ -14,10 +14,13 @@ import requests
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Answer, Question
 from assessments.report.render_guard import RenderBudgetExceeded, run_guarded
 
+from .conftest import run_tasks
 from .gunicorn_server import Gunicorn, Site
 
 HTMX = {"HX-Request": "true"}
@@ -167,21 +170,32 @@ def test_a_database_outage_outside_a_view_still_gets_the_friendly_503(client, ow
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_a_report_over_its_render_budget_gets_a_friendly_503(
+def test_a_report_over_its_render_budget_says_so_and_is_made_on_a_later_try(
     client, owner, assessment, settings
 ):
+    """The worker stops a render over its budget (the real render guard), records
+    why and tries again later; the consultant's page says so meanwhile."""
+    from assessments.background.models import PreparedFile
+
     settings.PDF_RENDER_TIMEOUT = 0.001
     client.force_login(owner)
-    response = client.get(
-        reverse("assessments:assessment-report", args=[assessment.pk])
-    )
-    assert response.status_code == 503
-    assert "Het rapport kostte te veel tijd" in response.content.decode()
+    url = reverse("assessments:assessment-report", args=[assessment.pk])
+    assert client.get(url).status_code == 200
+    run_tasks()
+    row = PreparedFile.objects.get(assessment=assessment)
+    assert row.status == PreparedFile.Status.WAITING
+    assert row.error.startswith("budget: not done after")
+    page = client.get(url).text
+    assert "meer geheugen dan voor één bestand is toegestaan" in page
+    assert "poging 2 van" in page
+
     settings.PDF_RENDER_TIMEOUT = 60
-    response = client.get(
-        reverse("assessments:assessment-report", args=[assessment.pk])
-    )
+    PreparedFile.objects.update(due_at=timezone.now())
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_tasks()
+    response = client.get(url)
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
 
 
 # A server restart in the middle of a questionnaire -----------------------------------

@@ -1,4 +1,5 @@
-"""The PDF report: contents, safety, query count, looks, speed path and cache."""
+"""The PDF report: contents, safety, query count, looks and speed path (the worker
+that makes and stores it: tests/test_prepared_files.py)."""
 
 import io
 import re
@@ -9,7 +10,6 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,7 +26,6 @@ from assessments.report import (
     html_to_pdf,
     render_pdf,
     report_filename,
-    report_pdf,
     static_path,
 )
 from assessments.report import limits as report_limits
@@ -462,84 +461,7 @@ def test_weasyprint_subsets_fonts_with_harfbuzz_not_fonttools(monkeypatch):
     assert used
 
 
-# Cache -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def counted_renders(monkeypatch):
-    """Replace the render with a cheap fake that counts its calls."""
-    cache.clear()
-    calls = []
-
-    def fake(context):
-        calls.append(context["language"])
-        return f"%PDF-fake {len(calls)} {context['partnership'].name}".encode()
-
-    monkeypatch.setattr(report, "render_pdf_guarded", fake)
-    return calls
-
-
-@pytest.mark.django_db
-def test_a_cached_report_comes_back_identical_without_rendering(
-    scanned, counted_renders
-):
-    first = report_pdf(scanned, "nl")
-    again = report_pdf(Assessment.objects.get(pk=scanned.pk), "nl")
-    assert again == first
-    assert counted_renders == ["nl"]
-    report_pdf(scanned, "en")
-    assert counted_renders == ["nl", "en"]
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "change",
-    [
-        "answer",
-        "bulk answers",
-        "name",
-        "organisation",
-        "status",
-        "comment",
-        "bulk comments",
-        "respondent",
-        "previous",
-    ],
-)
-def test_the_cached_report_is_renewed_when_what_it_shows_changes(
-    scanned, counted_renders, question_set, change
-):
-    report_pdf(scanned, "nl")
-    if change == "answer":
-        answer = Answer.objects.filter(respondent__assessment=scanned).first()
-        answer.value = answer.value % 5 + 1
-        answer.save()
-    elif change == "bulk answers":  # no updated_at: the weighted sums still move
-        Answer.objects.filter(respondent__assessment=scanned, value=2).update(value=3)
-    elif change == "bulk comments":
-        DimensionComment.objects.update(text="Anders verwoord.")
-    elif change == "name":
-        scanned.partnership.name = "Gamma & Delta"
-        scanned.partnership.save()
-    elif change == "organisation":
-        organisation = scanned.partnership.organisations.first()
-        organisation.name = "Alfa Zorg"
-        organisation.save()
-    elif change == "status":
-        scanned.status = Assessment.Status.CLOSED
-        scanned.save()
-    elif change == "comment":
-        comment = DimensionComment.objects.get(respondent__assessment=scanned)
-        comment.text = "Anders verwoord."
-        comment.save()
-    elif change == "respondent":
-        make_respondent(scanned, label="Late")
-    elif change == "previous":
-        previous = make_assessment(scanned.partnership, question_set)
-        scanned.previous = previous
-        scanned.save()
-    report_pdf(Assessment.objects.get(pk=scanned.pk), "nl")
-    assert len(counted_renders) == 2
+# The file name ---------------------------------------------------------------------
 
 
 def test_the_file_name_says_partnership_date_and_language(db, assessment):

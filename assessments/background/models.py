@@ -51,8 +51,12 @@ class PreparedFile(models.Model):
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # The current (or last) attempt's start; when the stored file was completed.
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When the scan was read for the stored file (its render's start): a newer file
+    # never gives way to an older one, and "made since you asked" is this.
+    made_at = models.DateTimeField(_("made from the scan as of"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -16,6 +16,7 @@ from .automation import (
     notify_complete_organisations,
     remind_automatically,
 )
+from .files import files_requeue
 from .mail import mail_sweep
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ JOBS: list[tuple[str, Job]] = [
     ("close_due_scans", close_due_scans),
     ("automatic_reminders", remind_automatically),
     ("organisation_complete", notify_complete_organisations),
+    ("prepared_files", files_requeue),
 ]
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..background.files import report_schedule
 from ..export_formats import (
     ANSWERED,
     COLUMNS,
@@ -302,7 +303,10 @@ def responses_import(*, assessment, rows, replace_submitted=False):
         skip = set()
         if not replace_submitted:
             skip = {pk for pk, known in plan.known.items() if known.is_submitted}
-        return _write(locked, plan, skip)
+        summary = _write(locked, plan, skip)
+        # Imported answers are usually sent answers: the report follows at once.
+        report_schedule(locked, at_once=True)
+        return summary
 
 
 def responses_replace(*, assessment, held):
@@ -339,6 +343,7 @@ def responses_replace(*, assessment, held):
         _replace_known(list(answers), answers, set(), now)
         written = _answers_create(answers)
         Assessment.objects.filter(pk=locked.pk).update(updated_at=now)
+        report_schedule(locked, at_once=True)
         return written
 
 

@@ -1,8 +1,10 @@
-"""The readiness report as a PDF: gather once, render with WeasyPrint, cache.
+"""The readiness report as a PDF: gather once, render with WeasyPrint.
 
 `build_report_context` does every query up front and takes every figure from
 `assessments.results.build_results_context` (the same context as the results page),
-so the PDF and the browser can never disagree. `render_pdf` only renders.
+so the PDF and the browser can never disagree. `render_pdf` only renders. The
+worker renders and stores it ahead of the click (`assessments.background.files`);
+the web process only serves stored files.
 
 WeasyPrint fetches stylesheets, images, fonts and attachments through a url fetcher.
 Ours serves the app's own static files and refuses everything else, so nothing a
@@ -19,7 +21,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -200,44 +201,23 @@ def _ends(row: Mapping[str, Any] | None) -> dict[str, str] | None:
     }
 
 
-# Caching ---------------------------------------------------------------------------
+# The stored PDF -------------------------------------------------------------------
 
 # Bump when the template, the stylesheet or the context change what a PDF looks like.
 REPORT_VERSION = "2"
-CACHE_TIMEOUT = 7 * 24 * 3600
 
 
 def report_fingerprint(assessment: Assessment, language: str) -> str:
     """The scan's one fingerprint (`results.fingerprint`) plus what only the PDF
-    depends on: its language, the report's and the renderer's version, and today's
-    date, which the cover carries."""
-    parts = [
-        fingerprint(assessment),
-        language,
-        REPORT_VERSION,
-        weasyprint_version,
-        timezone.localdate().isoformat(),
-    ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+    depends on: its language, and the report's and the renderer's version.
 
-
-def _cache_key(assessment: Assessment, language: str) -> str:
-    return f"report-pdf:{assessment.pk}:{language}"
-
-
-def report_pdf(assessment: Assessment, language: str) -> bytes:
-    """The report as PDF bytes, from the cache while nothing it shows has changed.
-
-    One cache entry per assessment and language holds (fingerprint, pdf); a new
-    fingerprint renders afresh and replaces it, so stale reports do not pile up.
+    Not today's date: the cover says when the report was made ("Date of this
+    report"), which stays true for as long as nothing it shows changes. So a quiet
+    scan's report, made by the worker (`background.files`), still downloads at once
+    the next morning instead of being made again for a new date on its cover.
     """
-    fingerprint = report_fingerprint(assessment, language)
-    cached = cache.get(_cache_key(assessment, language))
-    if cached and cached[0] == fingerprint:
-        return cached[1]
-    pdf = render_pdf_guarded(build_report_context(assessment, language))
-    cache.set(_cache_key(assessment, language), (fingerprint, pdf), CACHE_TIMEOUT)
-    return pdf
+    parts = [fingerprint(assessment), language, REPORT_VERSION, weasyprint_version]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def report_filename(

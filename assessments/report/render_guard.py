@@ -1,14 +1,14 @@
 """Run a callable (a PDF render) with a time and memory budget, without risking the
 worker. Knows nothing about reports: `assessments.report` hands it its render.
 
-WeasyPrint runs in the request's own worker. A pathological document (a huge table,
-an endless layout) could hold that worker past gunicorn's timeout, which then kills
-it and every other request it had, or grow until the machine's OOM killer steps in.
-So the render runs in a forked child process: the child gets an address-space limit
-(`RLIMIT_AS`) and the parent waits at most `PDF_RENDER_TIMEOUT` seconds, then kills
-the child and raises `RenderBudgetExceeded`, which the middleware answers with a
-friendly 503. Forking costs a few milliseconds; the child shares the parent's loaded
-code and fonts, so the render itself is as fast as inline.
+Renders run in the background worker (`assessments.background.files`). A
+pathological document (a huge table, an endless layout) could hold the worker for
+good, or grow until the machine's OOM killer steps in. So the render runs in a
+forked child process: the child gets an address-space limit (`RLIMIT_AS`) and the
+parent waits at most `PDF_RENDER_TIMEOUT` seconds, then kills the child and raises
+`RenderBudgetExceeded`, which the worker records as the reason the file was not
+made. Forking costs a few milliseconds; the child shares the parent's loaded code
+and fonts, so the render itself is as fast as inline.
 """
 
 import multiprocessing

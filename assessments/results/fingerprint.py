@@ -1,9 +1,10 @@
 """One fingerprint of everything a scan's outputs show.
 
-The scored result, the results page's figures and the PDF are each cached under
-`fingerprint(assessment)` (the PDF adds what only it depends on: language, report
-and renderer version, the date on its cover). A stale entry is never used: a new
-fingerprint misses the cache and replaces the entry.
+The scored result and the results page's figures are cached under
+`fingerprint(assessment)`; the worker's stored files (the PDF report, large
+exports: `background.files`) carry it too (the PDF adds what only it depends on:
+language, report and renderer version). A stale entry is never used: a new
+fingerprint misses and replaces it.
 """
 
 import hashlib

@@ -1,6 +1,7 @@
 """Downloads of a scan's results and answers, and the upload of answers."""
 
 import time
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -21,9 +22,12 @@ from ..access import (
     get_assessment_for_user,
     get_assessment_for_user_rw,
 )
+from ..background.files import file_retry
 from ..export_formats import (
     CONTENT_TYPES,
     RAW_ANSWER_FORMATS,
+    WORKER_ROWS,
+    answer_row_count,
     export_bytes,
     export_filename,
 )
@@ -36,6 +40,7 @@ from ..imports import (
     responses_replace,
 )
 from ..web import throttle
+from . import prepared
 from .confirm import confirm_page, is_confirmed
 
 # The error page lists at most this many bad lines and counts the rest.
@@ -46,10 +51,14 @@ HELD_SECONDS = 60 * 60
 
 @require_safe
 def export_results(request, pk, fmt):
+    """The export as an attachment. Raw answers above `WORKER_ROWS` rows are made
+    by the worker: the page says so until the file is ready (`views/prepared.py`)."""
     if fmt not in CONTENT_TYPES:
         raise Http404
     if fmt in RAW_ANSWER_FORMATS:
         assessment = get_assessment_answers_for_user(request, pk)
+        if answer_row_count(assessment) > WORKER_ROWS[fmt]:
+            return prepared.download(request, assessment, _export(assessment, fmt))
     else:
         assessment = get_assessment_for_user(request, pk)
     response = HttpResponse(
@@ -61,6 +70,42 @@ def export_results(request, pk, fmt):
     # Answers and scores are personal data: keep them out of shared caches.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_safe
+def export_status(request, pk, fmt):
+    """How far a large export is (htmx polls this), or on to the download."""
+    assessment = _raw_answers(request, pk, fmt)
+    return prepared.status(request, assessment, _export(assessment, fmt))
+
+
+@require_POST
+def retry_export(request, pk, fmt):
+    """Try an export that could not be made again."""
+    assessment = _raw_answers(request, pk, fmt)
+    export = _export(assessment, fmt)
+    file_retry(assessment=assessment, kind=export.kind)
+    return redirect(export.download_url)
+
+
+def _raw_answers(request, pk, fmt):
+    if fmt not in RAW_ANSWER_FORMATS:
+        raise Http404
+    return get_assessment_answers_for_user(request, pk)
+
+
+def _export(assessment, fmt) -> prepared.Prepared:
+    args = [assessment.pk, fmt]
+    return prepared.Prepared(
+        kind=fmt,
+        language="",
+        content_type=CONTENT_TYPES[fmt],
+        filename=partial(export_filename, assessment, fmt),
+        download_url=reverse("assessments:assessment-export", args=args),
+        status_url=reverse("assessments:assessment-export-status", args=args),
+        retry_url=reverse("assessments:assessment-export-retry", args=args),
+        title=_("The export is being prepared…"),
+    )
 
 
 @require_POST

@@ -5,7 +5,9 @@
   next to the answer; a plain form post gets a page. Nothing is acknowledged that was
   not committed, so retrying loses nothing.
 - The shared cache (Redis) briefly unreachable: the same 503.
-- A PDF render over its time or memory budget (assessments/report/render_guard.py): 503.
+
+(A PDF render over its budget no longer happens in a request: the worker renders,
+and the download page says why a report could not be made; views/prepared.py.)
 """
 
 import logging
@@ -14,8 +16,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-
-from ..report.render_guard import RenderBudgetExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +75,6 @@ def unavailable_response_for(request, exception):
                 _("Partnerscan is briefly unavailable. Please try again in a minute."),
             )
         return database_unavailable(request)
-    if isinstance(exception, RenderBudgetExceeded):
-        logger.warning("PDF render stopped: %s (%s)", request.path, exception)
-        return service_unavailable(
-            request,
-            _(
-                "The report took too long to prepare and was stopped. "
-                "Please try again in a minute."
-            ),
-        )
     return None
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..background.files import report_schedule
 from ..models import (
     Assessment,
     Collaboration,
@@ -145,12 +146,16 @@ def assessment_create(
     )
 
 
+@transaction.atomic
 def assessment_close(*, assessment: Assessment) -> None:
+    """Close the scan; its final report is made at once."""
     assessment.status = Assessment.Status.CLOSED
     assessment.closed_at = timezone.now()
     assessment.save(update_fields=["status", "closed_at", "updated_at"])
+    report_schedule(assessment, at_once=True)
 
 
+@transaction.atomic
 def assessment_reopen(*, assessment: Assessment) -> bool:
     """Open again; a closing date already past is cleared, or nothing would open.
 
@@ -164,6 +169,7 @@ def assessment_reopen(*, assessment: Assessment) -> bool:
     if cleared:
         assessment.closes_on = None
     assessment.save(update_fields=["status", "closed_at", "closes_on", "updated_at"])
+    report_schedule(assessment, at_once=True)
     return cleared
 
 
@@ -259,5 +265,9 @@ def respondent_replace_link(*, respondent: Respondent) -> None:
     respondent.save(update_fields=["token_seed", "token_hash", "updated_at"])
 
 
+@transaction.atomic
 def respondent_delete(*, respondent: Respondent) -> None:
+    """Delete the respondent with their answers; the report follows (debounced:
+    a consultant tidying up deletes several in a row)."""
     respondent.delete()
+    report_schedule(respondent.assessment)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from assessments.models import DimensionComment
 
-from ..conftest import answer_all, make_respondent
+from ..conftest import answer_all, download_prepared, make_respondent
 from .helpers import _login
 
 # Renders the whole report twice, each in a forked child.
@@ -88,10 +88,10 @@ def test_the_pdf_fetches_nothing_and_embeds_no_file_whatever_the_text(
     _login(client, owner)
     for language in ("nl", "en"):
         url = reverse("assessments:assessment-report", args=[assessment.pk])
-        response = client.get(url, {"lang": language})
+        response = download_prepared(client, url, {"lang": language})
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        pdf = response.content
+        pdf = b"".join(response.streaming_content)
         reader = PdfReader(io.BytesIO(pdf))
         assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
         for page in reader.pages:

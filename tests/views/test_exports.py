@@ -11,12 +11,15 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import imports
+from assessments import export_formats, imports
+from assessments.background import making
+from assessments.background.models import PreparedFile
+from assessments.background.retry import MAX_ATTEMPTS
 from assessments.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_seed
 from assessments.export_formats import answers_csv
 from assessments.models import Answer, Collaboration, Question, Respondent
 
-from ..conftest import CONFIRMED, PASSWORD, answer_all, make_respondent
+from ..conftest import CONFIRMED, PASSWORD, answer_all, make_respondent, run_tasks
 from ..test_exports import csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
@@ -352,6 +355,113 @@ class TestSubmittedAnswersAreNotOverwritten:
         _login(client, collaborator)
         assert client.get(url).status_code == 403
         assert client.post(url, CONFIRMED).status_code == 403
+
+
+class TestLargeExport:
+    """Raw answers above `WORKER_ROWS` rows are made by the worker and offered when
+    ready, through the same page as the report (views/prepared.py)."""
+
+    @pytest.fixture(autouse=True)
+    def small_threshold(self, monkeypatch):
+        # Two respondents x 72 statements count as large here.
+        monkeypatch.setitem(export_formats.WORKER_ROWS, "csv", 100)
+        monkeypatch.setitem(export_formats.WORKER_ROWS, "xlsx", 100)
+
+    @pytest.fixture
+    def scan(self, respondent):
+        answer_all(respondent, 4)
+        answer_all(make_respondent(respondent.assessment, label="Bert"), 2)
+        return respondent.assessment
+
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    def test_a_large_export_is_made_by_the_worker_then_downloaded(
+        self, client, owner, scan, fmt
+    ):
+        _login(client, owner)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+        page = client.get(_export_url(scan, fmt))
+        assert page.status_code == 200
+        assert "De export wordt gemaakt" in page.text
+        status = reverse("assessments:assessment-export-status", args=[scan.pk, fmt])
+        assert f'data-hx-get="{status}?since=' in page.text
+        assert run_tasks() == 1
+
+        response = client.get(_export_url(scan, fmt))
+        assert response.status_code == 200
+        assert response["Content-Type"] == export_formats.CONTENT_TYPES[fmt]
+        assert response["Content-Disposition"].endswith(f'.{fmt}"')
+        assert "no-store" in response["Cache-Control"]
+        data = b"".join(response.streaming_content)
+        if fmt == "csv":
+            assert data == answers_csv(scan)
+        else:
+            assert [[str(c) for c in row] for row in xlsx_rows(data)] == csv_rows(
+                answers_csv(scan)
+            )
+
+    def test_an_export_is_made_again_when_the_answers_change(self, client, owner, scan):
+        _login(client, owner)
+        client.get(_export_url(scan, "csv"))
+        run_tasks()
+        Answer.objects.filter(respondent__label="Bert").update(value=5)
+        page = client.get(_export_url(scan, "csv"))
+        assert 'id="prepared-status"' in page.text
+        run_tasks()
+        data = b"".join(client.get(_export_url(scan, "csv")).streaming_content)
+        assert data == answers_csv(scan)
+        assert b"Bert,Alfa" in data and b",5,answered" in data
+
+    def test_the_status_sends_htmx_on_to_the_download(self, client, owner, scan):
+        _login(client, owner)
+        client.get(_export_url(scan, "xlsx"))
+        run_tasks()
+        status = reverse("assessments:assessment-export-status", args=[scan.pk, "xlsx"])
+        response = client.get(status, HTTP_HX_REQUEST="true")
+        assert response.status_code == 204
+        target = response["HX-Redirect"]
+        assert target.startswith(_export_url(scan, "xlsx") + "?since=")
+        assert client.get(target)["Content-Disposition"].endswith('.xlsx"')
+
+    def test_a_failed_export_is_tried_again_by_an_editor(
+        self, client, collaborator, scan, monkeypatch
+    ):
+        Collaboration.objects.filter(user=collaborator).update(can_edit=True)
+        _login(client, collaborator)
+
+        def broken(rows):
+            raise OSError("no space left on device")
+
+        monkeypatch.setitem(making._WRITERS, "xlsx", broken)
+        client.get(_export_url(scan, "xlsx"))
+        PreparedFile.objects.update(attempts=MAX_ATTEMPTS - 1)
+        run_tasks()
+        page = client.get(_export_url(scan, "xlsx"))
+        assert "no space left on device" in page.text
+        retry = reverse("assessments:assessment-export-retry", args=[scan.pk, "xlsx"])
+        assert f'action="{retry}"' in page.text
+
+        monkeypatch.undo()
+        monkeypatch.setitem(export_formats.WORKER_ROWS, "xlsx", 100)
+        assert client.post(retry).url == _export_url(scan, "xlsx")
+        run_tasks()
+        response = client.get(_export_url(scan, "xlsx"))
+        assert response["Content-Disposition"].endswith('.xlsx"')
+
+    @pytest.mark.parametrize("view", ["assessment-export", "assessment-export-status"])
+    def test_named_answers_stay_with_the_consultants_guiding_the_scan(
+        self, client, outsider, collaborator, scan, view
+    ):
+        url = reverse(f"assessments:{view}", args=[scan.pk, "xlsx"])
+        retry = reverse("assessments:assessment-export-retry", args=[scan.pk, "xlsx"])
+        assert _login(client, outsider).get(url).status_code == 404
+        assert client.post(retry).status_code == 404
+        assert _login(client, collaborator).get(url).status_code == 403
+        assert client.post(retry).status_code == 403
+        assert not PreparedFile.objects.exists()
+
+    def test_only_raw_answers_have_a_status(self, client, owner, scan):
+        status = reverse("assessments:assessment-export-status", args=[scan.pk, "json"])
+        assert _login(client, owner).get(status).status_code == 404
 
 
 def test_the_export_links_and_import_form_render_for_a_scan(owner, assessment):
