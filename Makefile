@@ -34,8 +34,9 @@ test: install
 # for a fresh rate-limit window) hands its queue to the others. --nomigrations: each
 # worker builds its test database from the models (~1 s less per worker); the schema
 # is the same (every constraint and index is declared on the models, `make lint`
-# checks the migrations match them, and the only data migrations are django-tasks'
-# own), and `make test` still builds it through the migrations.
+# checks the migrations match them, and the only data migrations, Django's and
+# django-tasks', find nothing to change in an empty database), and `make test` still
+# builds it through the migrations.
 # TIMINGS
 FAST_WORKERS ?= auto
 test-fast: install
