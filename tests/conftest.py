@@ -3,7 +3,7 @@ files). Personas: `owner` (the consultant), `collaborator` (read-only), `outside
 (another consultant) and `other_respondent` (a respondent of another assessment).
 
 Every test database starts with the shipped question set installed (published), the
-set `question_set` returns: installing it for each test cost ~12 % of the suite. A
+set `question_set` returns (installing it for every test took a tenth of the run). A
 test about installing, importing or counting question sets from nothing takes
 `no_question_set`."""
 
