@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from .. import charts, scoring
+from ..actions.listing import add_action_figures
 from ..models import Assessment, DimensionComment, Organisation
 from . import loading
 from .discussion import add_discussion_rows, agreement_notes
@@ -102,6 +103,11 @@ def build_results_context(
         flag_after_label, change}; agreements: the rows with an agreement (every
         row has `discussion`, None when not discussed, and `agreement`, the text
         or "")
+      actions: the agreed actions listed under the scan (`actions.listing.
+        action_rows`), action_groups: them by dimension, actions_overdue,
+        actions_pending (counts); the trend adds per dimension actions_done,
+        actions_pending, actions_dropped (of the previous scan's actions), and
+        action_lines, actions_done_total, method_change
       charts: {radar, zipper} SVG markup (safe strings), when `with_charts`
     """
     language = language or translation.get_language() or "nl"
@@ -231,6 +237,7 @@ def _figures(
         "discussed": [row for row in rows if row["discussion"]],
         "agreements": [row for row in rows if row["agreement"]],
     }
+    add_action_figures(context, assessment, previous)
     if with_charts:
         context["charts"] = {
             "radar": charts.radar_chart(rows, shown),
