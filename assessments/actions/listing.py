@@ -195,7 +195,7 @@ def _count_into(row: dict[str, Any], counts: Counter, code: str | None) -> None:
 def dashboard_actions(user: Any, today: date | None = None) -> dict[str, Any]:
     """The consultant's pending actions across their active partnerships: the
     first `DASHBOARD_ACTIONS` (overdue and nearest first), with counts. Three
-    queries however many partnerships and actions."""
+    queries however many partnerships and actions (one when there are none)."""
     today = today or timezone.localdate()
     pending = Action.objects.for_user(user).pending()
     counts = pending.aggregate(
@@ -211,6 +211,8 @@ def dashboard_actions(user: Any, today: date | None = None) -> dict[str, Any]:
     first = _with_details(
         pending.select_related("assessment__partnership").order_by("due_on", "pk")
     )[:DASHBOARD_ACTIONS]
+    if not counts["total"]:
+        first = []
     rows = []
     for action in first:
         row = _row(action, today, None)
