@@ -35,11 +35,13 @@ def owner_label(owners: Sequence[str], jointly: bool) -> str:
     return ", ".join(owners) or "–"
 
 
-def _with_details(queryset: Any) -> Any:
+def with_details(queryset: Any) -> Any:
+    """What a row needs of each action, in two queries however many."""
     return queryset.select_related("dimension", "question").prefetch_related("owners")
 
 
-def _row(action: Action, today: date, language: str | None) -> dict[str, Any]:
+def action_row(action: Action, today: date, language: str | None) -> dict[str, Any]:
+    """One action as plain values (see `action_rows`), texts in `language`."""
     owners = [o.name for o in sorted(action.owners.all(), key=_org_order)]
     return {
         "pk": action.pk,
@@ -81,12 +83,12 @@ def action_rows(
     words), person, due (a date), status, status_label, pending, overdue,
     created_at."""
     today = today or timezone.localdate()
-    actions = _with_details(Action.objects.listed_under(assessment)).order_by(
+    actions = with_details(Action.objects.listed_under(assessment)).order_by(
         "due_on", "pk"
     )
     rows = []
     for action in actions:
-        row = _row(action, today, language)
+        row = action_row(action, today, language)
         row["carried"] = action.assessment_id != assessment.pk
         rows.append(row)
     return rows
@@ -208,14 +210,14 @@ def dashboard_actions(user: Any, today: date | None = None) -> dict[str, Any]:
             ),
         ),
     )
-    first = _with_details(
+    first = with_details(
         pending.select_related("assessment__partnership").order_by("due_on", "pk")
     )[:DASHBOARD_ACTIONS]
     if not counts["total"]:
         first = []
     rows = []
     for action in first:
-        row = _row(action, today, None)
+        row = action_row(action, today, None)
         row["partnership"] = action.assessment.partnership.name
         row["partnership_id"] = action.assessment.partnership_id
         rows.append(row)
