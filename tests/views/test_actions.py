@@ -168,9 +168,11 @@ class TestAdd:
         live = client.post(
             _url("action-add", assessment), _form(assessment, back=f"live-{session.pk}")
         )
-        assert live.url == reverse(
-            "assessments:live-facilitator", args=[assessment.pk, session.pk]
-        ) + "#live-actions"
+        assert (
+            live.url
+            == reverse("assessments:live-facilitator", args=[assessment.pk, session.pk])
+            + "#live-actions"
+        )
         # Anything else is the results page, never a URL from the request.
         elsewhere = client.post(
             _url("action-add", assessment),
@@ -331,9 +333,7 @@ class TestStatus:
 
 
 class TestDelete:
-    def test_it_asks_first_and_deletes_on_confirmation(
-        self, client, owner, assessment
-    ):
+    def test_it_asks_first_and_deletes_on_confirmation(self, client, owner, assessment):
         action = make_action(assessment)
         client.force_login(owner)
         url = _url("action-delete", assessment, action)

@@ -228,7 +228,9 @@ def test_an_action_is_added_from_the_live_sessions_reveal(client, owner, assessm
         client.post(control, {"action": step, "position": 0})
     page = client.get(facilitator, **EN)
     assert "Actions on RS4" in page.text
-    form = re.search(r'<form method="post" action="([^"]+)"[^>]*live-action-form', page.text)
+    form = re.search(
+        r'<form method="post" action="([^"]+)"[^>]*live-action-form', page.text
+    )
     alfa = assessment.partnership.organisations.get(name="Alfa")
     response = client.post(
         form.group(1).replace("&amp;", "&"),
@@ -245,9 +247,12 @@ def test_an_action_is_added_from_the_live_sessions_reveal(client, owner, assessm
     assert (action.title, action.dimension.code) == ("Proefcontract opstellen", "RS4")
     assert "Proefcontract opstellen" in client.get(facilitator).text
     # The projector shows no actions: they are the consultant's notes.
-    assert "Proefcontract" not in Client().get(
-        reverse("assessments:live-projector", args=[session.projector_token])
-    ).text
+    assert (
+        "Proefcontract"
+        not in Client()
+        .get(reverse("assessments:live-projector", args=[session.projector_token]))
+        .text
+    )
 
 
 def test_a_shared_collaborator_with_edit_rights_adds_actions(
