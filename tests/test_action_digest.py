@@ -83,9 +83,7 @@ def test_it_lists_overdue_and_soon_actions_with_links(agreed, owner, settings):
     run_tasks()
     (message,) = mail.outbox
     assert message.to == [owner.email]
-    assert message.subject == (
-        "Afgesproken acties: 1 over de datum, 1 binnen een week"
-    )
+    assert message.subject == ("Afgesproken acties: 1 over de datum, 1 binnen een week")
     late, soon, later = agreed
     assert "Over de datum:\n\n- Contract tekenen (Alfa & Beta, RS4)" in message.body
     assert "Binnen een week:\n\n- Kennismaken (Alfa & Beta)" in message.body
