@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.actions.writes import actions_carry
 from assessments.models import OutgoingMail
 from tests.conftest import answer_all, make_action, make_assessment, make_respondent
 
@@ -64,8 +65,6 @@ def test_the_workspace_pages_render_without_queries(
     # Agreed actions with owners, carried and not, on every page that lists them.
     action = make_action(assessment, dimension="RS4", person="Jan")
     make_action(follow_up, jointly=True, owners=[])
-    from assessments.actions.writes import actions_carry
-
     actions_carry(actions=[action], into=follow_up)
     client.force_login(owner)
     pages = {
