@@ -56,10 +56,11 @@ def build_results_context(
 
     `assessment` should come with `partnership` and `question_set` selected (the
     access helpers do). Queries, however many respondents: organisations, the
-    previous scan and the fingerprint's seven (`results.fingerprint`); when
+    previous scan and the fingerprint's eight (`results.fingerprint`); when
     something changed also the question set, the one loader's five (both scans in
-    one batch), the live rounds, the comments and the agreements. Texts and labels
-    are in `language` (default: the active one).
+    one batch), the live rounds, the comments, the agreements and the agreed
+    actions (their rows and owners; with a trend, the previous scan's counted).
+    Texts and labels are in `language` (default: the active one).
 
     Keys (numbers unrounded, None where data is insufficient; round with the
     `points` filter or `scoring.display`):
