@@ -9,8 +9,11 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from assessments import export_formats
 from assessments.actions.writes import (
     action_change_status,
     action_delete,
@@ -31,7 +34,13 @@ from assessments.results import build_results_context, results_json
 from assessments.results.fingerprint import fingerprint
 from assessments.workspace import assessment_follow_up
 
-from .conftest import make_action, make_assessment, make_respondent
+from .conftest import (
+    download_prepared,
+    make_action,
+    make_assessment,
+    make_partnership,
+    make_respondent,
+)
 from .test_results import answer_level
 
 pytestmark = pytest.mark.django_db
@@ -77,8 +86,6 @@ class TestCarry:
     def test_carrying_twice_lists_once_and_never_across_partnerships(
         self, assessment, question_set, outsider
     ):
-        from .conftest import make_partnership
-
         action = make_action(assessment)
         follow_up = _follow_up(assessment, actions=[action])
         assert actions_carry(actions=[action], into=follow_up) == 0
@@ -120,9 +127,6 @@ class TestTrend:
         assert "BV1" not in lines
 
     def test_the_page_and_the_pdf_say_it_in_one_line(self, client, owner, assessment):
-        from django.template.loader import render_to_string
-        from django.urls import reverse
-
         _scan(assessment, alfa_rs4=2, beta_rs4=5)
         done = make_action(assessment, dimension="RS4")
         action_change_status(action=done, status="done", note="", user=None)
@@ -287,3 +291,20 @@ class TestExports:
             "value",
         ]
         assert len(table) == 1 + respondent.answers.count()
+
+
+@pytest.mark.slow
+def test_the_workbook_the_worker_makes_has_the_actions_too(
+    client, owner, assessment, respondent, monkeypatch
+):
+    monkeypatch.setitem(export_formats.WORKER_ROWS, "xlsx", 10)
+    answer_level(respondent, 4)
+    make_action(assessment, title="Uit de werker")
+    client.force_login(owner)
+    url = reverse("assessments:assessment-export", args=[assessment.pk, "xlsx"])
+    response = download_prepared(client, url)
+    data = b"".join(response.streaming_content)
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    titles = [row[2] for row in workbook["actions"].iter_rows(values_only=True)]
+    workbook.close()
+    assert titles == ["title", "Uit de werker"]
