@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Assessment, LiveSession, Partnership, Respondent
+from .models import Action, Assessment, LiveSession, Partnership, Respondent
 
 
 def can_edit(user, partnership):
@@ -110,6 +110,16 @@ def get_live_session_of(assessment, pk):
     return get_object_or_404(
         LiveSession.objects.filter(assessment=assessment).select_related(
             "assessment__partnership", "assessment__question_set"
+        ),
+        pk=pk,
+    )
+
+
+def get_action_of(assessment, pk):
+    """An action listed under a scan already obtained through an access helper."""
+    return get_object_or_404(
+        Action.objects.listed_under(assessment).select_related(
+            "assessment", "dimension", "question", "created_by"
         ),
         pk=pk,
     )

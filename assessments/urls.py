@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import accounts, questionnaire, workshop
+from .views import actions as action_views
 from .views import exports as export_views
 from .views import report as report_views
 from .views import results as results_views
@@ -291,5 +292,36 @@ urlpatterns = [
         "assessments/<int:pk>/report/retry/",
         report_views.retry_report,
         name="assessment-report-retry",
+    ),
+    # Agreed actions.
+    path(
+        "assessments/<int:pk>/actions/new/",
+        action_views.add_action,
+        name="action-add",
+    ),
+    path(
+        "assessments/<int:pk>/actions/export/",
+        action_views.export_actions,
+        name="action-export",
+    ),
+    path(
+        "assessments/<int:pk>/actions/<int:action_pk>/",
+        action_views.show_action,
+        name="action-detail",
+    ),
+    path(
+        "assessments/<int:pk>/actions/<int:action_pk>/edit/",
+        action_views.edit_action,
+        name="action-edit",
+    ),
+    path(
+        "assessments/<int:pk>/actions/<int:action_pk>/status/",
+        action_views.change_action_status,
+        name="action-status",
+    ),
+    path(
+        "assessments/<int:pk>/actions/<int:action_pk>/delete/",
+        action_views.delete_action,
+        name="action-delete",
     ),
 ]

@@ -253,3 +253,22 @@ def download_prepared(client, url, data=None):
     assert 'id="prepared-status"' in first.text
     run_tasks()
     return client.get(url, data)
+
+
+def make_action(assessment, title="Samen de afspraken vastleggen", **extra):
+    """An agreed action through the domain write, as a consultant adds one: owned
+    by the partnership's first organisation, due in two weeks, unless told."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.actions.writes import action_create
+
+    extra.setdefault("owners", [assessment.partnership.organisations.first()])
+    extra.setdefault("due_on", timezone.localdate() + timedelta(days=14))
+    extra.setdefault("user", assessment.partnership.owner)
+    if isinstance(extra.get("dimension"), str):
+        extra["dimension"] = assessment.question_set.dimensions.get(
+            code=extra["dimension"]
+        )
+    return action_create(assessment=assessment, title=title, **extra)

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments.live.sessions import live_session_create
 from assessments.models import Collaboration
 
-from .conftest import make_respondent
+from .conftest import make_action, make_respondent
 
 PERSONAS = ("anonymous", "respondent", "outsider", "collaborator", "owner")
 
@@ -179,6 +179,14 @@ EXPECTED = {
         "get": POST_ONLY_GET,
         "post": _row(LOGIN, LOGIN, 404, 302, 302),
     },
+    # Agreed actions: read by everyone who shares the scan, changed by editors;
+    # an empty post is a bad request, deleting asks first.
+    "assessments:action-add": {"get": EDIT_FORM, "post": _write(400)},
+    "assessments:action-detail": {"get": READ},
+    "assessments:action-edit": {"get": EDIT_FORM, "post": _write(400)},
+    "assessments:action-status": {"get": POST_ONLY_GET, "post": _write(400)},
+    "assessments:action-delete": {"get": EDIT_FORM, "post": _write(200)},
+    "assessments:action-export": {"get": READ},
 }
 
 # The admin: every page sends non-staff to the admin's own login, which is public.
@@ -263,6 +271,7 @@ def world(
         dimensions=list(assessment.question_set.dimensions.all()),
     )
     return {
+        "action": make_action(assessment),
         "live_session": live_session,
         "partnership": partnership,
         "assessment": assessment,
@@ -297,6 +306,7 @@ def _values(key, world):
             else world["respondent"].raw_token
         ),
         "session_pk": world["live_session"].pk,
+        "action_pk": world["action"].pk,
         "step": 1,
         "fmt": "csv",
         "uidb64": "MQ",

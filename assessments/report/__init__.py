@@ -204,7 +204,7 @@ def _ends(row: Mapping[str, Any] | None) -> dict[str, str] | None:
 # The stored PDF -------------------------------------------------------------------
 
 # Bump when the template, the stylesheet or the context change what a PDF looks like.
-REPORT_VERSION = "2"
+REPORT_VERSION = "3"
 
 
 def report_fingerprint(assessment: Assessment, language: str) -> str:

@@ -6,7 +6,13 @@ from django.core.cache import cache
 from assessments.live.sessions import live_session_create
 from assessments.models import Collaboration, DimensionComment
 
-from ..conftest import answer_all, make_assessment, make_partnership, make_respondent
+from ..conftest import (
+    answer_all,
+    make_action,
+    make_assessment,
+    make_partnership,
+    make_respondent,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -46,4 +52,6 @@ def world(owner, outsider, partnership, assessment, respondent, question_set):
         "their_live_session": live_session_create(
             assessment=their_assessment, facilitator=outsider, dimensions=[dimension]
         ),
+        "action": make_action(assessment, title="Owner's action"),
+        "their_action": make_action(their_assessment, title="Their action"),
     }
