@@ -5,28 +5,45 @@ statement per request, as the browser does on every click) and now and then post
 whole step as the plain form does. Every answer the server acknowledges with a 2xx is
 recorded; `bench/load/run.py` compares them with the database afterwards.
 Consultants log in, open the dashboard and the results page, and download the PDF.
+Report downloaders (`ReportDownloader`, only when run.py names the class) change an
+answer in their scan and download its report, again and again, and time each
+download from the click to the PDF, whether the PDF comes in the first response
+(rendered in the request) or after a "being prepared" page (rendered by the worker).
 
 Each simulated client sends its own X-Forwarded-For address (the server runs with
 PROXY_COUNT=1, as behind a proxy), so per-client throttles see distinct clients.
 """
 
+import html
 import json
 import os
 import random
 import re
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
+from locust.clients import HttpSession
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read())  # noqa: SIM115
 ACKNOWLEDGED_PATH = os.environ["LOAD_ACKNOWLEDGED"]
 _invitations = list(PLAN["invitations"])
 _consultants = list(PLAN["consultants"])
+_downloaders = list(PLAN.get("downloaders", []))
 # {respondent id: {question id: last acknowledged value}}
 acknowledged = {}
 statuses = Counter()
 locked_errors = []
 _client_number = 0
+# Every response time (ms) of these, for exact percentiles (locust's CSV rounds).
+AUTOSAVE = "/q/save/ (autosave)"
+CLICK_TO_PDF = "click -> PDF"
+TIMED = {AUTOSAVE, CLICK_TO_PDF}
+timings = defaultdict(list)
+# How a downloader's clicks went: polls of a "being prepared" page, 429s.
+downloads = Counter()
+# Longest a downloader waits for one report before it counts the click as failed.
+REPORT_PATIENCE_SECONDS = 180
 
 
 def _next_address():
@@ -37,6 +54,10 @@ def _next_address():
 
 @events.request.add_listener
 def _count(response=None, exception=None, **kwargs):
+    if kwargs.get("name") in TIMED and exception is None:
+        timings[kwargs["name"]].append(kwargs["response_time"])
+    if kwargs.get("request_type") == "REPORT":
+        return  # our own event, not an HTTP response
     if response is not None:
         statuses[response.status_code] += 1
         if "database is locked" in (getattr(response, "text", "") or ""):
@@ -53,6 +74,8 @@ def _dump(**kwargs):
                 "acknowledged": acknowledged,
                 "statuses": {str(k): v for k, v in statuses.items()},
                 "locked": locked_errors,
+                "timings": timings,
+                "downloads": downloads,
             },
             out,
         )
@@ -85,7 +108,7 @@ class Participant(HttpUser):
             "/q/save/",
             {f"q-{question}": str(value)},
             headers={"X-CSRFToken": self._csrf(), "HX-Request": "true"},
-            name="/q/save/ (autosave)",
+            name=AUTOSAVE,
             catch_response=True,
         ) as response:
             if 200 <= response.status_code < 300:
@@ -151,3 +174,112 @@ class Consultant(HttpUser):
             f"/assessments/{self.assessment}/report/?lang=nl",
             name="/assessments/[id]/report/",
         )
+
+
+_REFRESH = re.compile(
+    r'<meta[^>]+http-equiv="refresh"[^>]+content="(\d+)(?:;\s*url=([^"]*))?"', re.I
+)
+
+
+class ReportDownloader(HttpUser):
+    """A consultant who downloads the report of a running scan again and again: an
+    answer changes (through a respondent's own invitation, in a second session),
+    then the click. Each download is timed from the click to the PDF and recorded
+    as the request "REPORT click -> PDF"."""
+
+    weight = 5
+    fixed_count = len(PLAN.get("downloaders", []))
+    wait_time = constant(1)
+
+    def on_start(self):
+        account = _downloaders.pop()
+        self.url = f"/assessments/{account['assessment']}/report/?lang=nl"
+        address = _next_address()
+        self.client.headers["X-Forwarded-For"] = address
+        self.client.get("/login/")
+        self.client.post(
+            "/login/",
+            {
+                "username": account["username"],
+                "password": account["password"],
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
+            name="/login/ (post)",
+        )
+        # The respondent whose answers change: a browser of its own.
+        self.respondent = HttpSession(
+            base_url=self.host, request_event=self.environment.events.request, user=self
+        )
+        self.respondent.headers["X-Forwarded-For"] = address
+        invitation = account["invitation"]
+        self.mine = acknowledged.setdefault(str(invitation["respondent"]), {})
+        self.respondent.get(invitation["path"], name="/i/[token]/")
+        page = self.respondent.get("/q/step/1/", name="/q/step/[n]/")
+        self.questions = sorted(set(re.findall(r'name="q-(\d+)"', page.text)))
+        self.values = {}
+
+    def _change_an_answer(self):
+        question = random.choice(self.questions)
+        value = self.values.get(question, 3) % 5 + 1  # always a different value
+        with self.respondent.post(
+            "/q/save/",
+            {f"q-{question}": str(value)},
+            headers={
+                "X-CSRFToken": self.respondent.cookies.get("csrftoken", ""),
+                "HX-Request": "true",
+            },
+            name="/q/save/ (downloader's change)",
+            catch_response=True,
+        ) as response:
+            if 200 <= response.status_code < 300:
+                self.values[question] = value
+                self.mine[question] = value
+                response.success()
+
+    @task
+    def change_and_download(self):
+        self._change_an_answer()
+        started = time.perf_counter()
+        error = _fetch_report(self.client, self.url)
+        self.environment.events.request.fire(
+            request_type="REPORT",
+            name=CLICK_TO_PDF,
+            response_time=(time.perf_counter() - started) * 1000,
+            response_length=0,
+            exception=error,
+            context={},
+        )
+
+
+def _fetch_report(client, url):
+    """Click the report link and wait for the PDF as a browser without JavaScript
+    would: a "being prepared" page (200, HTML) is reloaded at its own
+    `<meta http-equiv="refresh">` interval (2 s when it has none) until the PDF comes.
+    Returns None when the PDF came, else the error. The one place that knows the
+    download's shape (issue 13 moved the render from the request to the worker)."""
+    deadline = time.monotonic() + REPORT_PATIENCE_SECONDS
+    name = "/assessments/[id]/report/ (click)"
+    while True:
+        response = client.get(url, name=name)
+        kind = response.headers.get("Content-Type", "")
+        if response.status_code == 200 and kind.startswith("application/pdf"):
+            if not response.content.startswith(b"%PDF"):
+                return ValueError("a PDF response without a PDF")
+            downloads["pdf"] += 1
+            return None
+        if response.status_code == 429:
+            downloads["429"] += 1
+            pause = float(response.headers.get("Retry-After", "5"))
+        elif response.status_code == 200 and kind.startswith("text/html"):
+            downloads["being prepared"] += 1
+            refresh = _REFRESH.search(response.text)
+            pause = float(refresh.group(1)) if refresh else 2.0
+            if refresh and refresh.group(2):
+                url = html.unescape(refresh.group(2))
+        else:
+            downloads[f"status {response.status_code}"] += 1
+            return ValueError(f"report: {response.status_code} {kind}")
+        if time.monotonic() + pause > deadline:
+            return TimeoutError(f"no PDF after {REPORT_PATIENCE_SECONDS} s")
+        time.sleep(pause)
+        name = "/assessments/[id]/report/ (poll)"
