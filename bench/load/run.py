@@ -15,7 +15,6 @@ import csv
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+from bench.background import WorkerProcess
 from tests.gunicorn_server import Gunicorn, Site
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -70,38 +70,10 @@ def missing_answers(site, acknowledged):
     return wanted, [key for key, value in wanted.items() if stored.get(key) != value]
 
 
-class BackgroundWorker:
-    """`manage.py worker` beside gunicorn, as in production (its own process, nice
-    10 by its own doing), on the site's database and environment."""
-
-    def __init__(self, site, **env):
-        self.env = {**site.env, **env}
-        self.log = site.folder / "worker.log"
-        self.process = None
-
-    def start(self):
-        log = open(self.log, "a")  # noqa: SIM115 - handed to the child process
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "worker", "--no-startup-delay"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        return self
-
-    def stop(self, timeout=60):
-        """SIGTERM: the worker finishes the task at hand, then exits."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+def background_worker(site):
+    """`manage.py worker` beside gunicorn, as in production, on the site's database
+    and environment."""
+    return WorkerProcess(site.env, site.folder / "worker.log").start()
 
 
 def task_counts(site):
@@ -291,7 +263,7 @@ def run(
     site = site_for(db, out, database)
     plan_path = seed(site, out, users, consultants)
     server = Gunicorn(site, workers=workers).start()
-    worker = BackgroundWorker(site).start()
+    worker = background_worker(site)
     warm_up(server.url, workers)
     started = time.monotonic()
     try:

@@ -33,7 +33,7 @@ from tests.gunicorn_server import Gunicorn
 
 from .run import (
     ROOT,
-    BackgroundWorker,
+    background_worker,
     endpoint_rows,
     endpoint_table,
     fresh_folder,
@@ -103,7 +103,7 @@ def run(
     site = site_for(db, out, database, REPORT_DEBOUNCE_SECONDS=str(debounce))
     plan_path = seed(site, out, users, consultants=3, downloaders=downloaders)
     server = Gunicorn(site, workers=None).start()
-    worker = BackgroundWorker(site).start()
+    worker = background_worker(site)
     try:
         warm_up(server.url, 5)
         gunicorn_workers = server.log.read_text().count("Booting worker")
