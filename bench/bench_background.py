@@ -65,18 +65,18 @@ def run(client, base):
 
 
 def _demo(client):
-    """The demo scan, its consultant logged in on `client`; one respondent answers
-    in English. Returns (assessment, an invitation path of a respondent who has not
+    """The demo scan, its consultant logged in on `client`; one respondent reads
+    English. Returns (assessment, an invitation path of a respondent who has not
     submitted)."""
     from assessments.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_seed
 
     assessment, _created = demo_seed()
     client.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
-    respondents = assessment.respondents.filter(submitted_at=None).order_by("pk")
-    english = respondents.last()
+    # A respondent who answered everything reads English.
+    english = assessment.respondents.exclude(submitted_at=None).order_by("pk").last()
     english.language = "en"
     english.save(update_fields=["language"])
-    answering = respondents.first()
+    answering = assessment.respondents.filter(submitted_at=None).order_by("pk")[0]
     token = answering.issue_token()
     answering.save()
     return assessment, f"/i/{token}/"
@@ -178,7 +178,10 @@ def _freshness(assessment, invitation):
         """An answer through the autosave; then wait for both reports. Returns
         (seconds from the answer to both ready, seconds the worker rendered)."""
         question = questions[number % len(questions)]
-        value = number % 5 + 1
+        before = Answer.objects.filter(
+            respondent=respondent, question_id=question
+        ).first()
+        value = ((before and before.value) or 3) % 5 + 1  # always another value
         with override_settings(REPORT_DEBOUNCE_SECONDS=debounce):
             saved = participant.post(
                 "/q/save/", {f"q-{question}": str(value)}, HTTP_HX_REQUEST="true"
