@@ -1,16 +1,20 @@
 """The background worker as the benches and the load harness drive it, and the one
 place that knows how issue 13's report rendering is called.
 
-Written before `assessments/background/files.py` existed, against the issue's
-description of it. After that branch is merged, check here, and only here:
+Written against the files branch as it stood on 2026-12-03 15:20 UTC
+(`assessments/background/files.py`, `making.py`). After the merge, check here, and
+only here:
 
 - `FILES_MODULE` is the module's name;
-- `schedule_report_now` asks for a scan's report through its real entry point
-  (`report_schedule`), in every language the scan needs, due at once;
-- the debounce is read from `settings.REPORT_DEBOUNCE_SECONDS` when a render is
-  scheduled (so `override_settings` here and the env var of a worker process act);
-- `current_reports` reads a finished render from `PreparedFile` (main's model):
-  status ready, started after the moment given.
+- `schedule_report_now` asks for a scan's reports due at once
+  (`report_schedule(assessment, at_once=True)`; the task adds a report for every
+  respondent's language);
+- `current_reports` reads a finished render from `PreparedFile`: status ready, made
+  (`made_at`, when the render started reading the scan) at or after the moment
+  given, `finished_at` when it was stored;
+- the debounce is read from `settings.REPORT_DEBOUNCE_SECONDS` when a participant's
+  save schedules a render (so `override_settings` in the bench process and the env
+  var of a worker process both act).
 
 Nothing here imports Django at module level: bench/load/run.py runs outside it.
 """
@@ -34,18 +38,15 @@ def available():
 
 
 def schedule_report_now(assessment):
-    """Ask for `assessment`'s report, due at once (no debounce)."""
-    from django.test import override_settings
-
+    """Ask for `assessment`'s reports, due at once (no debounce)."""
     files = importlib.import_module(FILES_MODULE)
-    with override_settings(REPORT_DEBOUNCE_SECONDS=0):
-        files.report_schedule(assessment=assessment)
+    files.report_schedule(assessment, at_once=True)
 
 
 def current_reports(assessment, since, languages=REPORT_LANGUAGES):
-    """The ready report rows of `assessment` in every one of `languages` whose
-    render started at or after `since` (so they show every change before it), or
-    None while any is missing."""
+    """The ready report rows of `assessment` in every one of `languages` made from
+    the scan as it was at `since` or later (so they show every change before it),
+    or None while any is missing."""
     from assessments.models import PreparedFile
 
     rows = list(
@@ -54,10 +55,15 @@ def current_reports(assessment, since, languages=REPORT_LANGUAGES):
             kind=PreparedFile.Kind.REPORT,
             language__in=languages,
             status=PreparedFile.Status.READY,
-            started_at__gte=since,
+            made_at__gte=since,
         )
     )
     return rows if len(rows) == len(languages) else None
+
+
+def render_seconds(row):
+    """How long the worker took to make the row's file, reading to storing."""
+    return (row.finished_at - row.made_at).total_seconds()
 
 
 def wait_for(check, timeout, what, interval=0.1):
