@@ -5,7 +5,8 @@ invitation paths, the consultants' logins, the scans) for the locustfile.
 `--downloaders N` adds N consultants who download their report in a loop: each has
 a scan of its own whose six respondents answered everything (a report like the
 demo's), and the invitation of one of them, through which the consultant changes
-an answer before every download, as happens while a scan is running.
+an answer before every download, as happens while a scan is running; and a session
+it is logged in with.
 
 Run with the environment of the server under test:
     SQLITE_PATH=... python -m bench.load.seed --participants 50 --consultants 3
@@ -142,7 +143,24 @@ def _answered_scan(number, question_set):
         "password": PASSWORD,
         "assessment": assessment.pk,
         "invitation": invitation,
+        "session": _logged_in_session(user),
     }
+
+
+def _logged_in_session(user):
+    """A session in which `user` is logged in, as the cookie's name and value: the
+    consultant arrives logged in, so no phase of the load run pays for hashing a
+    password (a few hundred milliseconds of CPU per log-in)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {"cookie": settings.SESSION_COOKIE_NAME, "key": session.session_key}
 
 
 if __name__ == "__main__":
