@@ -1,8 +1,8 @@
 """A short version of `make load` (bench/load/run.py): 10 participants and a
 consultant for 15 s against gunicorn on this run's kind of database. Every answer
 the server acknowledged is in the database; no 5xx, no "database is locked".
-And a short starvation run (bench/load/starvation.py): its harness works, whichever
-way the server delivers the report."""
+And a short starvation run (bench/load/starvation.py): its harness measures both
+kinds of window and gets reports to the consultant."""
 
 import importlib.util
 import os
@@ -40,7 +40,9 @@ def test_a_short_load_run_loses_no_acknowledged_answer_and_has_no_5xx(tmp_path):
     assert result["ok"]
 
 
-def test_the_starvation_run_measures_both_phases_and_downloads_reports(tmp_path):
+def test_the_starvation_run_measures_both_kinds_of_window_and_downloads_reports(
+    tmp_path,
+):
     db = _needs_locust_and_gunicorn()
     from bench.load import starvation
 
@@ -49,6 +51,8 @@ def test_the_starvation_run_measures_both_phases_and_downloads_reports(tmp_path)
         users=5,
         downloaders=1,
         seconds=12,
+        window=12,
+        guard=3,
         debounce=1,
         out=tmp_path,
         database="partnerscan_load_smoke",
@@ -56,7 +60,6 @@ def test_the_starvation_run_measures_both_phases_and_downloads_reports(tmp_path)
     quiet, downloading = result["phases"]
     assert quiet["autosaves"] > 0
     assert downloading["autosaves"] > 0
-    assert quiet["downloads"] == 0
     # A report reached the consultant: the PDF itself, timed from the click.
     assert downloading["downloads"] > 0, downloading["download_steps"]
     assert result["ratio"] is not None

@@ -10,6 +10,12 @@ answer in their scan and download its report, again and again, and time each
 download from the click to the PDF, whether the PDF comes in the first response
 (rendered in the request) or after a "being prepared" page (rendered by the worker).
 
+With LOAD_WINDOW_SECONDS set (the starvation run), time after all users have started
+is cut into windows of that length, alternating: quiet (downloaders wait) and
+downloading. Each autosave's time is recorded under the kind of window it started
+in, except in the first LOAD_GUARD_SECONDS of a window, while the previous window's
+downloads, polls and renders die down.
+
 Each simulated client sends its own X-Forwarded-For address (the server runs with
 PROXY_COUNT=1, as behind a proxy), so per-client throttles see distinct clients.
 """
@@ -42,6 +48,12 @@ TIMED = {AUTOSAVE, CLICK_TO_PDF}
 timings = defaultdict(list)
 # How a downloader's clicks went: polls of a "being prepared" page, 429s.
 downloads = Counter()
+# Alternating windows (the starvation run); 0: no windows, downloaders always busy.
+WINDOW_SECONDS = float(os.environ.get("LOAD_WINDOW_SECONDS", "0"))
+GUARD_SECONDS = float(os.environ.get("LOAD_GUARD_SECONDS", "0"))
+WINDOWS = int(os.environ.get("LOAD_WINDOWS", "0"))
+QUIET, DOWNLOADING = "quiet", "downloading"
+_windows_start = None
 # Longest a downloader waits for one report before it counts the click as failed.
 REPORT_PATIENCE_SECONDS = 180
 
@@ -52,10 +64,31 @@ def _next_address():
     return f"10.{_client_number // 250}.{_client_number % 250}.1"
 
 
+@events.spawning_complete.add_listener
+def _start_windows(**kwargs):
+    global _windows_start
+    _windows_start = time.time()
+
+
+def window(at):
+    """(kind, measured) of the window the moment `at` (epoch seconds) falls in;
+    (None, False) outside the windows."""
+    if not WINDOW_SECONDS or _windows_start is None or at < _windows_start:
+        return None, False
+    number, into = divmod(at - _windows_start, WINDOW_SECONDS)
+    if number >= WINDOWS:
+        return None, False
+    return (DOWNLOADING if number % 2 else QUIET), into >= GUARD_SECONDS
+
+
 @events.request.add_listener
 def _count(response=None, exception=None, **kwargs):
-    if kwargs.get("name") in TIMED and exception is None:
-        timings[kwargs["name"]].append(kwargs["response_time"])
+    name = kwargs.get("name")
+    if name in TIMED and exception is None:
+        timings[name].append(kwargs["response_time"])
+        kind, measured = window(kwargs.get("start_time", 0))
+        if name == AUTOSAVE and measured:
+            timings[f"{AUTOSAVE} {kind}"].append(kwargs["response_time"])
     if kwargs.get("request_type") == "REPORT":
         return  # our own event, not an HTTP response
     if response is not None:
@@ -232,6 +265,9 @@ class ReportDownloader(HttpUser):
 
     @task
     def change_and_download(self):
+        if WINDOW_SECONDS and window(time.time())[0] != DOWNLOADING:
+            time.sleep(0.5)  # a quiet window: the consultant is doing something else
+            return
         self._change_an_answer()
         started = time.perf_counter()
         error = _fetch_report(self.client, self.url)

@@ -195,7 +195,7 @@ def fresh_folder(path):
     return path
 
 
-def locust(url, plan_path, prefix, users, seconds, classes=()):
+def locust(url, plan_path, prefix, users, seconds, classes=(), env=None):
     """One headless locust run against `url`; its CSVs and record under `prefix`.
     Returns the record (acknowledged answers, statuses, timings, downloads)."""
     acknowledged_path = Path(f"{prefix}_acknowledged.json")
@@ -231,6 +231,7 @@ def locust(url, plan_path, prefix, users, seconds, classes=()):
             **os.environ,
             "LOAD_PLAN": str(plan_path),
             "LOAD_ACKNOWLEDGED": str(acknowledged_path),
+            **(env or {}),
         },
         capture_output=True,
         text=True,
@@ -324,6 +325,12 @@ def main(argv=None):
     )
     parser.add_argument("--downloaders", type=int, default=5)
     parser.add_argument(
+        "--window",
+        type=int,
+        default=30,
+        help="seconds of each quiet or downloading window (--starvation)",
+    )
+    parser.add_argument(
         "--debounce",
         type=int,
         default=5,
@@ -338,6 +345,7 @@ def main(argv=None):
             users=args.users,
             downloaders=args.downloaders,
             seconds=args.seconds,
+            window=args.window,
             debounce=args.debounce,
         )
         print(starvation.markdown(result))

@@ -4,28 +4,32 @@
 
 One run, one server: gunicorn as gunicorn.conf.py configures it (2 x cores + 1 sync
 workers) and `manage.py worker` beside it, on PostgreSQL (database partnerscan_load)
-unless told otherwise. Two phases of `seconds` each, one after the other:
+unless told otherwise. 50 participants answer the whole time (`Participant`: the
+autosave, now and then a whole step, the review page); 5 consultants
+(`ReportDownloader`), each with a fully answered scan of its own, change an answer
+and download its report, again and again, but only in every other window of
+`window` seconds: quiet and downloading windows alternate, `seconds` of each in
+all. Alternating, both kinds of window see the same machine: on a shared machine
+other work comes and goes, and two phases one after the other would each see
+different neighbours. The first `guard` seconds of every window are not counted
+(the previous window's downloads, polls and renders die down; at the start, every
+participant opens their link).
 
-1. quiet: 50 participants answering (the autosave and the rest of `Participant`),
-   no consultant;
-2. downloading: the same 50 participants plus 5 consultants, each changing an answer
-   in their own fully answered scan and downloading its report, again and again
-   (`ReportDownloader`).
-
-Recorded: the autosave's p95 in each phase (exact, from every response time) and
-their ratio (target <= 1.2), each download's time from the click to the PDF (the
-PDF in the response, or after a "being prepared" page: the harness follows
-whichever the server does), the machine's load average around each phase, and the
-background tasks the worker ran. `debounce` is the server's and the worker's
-REPORT_DEBOUNCE_SECONDS: short by default, so that during a one-minute phase every
-change is rendered (with the 60 s of production a phase would end before the first
-render, and nothing would compete with the participants).
+Recorded: the autosave's p95 in each kind of window (exact, from every response
+time) and their ratio (target <= 1.2), each download's time from the click to the
+PDF (the PDF in the response, or after a "being prepared" page: the harness follows
+whichever the server does), the machine's load average in each kind of window, and
+the background tasks in the database afterwards. `debounce` is the server's and
+the worker's REPORT_DEBOUNCE_SECONDS: short by default, so that every change is
+rendered within its window (with the 60 s of production a window would end before
+the first render, and nothing would compete with the participants).
 """
 
 import json
 import math
 import os
 import statistics
+import threading
 import time
 from pathlib import Path
 
@@ -50,6 +54,7 @@ TARGET = 1.2
 WARM_UP_SECONDS = 10
 AUTOSAVE = "/q/save/ (autosave)"
 CLICK_TO_PDF = "click -> PDF"
+KINDS = ("quiet", "downloading")
 
 
 def p95(values):
@@ -60,34 +65,18 @@ def p95(values):
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
-def _phase(name, server, plan_path, out, users, seconds, classes, site):
-    load_before = os.getloadavg()
-    started = time.monotonic()
-    record = locust(server.url, plan_path, out / name, users, seconds, classes=classes)
-    autosaves = record["timings"].get(AUTOSAVE, [])
-    clicks = record["timings"].get(CLICK_TO_PDF, [])
-    return record, {
-        "name": name,
-        "elapsed": round(time.monotonic() - started, 1),
-        "load_before": [round(x, 2) for x in load_before],
-        "load_after": [round(x, 2) for x in os.getloadavg()],
-        "autosaves": len(autosaves),
-        "autosave_p50_ms": statistics.median(autosaves) if autosaves else None,
-        "autosave_p95_ms": p95(autosaves),
-        "downloads": len(clicks),
-        "download_ms": {
-            "min": min(clicks),
-            "p50": statistics.median(clicks),
-            "p95": p95(clicks),
-            "max": max(clicks),
-        }
-        if clicks
-        else None,
-        "download_steps": record["downloads"],
-        "tasks_after": task_counts(site),
-        "endpoints": endpoint_rows(out / name),
-        "statuses": record["statuses"],
-    }
+class LoadSampler(threading.Thread):
+    """The machine's 1-minute load average every few seconds, with the time."""
+
+    def __init__(self, every=5.0):
+        super().__init__(daemon=True)
+        self.every = every
+        self.samples = []
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.wait(self.every):
+            self.samples.append((time.time(), os.getloadavg()[0]))
 
 
 def run(
@@ -95,6 +84,8 @@ def run(
     users=50,
     downloaders=5,
     seconds=60,
+    window=30,
+    guard=10,
     debounce=5,
     out=None,
     database="partnerscan_load",
@@ -102,14 +93,15 @@ def run(
     out = fresh_folder(Path(out or ROOT / "bench" / "out" / "load" / "starvation"))
     site = site_for(db, out, database, REPORT_DEBOUNCE_SECONDS=str(debounce))
     plan_path = seed(site, out, users, consultants=3, downloaders=downloaders)
+    windows = 2 * math.ceil(seconds / window)
     server = Gunicorn(site, workers=None).start()
     worker = background_worker(site)
+    sampler = LoadSampler()
     try:
         warm_up(server.url, 5)
         gunicorn_workers = server.log.read_text().count("Booting worker")
         # Every gunicorn worker has served every participant page before the clock
-        # starts, as on a server that has been up a while; else the first phase
-        # alone pays for the first requests.
+        # starts, as on a server that has been up a while.
         locust(
             server.url,
             plan_path,
@@ -118,35 +110,54 @@ def run(
             WARM_UP_SECONDS,
             classes=["Participant"],
         )
-        quiet_record, quiet = _phase(
-            "quiet", server, plan_path, out, users, seconds, ["Participant"], site
-        )
-        busy_record, busy = _phase(
-            "downloading",
-            server,
+        sampler.start()
+        started = time.time()
+        record = locust(
+            server.url,
             plan_path,
-            out,
+            out / "locust",
             users + downloaders,
-            seconds,
-            ["Participant", "ReportDownloader"],
-            site,
+            # A few seconds for every user to start before the first window.
+            windows * window + 5,
+            classes=["Participant", "ReportDownloader"],
+            env={
+                "LOAD_WINDOW_SECONDS": str(window),
+                "LOAD_GUARD_SECONDS": str(guard),
+                "LOAD_WINDOWS": str(windows),
+            },
         )
     finally:
+        sampler.stopped.set()
         server.stop()
         worker.stop()
 
-    # The later phase's answers are the later ones: they win where both saved.
-    acknowledged = quiet_record["acknowledged"]
-    for respondent, answers in busy_record["acknowledged"].items():
-        acknowledged.setdefault(respondent, {}).update(answers)
-    wanted, missing = missing_answers(site, acknowledged)
-    statuses = {}
-    for phase in (quiet, busy):
-        for code, count in phase["statuses"].items():
-            statuses[code] = statuses.get(code, 0) + count
-    locked = server.log.read_text().count("database is locked") + sum(
-        len(record["locked"]) for record in (quiet_record, busy_record)
+    wanted, missing = missing_answers(site, record["acknowledged"])
+    statuses = record["statuses"]
+    clicks = record["timings"].get(CLICK_TO_PDF, [])
+    kinds = {}
+    for kind in KINDS:
+        saves = record["timings"].get(f"{AUTOSAVE} {kind}", [])
+        kinds[kind] = {
+            "name": kind,
+            "autosaves": len(saves),
+            "autosave_p50_ms": statistics.median(saves) if saves else None,
+            "autosave_p95_ms": p95(saves),
+        }
+    kinds["downloading"]["downloads"] = len(clicks)
+    kinds["downloading"]["download_ms"] = (
+        {
+            "min": min(clicks),
+            "p50": statistics.median(clicks),
+            "p95": p95(clicks),
+            "max": max(clicks),
+        }
+        if clicks
+        else None
     )
+    kinds["downloading"]["download_steps"] = record["downloads"]
+    for kind, load in _load_by_kind(sampler.samples, started, window, windows).items():
+        kinds[kind]["load_mean"] = load
+    quiet, busy = kinds["quiet"], kinds["downloading"]
     ratio = (
         busy["autosave_p95_ms"] / quiet["autosave_p95_ms"]
         if quiet["autosave_p95_ms"] and busy["autosave_p95_ms"]
@@ -157,6 +168,9 @@ def run(
         "users": users,
         "downloaders": downloaders,
         "seconds": seconds,
+        "window": window,
+        "windows": windows,
+        "guard": guard,
         "debounce": debounce,
         "gunicorn_workers": gunicorn_workers,
         "cores": os.cpu_count(),
@@ -164,12 +178,15 @@ def run(
         "ratio": ratio,
         "target": TARGET,
         "target_met": ratio is not None and ratio <= TARGET,
+        "tasks_after": task_counts(site),
+        "endpoints": endpoint_rows(out / "locust"),
         "acknowledged": len(wanted),
         "found": len(wanted) - len(missing),
         "missing": missing[:20],
         "statuses": statuses,
         "server_errors": server_errors(statuses),
-        "locked": locked,
+        "locked": server.log.read_text().count("database is locked")
+        + len(record["locked"]),
     }
     # The harness worked: answers kept, no 5xx, and reports did come.
     result["harness_ok"] = (
@@ -185,6 +202,21 @@ def run(
     return result
 
 
+def _load_by_kind(samples, started, window, windows):
+    """The mean 1-minute load average over the samples taken in each kind of
+    window (the locust run's start stands in for the windows' start, a few
+    seconds early)."""
+    by_kind = {kind: [] for kind in KINDS}
+    for at, load in samples:
+        number = int((at - started) // window)
+        if 0 <= number < windows:
+            by_kind[KINDS[number % 2]].append(load)
+    return {
+        kind: round(statistics.mean(loads), 2) if loads else None
+        for kind, loads in by_kind.items()
+    }
+
+
 def _ms(value):
     return "—" if value is None else f"{value:.0f} ms"
 
@@ -193,18 +225,19 @@ def markdown(result):
     quiet, busy = result["phases"]
     ratio = "—" if result["ratio"] is None else f"{result['ratio']:.2f}"
     lines = [
-        f"{result['db']}: {result['users']} participants, then the same plus "
-        f"{result['downloaders']} consultants downloading reports, "
-        f"{result['seconds']} s each; gunicorn as configured "
+        f"{result['db']}: {result['users']} participants throughout, "
+        f"{result['downloaders']} consultants downloading reports in every other "
+        f"window of {result['window']} s ({result['windows']} windows, the first "
+        f"{result['guard']} s of each not counted); gunicorn as configured "
         f"({result['gunicorn_workers']} sync workers, {result['cores']} cores) and "
         f"`manage.py worker`; REPORT_DEBOUNCE_SECONDS={result['debounce']}",
         "",
-        "| phase | autosaves | autosave p50 | autosave p95 | downloads | "
-        "click -> PDF p50 / p95 / max | load average before -> after |",
-        "|---|---:|---:|---:|---:|---|---|",
+        "| windows | autosaves | autosave p50 | autosave p95 | downloads | "
+        "click -> PDF p50 / p95 / max | load average (mean) |",
+        "|---|---:|---:|---:|---:|---|---:|",
     ]
-    for phase in (quiet, busy):
-        times = phase["download_ms"]
+    for kind in (quiet, busy):
+        times = kind.get("download_ms")
         download = (
             f"{times['p50'] / 1000:.1f} / {times['p95'] / 1000:.1f} / "
             f"{times['max'] / 1000:.1f} s"
@@ -212,24 +245,23 @@ def markdown(result):
             else "—"
         )
         lines.append(
-            f"| {phase['name']} | {phase['autosaves']} | "
-            f"{_ms(phase['autosave_p50_ms'])} | {_ms(phase['autosave_p95_ms'])} | "
-            f"{phase['downloads']} | {download} | "
-            f"{phase['load_before'][0]} -> {phase['load_after'][0]} |"
+            f"| {kind['name']} | {kind['autosaves']} | "
+            f"{_ms(kind['autosave_p50_ms'])} | {_ms(kind['autosave_p95_ms'])} | "
+            f"{kind.get('downloads', '—')} | {download} | {kind.get('load_mean')} |"
         )
     lines += [
         "",
         f"autosave p95 downloading / quiet: **{ratio}** (target <= {result['target']}: "
         f"{'met' if result['target_met'] else 'MISSED'})",
         "",
-        f"download steps: {busy['download_steps']}; background tasks after each "
-        f"phase: {quiet['tasks_after']}, {busy['tasks_after']}",
+        f"download steps: {busy['download_steps']}; background tasks afterwards: "
+        f"{result['tasks_after']}",
         "",
         f"acknowledged answers: {result['acknowledged']}, found in the database: "
         f"{result['found']}, missing or different: {len(result['missing'])}; "
         f'5xx: {result["server_errors"]}; "database is locked": {result["locked"]}; '
         f"status codes: {result['statuses']}",
+        "",
+        *endpoint_table(result["endpoints"]),
     ]
-    for phase in (quiet, busy):
-        lines += ["", f"{phase['name']}:", "", *endpoint_table(phase["endpoints"])]
     return "\n".join(lines)
