@@ -70,10 +70,11 @@ def missing_answers(site, acknowledged):
     return wanted, [key for key, value in wanted.items() if stored.get(key) != value]
 
 
-def background_worker(site):
+def background_worker(site, nice=None):
     """`manage.py worker` beside gunicorn, as in production, on the site's database
-    and environment."""
-    return WorkerProcess(site.env, site.folder / "worker.log").start()
+    and environment; at its own default priority (nice 10) unless told."""
+    args = [] if nice is None else ["--nice", str(nice)]
+    return WorkerProcess(site.env, site.folder / "worker.log", *args).start()
 
 
 def task_counts(site):
@@ -325,6 +326,18 @@ def main(argv=None):
     )
     parser.add_argument("--downloaders", type=int, default=5)
     parser.add_argument(
+        "--burner",
+        action="store_true",
+        help="(--starvation, a diagnosis) a busy loop at nice 19 in the downloading "
+        "windows; with --downloaders 0, what any CPU-bound neighbour costs",
+    )
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=None,
+        help="(--starvation) the worker's --nice (default: its own, 10)",
+    )
+    parser.add_argument(
         "--window",
         type=int,
         default=30,
@@ -347,6 +360,8 @@ def main(argv=None):
             seconds=args.seconds,
             window=args.window,
             debounce=args.debounce,
+            burner=args.burner,
+            worker_nice=args.worker_nice,
         )
         print(starvation.markdown(result))
         print("OK" if result["ok"] else "FAILED")

@@ -29,6 +29,8 @@ import json
 import math
 import os
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -79,6 +81,26 @@ class LoadSampler(threading.Thread):
             self.samples.append((time.time(), os.getloadavg()[0]))
 
 
+# A pure-Python busy loop at the lowest priority, in the downloading windows only
+# (`--burner`): what any CPU-bound process beside gunicorn costs participants on this
+# machine, however nice, with no render and no download at all. Starts quiet.
+BURNER = """
+import os, sys, time
+os.nice(19)
+window, windows = float(sys.argv[1]), int(sys.argv[2])
+start = time.monotonic()
+while True:
+    number = int((time.monotonic() - start) // window)
+    if number >= windows:
+        break
+    if number % 2:
+        while int((time.monotonic() - start) // window) == number:
+            pass
+    else:
+        time.sleep(0.05)
+"""
+
+
 def run(
     db="postgres",
     users=50,
@@ -87,6 +109,8 @@ def run(
     window=30,
     guard=10,
     debounce=5,
+    burner=False,
+    worker_nice=None,
     out=None,
     database="partnerscan_load",
 ):
@@ -95,7 +119,7 @@ def run(
     plan_path = seed(site, out, users, consultants=3, downloaders=downloaders)
     windows = 2 * math.ceil(seconds / window)
     server = Gunicorn(site, workers=None).start()
-    worker = background_worker(site)
+    worker = background_worker(site, nice=worker_nice)
     sampler = LoadSampler()
     try:
         warm_up(server.url, 5)
@@ -112,6 +136,12 @@ def run(
         )
         sampler.start()
         started = time.time()
+        if burner:
+            # Locust takes a few seconds to start its users, the windows begin
+            # then: the burner's windows lead by those seconds, inside the guard.
+            burning = subprocess.Popen(
+                [sys.executable, "-c", BURNER, str(window), str(windows)]
+            )
         record = locust(
             server.url,
             plan_path,
@@ -128,6 +158,9 @@ def run(
         )
     finally:
         sampler.stopped.set()
+        if burner:
+            burning.kill()
+            burning.wait()
         server.stop()
         worker.stop()
 
@@ -172,6 +205,8 @@ def run(
         "windows": windows,
         "guard": guard,
         "debounce": debounce,
+        "burner": burner,
+        "worker_nice": 10 if worker_nice is None else worker_nice,
         "gunicorn_workers": gunicorn_workers,
         "cores": os.cpu_count(),
         "phases": [quiet, busy],
@@ -194,7 +229,7 @@ def run(
         and not result["missing"]
         and result["server_errors"] == 0
         and result["locked"] == 0
-        and busy["downloads"] > 0
+        and (busy["downloads"] > 0 or not downloaders)
     )
     result["ok"] = result["harness_ok"] and result["target_met"]
     (out / "summary.json").write_text(json.dumps(result, indent=2))
@@ -230,7 +265,13 @@ def markdown(result):
         f"window of {result['window']} s ({result['windows']} windows, the first "
         f"{result['guard']} s of each not counted); gunicorn as configured "
         f"({result['gunicorn_workers']} sync workers, {result['cores']} cores) and "
-        f"`manage.py worker`; REPORT_DEBOUNCE_SECONDS={result['debounce']}",
+        f"`manage.py worker` at nice {result['worker_nice']}; "
+        f"REPORT_DEBOUNCE_SECONDS={result['debounce']}"
+        + (
+            "; a busy loop at nice 19 in the downloading windows"
+            if result["burner"]
+            else ""
+        ),
         "",
         "| windows | autosaves | autosave p50 | autosave p95 | downloads | "
         "click -> PDF p50 / p95 / max | load average (mean) |",
