@@ -11,7 +11,7 @@ but is refused by `SharedLinkQuerySet.active`.
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -132,6 +132,11 @@ class SharedLink(models.Model):
     def url(self) -> str | None:
         token = self.token
         return reverse("assessments:shared-results", args=[token]) if token else None
+
+    @property
+    def last_day(self) -> date:
+        """The last day the link opens (it expires at the start of the next)."""
+        return timezone.localdate(self.expires_at - timedelta(microseconds=1))
 
     @property
     def is_revoked(self) -> bool:

@@ -74,6 +74,7 @@ def test_an_editor_shares_the_results_until_a_chosen_day(client, owner, assessme
     link = SharedLink.objects.get(assessment=assessment)
     assert link.organisation is None
     assert timezone.localtime(link.expires_at).date() == last_day + timedelta(days=1)
+    assert link.last_day == last_day
     page = client.get(response.url.split("#")[0], HTTP_ACCEPT_LANGUAGE="en")
     assert link.url in page.content.decode()
 
