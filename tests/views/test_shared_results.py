@@ -1,5 +1,6 @@
 """Results shared with the partners through a link (views/sharing.py, issue 16.7)."""
 
+import io
 import re
 import time
 from datetime import datetime, timedelta
@@ -8,12 +9,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from assessments.models import DimensionComment, SharedLink
 from assessments.sharing import MAX_DAYS, shared_link_create
 from assessments.web import throttle
 
-from ..conftest import CONFIRMED, make_action, make_respondent
+from ..conftest import CONFIRMED, make_action, make_respondent, run_tasks
 from ..test_results import answer_level
 
 pytestmark = pytest.mark.django_db
@@ -302,9 +304,8 @@ def test_the_page_rejects_post(client, answered):
     assert client.post(_share(answered).url).status_code == 405
 
 
+@pytest.mark.slow
 def test_the_pdf_is_served_from_the_stored_report(client, answered):
-    from ..conftest import run_tasks
-
     link = _share(answered)
     url = link.url + "report/?lang=en"
     waiting = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
@@ -317,7 +318,12 @@ def test_the_pdf_is_served_from_the_stored_report(client, answered):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    pdf = b"".join(response.streaming_content)
+    assert pdf.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Alfa" in text
+    assert NAME not in text
+    assert "Bert Beta" not in text
 
 
 def _scores_table(html):
