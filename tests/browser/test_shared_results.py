@@ -100,8 +100,12 @@ def test_an_expired_link_is_404(browser, page, context, live_server, owner, answ
     try:
         shared = partner.new_page()
         assert shared.goto(url).status == 200
-        # Its last day passed.
-        SharedLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+        # Made days ago, and its last day has passed.
+        now = timezone.now()
+        SharedLink.objects.update(
+            created_at=now - timedelta(days=3),
+            expires_at=now - timedelta(seconds=1),
+        )
         assert shared.goto(url).status == 404
         page.reload()
         expect(page.locator("#shared tbody tr").first).to_contain_text("verlopen")
