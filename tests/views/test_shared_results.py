@@ -104,6 +104,7 @@ def test_a_link_for_one_organisation_greets_it(client, owner, answered):
     client.logout()
     html = _open(client, link).content.decode()
     assert "For Beta" in html
+    assert "Beta <span" in html and "(your organisation)" in html
     # The same figures as the link for everyone: only the greeting differs.
     everyone = _open(client, _share(answered)).content.decode()
     assert _scores_table(html) == _scores_table(everyone)
@@ -327,7 +328,8 @@ def test_the_pdf_is_served_from_the_stored_report(client, answered):
 
 
 def _scores_table(html):
-    start = html.index('id="scores-table"')
+    """The figures of the scores table (its body, without the column headers)."""
+    start = html.index("<tbody", html.index('id="scores-table"'))
     return html[start : html.index("</table>", start)]
 
 
