@@ -127,6 +127,21 @@ def test_a_day_too_far_or_past_is_refused_with_a_message(client, owner, assessme
     assert not SharedLink.objects.exists()
 
 
+def test_an_organisation_of_another_partnership_is_refused(
+    client, owner, assessment, other_respondent
+):
+    client.force_login(owner)
+    foreign = other_respondent.organisation
+    response = client.post(
+        _add_url(assessment),
+        {"organisation": str(foreign.pk), "last_day": timezone.localdate().isoformat()},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not SharedLink.objects.exists()
+
+
 def test_the_form_proposes_a_month(client, owner, assessment):
     client.force_login(owner)
     html = client.get(_add_url(assessment)).content.decode()
