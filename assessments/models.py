@@ -1016,3 +1016,4 @@ from .live.models import (  # noqa: E402, F401
     LiveSession,
     LiveStep,
 )
+from .sharing.models import SharedLink  # noqa: E402, F401

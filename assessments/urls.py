@@ -5,6 +5,7 @@ from .views import actions as action_views
 from .views import exports as export_views
 from .views import report as report_views
 from .views import results as results_views
+from .views import sharing as sharing_views
 from .views.live import facilitator as live_facilitator
 from .views.live import phone as live_phone
 from .views.live import projector as live_projector
@@ -250,6 +251,24 @@ urlpatterns = [
         "assessments/<int:pk>/results/",
         results_views.assessment_results,
         name="assessment-results",
+    ),
+    # Results shared with the partners: made in the workspace, opened by the link.
+    path(
+        "assessments/<int:pk>/share/",
+        sharing_views.share_results,
+        name="shared-link-add",
+    ),
+    path(
+        "assessments/<int:pk>/share/<int:link_pk>/revoke/",
+        sharing_views.revoke_shared_link,
+        name="shared-link-revoke",
+    ),
+    path("r/<str:token>/", sharing_views.shared_results, name="shared-results"),
+    path("r/<str:token>/report/", sharing_views.shared_report, name="shared-report"),
+    path(
+        "r/<str:token>/report/status/",
+        sharing_views.shared_report_status,
+        name="shared-report-status",
     ),
     # Exports and imports.
     path(

@@ -14,9 +14,11 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from assessments.live.sessions import live_session_create
 from assessments.models import Collaboration
+from assessments.sharing import shared_link_create
 
 from .conftest import make_action, make_respondent
 
@@ -187,6 +189,14 @@ EXPECTED = {
     "assessments:action-status": {"get": POST_ONLY_GET, "post": _write(400)},
     "assessments:action-delete": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:action-export": {"get": READ},
+    # Results shared with the partners: editors share and revoke (revoking asks
+    # first; an empty form is shown again with its errors); the link is the only
+    # key to the partners' page and its report.
+    "assessments:shared-link-add": {"get": EDIT_FORM, "post": _write(200)},
+    "assessments:shared-link-revoke": {"get": _write(200), "post": _write(200)},
+    "assessments:shared-results": {"get": _same(200)},
+    "assessments:shared-report": {"get": _same(200)},
+    "assessments:shared-report-status": {"get": _same(200)},
 }
 
 # The admin: every page sends non-staff to the admin's own login, which is public.
@@ -270,8 +280,15 @@ def world(
         facilitator=owner,
         dimensions=list(assessment.question_set.dimensions.all()),
     )
+    shared_link = shared_link_create(
+        assessment=assessment,
+        organisation=None,
+        last_day=timezone.localdate(),
+        created_by=owner,
+    )
     return {
         "action": make_action(assessment),
+        "shared_link": shared_link,
         "live_session": live_session,
         "partnership": partnership,
         "assessment": assessment,
@@ -303,10 +320,13 @@ def _values(key, world):
             if key == "password_reset_confirm"
             else world["live_session"].projector_token
             if key.startswith("assessments:live-projector")
+            else world["shared_link"].token
+            if key.startswith("assessments:shared-")
             else world["respondent"].raw_token
         ),
         "session_pk": world["live_session"].pk,
         "action_pk": world["action"].pk,
+        "link_pk": world["shared_link"].pk,
         "step": 1,
         "fmt": "csv",
         "uidb64": "MQ",

@@ -16,6 +16,7 @@ from assessments.models import (
     Organisation,
     Partnership,
     Respondent,
+    SharedLink,
 )
 
 from ..conftest import PASSWORD
@@ -97,6 +98,11 @@ def _fingerprint():
             )
         ),
         "action_listings": list(Action.listed_under.through.objects.values_list()),
+        "shared_links": list(
+            SharedLink.objects.order_by("pk").values_list(
+                "pk", "token_hash", "expires_at", "revoked_at", "organisation"
+            )
+        ),
     }
 
 

@@ -224,8 +224,8 @@ class TestDetail:
         make_respondent(assessment, email="a@example.org")
         make_action(assessment)
         # The agreed actions: their rows with their owners, for the page and for
-        # the results context (and the fingerprint's count).
-        with django_assert_max_num_queries(34) as few:
+        # the results context (and the fingerprint's count); the shared links (one).
+        with django_assert_max_num_queries(35) as few:
             client.get(_detail(assessment))
         for index in range(12):
             make_respondent(assessment, email=f"r{index}@example.org")
@@ -703,7 +703,7 @@ class TestMailStatus:
         self, client, owner, assessment, rows, django_assert_max_num_queries
     ):
         client.force_login(owner)
-        with django_assert_max_num_queries(32) as few:
+        with django_assert_max_num_queries(33) as few:  # + the shared links
             client.get(_detail(assessment))
         for index in range(12):
             person = make_respondent(assessment, email=f"r{index}@example.org")

@@ -21,6 +21,7 @@ from ...forms.workspace import AssessmentForm, AssessmentSettingsForm, FollowUpF
 from ...live.sessions import running_session
 from ...results import organisations_awaiting_minimum
 from ...results.loading import previous_of
+from ...sharing import links_of
 from ...workspace import invitations
 from ...workspace.progress import assessment_progress
 from ..confirm import confirm_page, is_confirmed
@@ -60,6 +61,7 @@ def show_assessment(request, pk):
         "live_session": running_session(assessment) if editable else None,
         "automation_plan": automation_plan(assessment),
         "actions": action_rows(assessment, get_language()),
+        "shared_links": links_of(assessment),
     }
     if editable:
         context |= {
