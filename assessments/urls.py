@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, questionnaire, workshop
+from .views import accounts, branding, questionnaire, workshop
 from .views import actions as action_views
 from .views import exports as export_views
 from .views import report as report_views
@@ -127,6 +127,18 @@ urlpatterns = [
     # Consultant workspace: dashboard, partnerships, assessments, respondents.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/", accounts.account, name="account"),
+    path("account/branding/", branding.edit_branding, name="branding"),
+    path("account/branding/logo/", branding.show_own_logo, name="branding-logo"),
+    path(
+        "assessments/<int:pk>/logo/",
+        branding.show_assessment_logo,
+        name="assessment-logo",
+    ),
+    path(
+        "assessments/<int:pk>/word/",
+        branding.edit_consultant_word,
+        name="assessment-word",
+    ),
     path(
         "partnerships/new/", partnerships.create_partnership, name="partnership-create"
     ),
