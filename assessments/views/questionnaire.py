@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ..branding import branding_of
 from ..export_formats import CONTENT_TYPES, own_answers_csv
 from ..forms.questionnaire import AnswersForm
 from ..models import COMMENT_MAX, Dimension, Respondent
@@ -137,6 +138,7 @@ def show_welcome(request, respondent):
         "links": [s for s in steps if s.dimension.kind == Dimension.Kind.LINK],
         "resume_url": _resume_url(respondent, answers) if answers else None,
         "locked": answers_lock(respondent.assessment, [respondent]),
+        "branding": branding_of(assessment),
     }
     return render(request, "assessments/questionnaire_welcome.html", context)
 
