@@ -15,10 +15,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.branding import branding_save
 from assessments.live.sessions import live_session_create
 from assessments.models import Collaboration
 
-from .conftest import make_action, make_respondent
+from .conftest import make_action, make_respondent, png_logo
 
 PERSONAS = ("anonymous", "respondent", "outsider", "collaborator", "owner")
 
@@ -121,6 +122,11 @@ EXPECTED = {
     # Workspace.
     "assessments:dashboard": {"get": MINE},
     "assessments:account": {"get": MINE, "post": MINE},
+    "assessments:branding": {"get": MINE, "post": MINE},
+    # Only the owner has a logo in this world; the others have none of their own.
+    "assessments:branding-logo": {"get": _row(LOGIN, LOGIN, 404, 404, 200)},
+    "assessments:assessment-logo": {"get": READ},
+    "assessments:assessment-word": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:partnership-create": {"get": MINE, "post": MINE},
     "assessments:partnership-detail": {"get": READ},
     "assessments:partnership-edit": {"get": EDIT_FORM, "post": _write(200)},
@@ -269,6 +275,10 @@ def world(
         assessment=assessment,
         facilitator=owner,
         dimensions=list(assessment.question_set.dimensions.all()),
+    )
+    # The owner's branding, with a logo, on every page that shows it.
+    branding_save(
+        consultant=owner, fields={"firm_name": "Adviesbureau Rits"}, logo=png_logo()
     )
     return {
         "action": make_action(assessment),
