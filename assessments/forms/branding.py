@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..branding import contrast_with_white
+from ..branding import accent_for_text, contrast_with_white
 from ..branding.logo import logo_clean
 from ..branding.models import (
     COMMENTARY_MAX,
@@ -55,7 +55,9 @@ class BrandingForm(forms.ModelForm):
     def accent_note(self):
         """Tells the consultant when their colour only decorates."""
         colour = self.instance.accent_colour
-        if colour and contrast_with_white(colour) < 4.5:
+        if self.errors or not colour:  # an invalid colour has an error of its own
+            return ""
+        if not accent_for_text(colour):
             return _(
                 "Your accent colour has a contrast of %(ratio).1f:1 against white, "
                 "below 4.5:1: it is used for bars and lines only, not for text."
