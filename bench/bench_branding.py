@@ -53,8 +53,7 @@ def run(client, base):
         if with_word:
             consultant_word_save(
                 assessment=assessment,
-                foreword="Beide partners zijn <strong>klaar</strong> om te beginnen.\n\n"
-                * 4,
+                foreword="Beide partners zijn <strong>klaar</strong>.\n\n" * 4,
                 recommendations=["Leg de afspraken vast", "Begin klein", "Evalueer"],
                 commentary={"RS4": "Contracten verdienen een eigen gesprek."},
             )
@@ -64,7 +63,7 @@ def run(client, base):
 
     cases = {"plain": unbranded, "branded": branded, "word": lambda: branded(True)}
     timings = {name: [] for name in cases}
-    for name, setup in cases.items():  # warm-up
+    for setup in cases.values():  # warm-up
         setup()
         render()
     for _ in range(RUNS):
