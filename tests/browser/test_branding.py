@@ -1,7 +1,6 @@
 """A consultant sets up their branding and writes their word, then reads the results
 page with both, on a phone and on a desktop (screenshots in the test artifacts)."""
 
-import io
 import os
 
 import pytest
@@ -53,8 +52,8 @@ def test_the_consultant_brands_the_results_and_writes_a_foreword(
     page.on("dialog", lambda d: dialogs.append(d) or d.dismiss())
     page.get_by_role("button", name="Opslaan").click()
 
-    assert page.locator(".results-branding").inner_text().startswith(
-        "Adviesbureau Rits"
+    assert (
+        page.locator(".results-branding").inner_text().startswith("Adviesbureau Rits")
     )
     logo_width = page.locator(".results-branding img").evaluate("i => i.naturalWidth")
     assert logo_width == 480
