@@ -264,3 +264,34 @@ def test_the_welcome_page_says_on_whose_behalf(client, owner, respondent):
 def test_without_branding_the_welcome_page_is_neutral(client, respondent):
     start(client, respondent)
     assert "welcome-branding" not in client.get(WELCOME).text
+
+
+# --- the stored report -----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_stored_report_is_made_again_when_the_branding_or_the_word_changes(
+    client, owner, assessment
+):
+    from ..conftest import download_prepared
+    from ..test_report import fill, pdf_text
+
+    fill(assessment)
+    client.force_login(owner)
+    url = reverse("assessments:assessment-report", args=[assessment.pk])
+    neutral = download_prepared(client, url, {"lang": "nl"})
+    assert "Adviesbureau Rits" not in pdf_text(b"".join(neutral.streaming_content))
+
+    branding_save(consultant=owner, fields={"firm_name": "Adviesbureau Rits"})
+    consultant_word_save(
+        assessment=assessment,
+        foreword="Ons voorwoord.",
+        recommendations=["Begin klein"],
+        commentary={},
+    )
+    stale = client.get(url, {"lang": "nl"})
+    assert not stale.has_header("Content-Disposition")  # not the old file
+    branded = download_prepared(client, url, {"lang": "nl"})
+    text = pdf_text(b"".join(branded.streaming_content))
+    assert "Een rapport van Adviesbureau Rits" in text
+    assert "Ons voorwoord." in text and "Begin klein" in text
