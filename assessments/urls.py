@@ -135,6 +135,11 @@ urlpatterns = [
         name="assessment-logo",
     ),
     path(
+        "assessments/<int:pk>/branding.css",
+        branding.show_assessment_branding_css,
+        name="assessment-branding-css",
+    ),
+    path(
         "assessments/<int:pk>/word/",
         branding.edit_consultant_word,
         name="assessment-word",

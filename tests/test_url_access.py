@@ -126,6 +126,7 @@ EXPECTED = {
     # Only the owner has a logo in this world; the others have none of their own.
     "assessments:branding-logo": {"get": _row(LOGIN, LOGIN, 404, 404, 200)},
     "assessments:assessment-logo": {"get": READ},
+    "assessments:assessment-branding-css": {"get": READ},
     "assessments:assessment-word": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:partnership-create": {"get": MINE, "post": MINE},
     "assessments:partnership-detail": {"get": READ},

@@ -1,7 +1,7 @@
 """The consultant's branding profile, its logo, and the consultant's word per scan."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from ..access import get_assessment_for_user, get_assessment_for_user_rw
 from ..branding import (
+    branding_of,
     branding_save,
     consultant_word_save,
     dimensions_for_commentary,
@@ -49,6 +50,24 @@ def show_assessment_logo(request, pk):
     """The logo of the scan owner's branding, for whoever may see the scan."""
     assessment = get_assessment_for_user(request, pk, with_question_set=False)
     return _logo_response(profile_of_owner(assessment))
+
+
+@require_GET
+def show_assessment_branding_css(request, pk):
+    """The owner's accent colour for the scan's pages, as a stylesheet: the
+    Content-Security-Policy allows no inline styles. Text takes the colour only
+    with 4.5:1 contrast against white; otherwise it only colours a rule."""
+    assessment = get_assessment_for_user(request, pk, with_question_set=False)
+    branding = branding_of(assessment)
+    accent = branding["accent"] if branding else ""
+    css = ""
+    if accent:
+        css = f".results-branding {{ border-bottom: 0.25rem solid {accent}; }}\n"
+        if branding["accent_text"]:
+            css += f".consultant-word h2 {{ color: {accent}; }}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    patch_cache_control(response, private=True, max_age=3600)
+    return response
 
 
 def _logo_response(profile):

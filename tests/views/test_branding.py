@@ -295,3 +295,36 @@ def test_a_stored_report_is_made_again_when_the_branding_or_the_word_changes(
     text = pdf_text(b"".join(branded.streaming_content))
     assert "Een rapport van Adviesbureau Rits" in text
     assert "Ons voorwoord." in text and "Begin klein" in text
+
+
+# --- the accent colour on the scan's pages ---------------------------------------
+
+
+def css_url(assessment):
+    return reverse("assessments:assessment-branding-css", args=[assessment.pk])
+
+
+@pytest.mark.parametrize(
+    "colour, colours_text", [("#7a1f5c", True), ("#ffcc00", False)]
+)
+def test_the_accent_colours_text_only_when_legible(
+    client, owner, collaborator, assessment, colour, colours_text
+):
+    branding_save(
+        consultant=owner, fields={"firm_name": "Rits", "accent_colour": colour}
+    )
+    client.force_login(collaborator)
+    assert css_url(assessment) in client.get(results_url(assessment)).text
+    css = client.get(css_url(assessment)).content.decode()
+    assert f"border-bottom: 0.25rem solid {colour}" in css
+    assert (f"color: {colour}" in css) is colours_text
+
+
+def test_outsiders_get_404_on_the_accent_stylesheet(
+    client, owner, outsider, assessment
+):
+    branding_save(
+        consultant=owner, fields={"firm_name": "Rits", "accent_colour": "#7a1f5c"}
+    )
+    client.force_login(outsider)
+    assert client.get(css_url(assessment)).status_code == 404
