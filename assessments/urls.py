@@ -18,6 +18,7 @@ urlpatterns = [
     # Participants: invitation link and questionnaire.
     path("i/<str:token>/", questionnaire.open_invitation, name="invitation"),
     path("q/", questionnaire.show_welcome, name="questionnaire-welcome"),
+    path("q/logo/", questionnaire.show_welcome_logo, name="questionnaire-logo"),
     path("q/step/<int:step>/", questionnaire.answer_step, name="questionnaire-step"),
     path("q/save/", questionnaire.save_answers, name="questionnaire-save"),
     path("q/review/", questionnaire.review_answers, name="questionnaire-review"),

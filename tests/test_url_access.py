@@ -77,6 +77,8 @@ EXPECTED = {
     # questionnaire, and without one the pages say the link is invalid.
     "assessments:invitation": {"get": _same(302)},
     "assessments:questionnaire-welcome": {"get": _row(404, 200, 404, 404, 404)},
+    # The other scan's owner has no branding: 404 even for its respondent.
+    "assessments:questionnaire-logo": {"get": _same(404)},
     "assessments:questionnaire-step": {"get": _row(404, 200, 404, 404, 404)},
     "assessments:questionnaire-save": {
         "get": _row(405, 405, 405, 405, 405),

@@ -42,14 +42,14 @@ def edit_branding(request):
 @require_GET
 def show_own_logo(request):
     profile = BrandingProfile.objects.filter(consultant=request.user).first()
-    return _logo_response(profile)
+    return logo_response(profile)
 
 
 @require_GET
 def show_assessment_logo(request, pk):
     """The logo of the scan owner's branding, for whoever may see the scan."""
     assessment = get_assessment_for_user(request, pk, with_question_set=False)
-    return _logo_response(profile_of_owner(assessment))
+    return logo_response(profile_of_owner(assessment))
 
 
 @require_GET
@@ -70,7 +70,8 @@ def show_assessment_branding_css(request, pk):
     return response
 
 
-def _logo_response(profile):
+def logo_response(profile):
+    """The profile's stored logo, or 404 (no profile, no logo, a lost file)."""
     if profile is None or not profile.logo:
         raise Http404
     suffix = profile.logo.name.rsplit(".", 1)[-1]

@@ -264,6 +264,20 @@ def test_the_welcome_page_says_on_whose_behalf(client, owner, respondent):
 def test_without_branding_the_welcome_page_is_neutral(client, respondent):
     start(client, respondent)
     assert "welcome-branding" not in client.get(WELCOME).text
+    assert client.get(reverse("assessments:questionnaire-logo")).status_code == 404
+
+
+def test_the_participant_sees_the_logo_of_their_own_scan_only(
+    client, owner, respondent, other_respondent
+):
+    branding_save(consultant=owner, fields={"firm_name": "Rits"}, logo=png_logo())
+    logo = reverse("assessments:questionnaire-logo")
+    start(client, respondent)
+    assert f'src="{logo}"' in client.get(WELCOME).text
+    assert client.get(logo).status_code == 200
+    client.logout()
+    start(client, other_respondent)  # another consultant's scan, unbranded
+    assert client.get(logo).status_code == 404
 
 
 # --- the stored report -----------------------------------------------------------
