@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from PIL import Image
+from pypdf import PdfReader
 
 from assessments.branding import branding_save, consultant_word_save
 from assessments.branding.models import BrandingProfile, ConsultantWord
@@ -296,7 +297,9 @@ def test_a_stored_report_is_made_again_when_the_branding_or_the_word_changes(
     neutral = download_prepared(client, url, {"lang": "nl"})
     assert "Adviesbureau Rits" not in pdf_text(b"".join(neutral.streaming_content))
 
-    branding_save(consultant=owner, fields={"firm_name": "Adviesbureau Rits"})
+    branding_save(
+        consultant=owner, fields={"firm_name": "Adviesbureau Rits"}, logo=png_logo()
+    )
     consultant_word_save(
         assessment=assessment,
         foreword="Ons voorwoord.",
@@ -306,8 +309,11 @@ def test_a_stored_report_is_made_again_when_the_branding_or_the_word_changes(
     stale = client.get(url, {"lang": "nl"})
     assert not stale.has_header("Content-Disposition")  # not the old file
     branded = download_prepared(client, url, {"lang": "nl"})
-    text = pdf_text(b"".join(branded.streaming_content))
+    pdf = b"".join(branded.streaming_content)
+    text = pdf_text(pdf)
     assert "Een rapport van Adviesbureau Rits" in text
+    # The logo went through the render guard's child process to the cover.
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
     assert "Ons voorwoord." in text and "Begin klein" in text
 
 
