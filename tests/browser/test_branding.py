@@ -8,7 +8,7 @@ from PIL import Image
 
 from tests.test_results import _people
 
-from .conftest import log_in
+from .conftest import log_in, serious_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,6 +34,7 @@ def test_the_consultant_brands_the_results_and_writes_a_foreword(
     os.makedirs(SHOTS, exist_ok=True)
 
     page.goto(live_server.url + "/account/branding/")
+    assert serious_violations(page) == []
     page.get_by_label("Naam van praktijk of bureau").fill("Adviesbureau Rits")
     page.get_by_label("Accentkleur").fill("#7a1f5c")
     page.get_by_label("E-mailadres contactpersoon").fill("kim@rits.example")
@@ -63,5 +64,6 @@ def test_the_consultant_brands_the_results_and_writes_a_foreword(
     assert "Leg de afspraken vast" in word.inner_text()
     assert dialogs == []  # no script ran
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert serious_violations(page) == []
     page.screenshot(path=f"{SHOTS}/results-{width}.png", full_page=False)
     context.close()
