@@ -142,6 +142,8 @@ def branding_values(
         "contact_email": profile.contact_email,
         "contact_phone": profile.contact_phone,
         "footer": profile.footer_text or profile.firm_name,
+        # In the logo's URL on pages, so a new logo is not hidden by a cached one.
+        "version": int(profile.updated_at.timestamp()),
     }
 
 
