@@ -2,6 +2,7 @@
 and where they show: the results page and the participant's welcome page."""
 
 import io
+import os
 
 import pytest
 from django.core.cache import cache
@@ -87,6 +88,35 @@ def test_a_gif_logo_is_refused_in_the_users_language(client, owner, language, me
     )
     assert response.status_code == 200
     assert message in response.text
+    assert not BrandingProfile.objects.exists()
+
+
+def noise_png(side):
+    out = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(out, "PNG")
+    out.name = "logo.png"
+    out.seek(0)
+    return out
+
+
+def test_a_logo_of_almost_2_mb_is_accepted(client, owner):
+    logo = noise_png(800)  # random pixels do not compress: about 1.9 MB
+    assert 1.8e6 < len(logo.getvalue()) < 2 * 1024 * 1024
+    client.force_login(owner)
+    response = client.post(BRANDING, {"firm_name": "Rits", "logo_upload": logo})
+    assert response.status_code == 302
+    assert BrandingProfile.objects.get(consultant=owner).logo
+
+
+def test_a_logo_over_2_mb_gets_a_clear_message(client, owner):
+    client.force_login(owner)
+    response = client.post(
+        BRANDING,
+        {"firm_name": "Rits", "logo_upload": noise_png(900)},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 200
+    assert "Het logo mag hoogstens 2 MB groot zijn." in response.text
     assert not BrandingProfile.objects.exists()
 
 
