@@ -1008,6 +1008,7 @@ class DimensionComment(models.Model):
 # makes them models of this app.
 from .actions.models import Action, ActionListing, ActionStatusChange  # noqa: E402, F401
 from .background.models import OutgoingMail, PreparedFile  # noqa: E402, F401
+from .branding.models import BrandingProfile, ConsultantWord  # noqa: E402, F401
 from .live.models import (  # noqa: E402, F401
     AgreementNote,
     LiveAnswer,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, questionnaire, workshop
+from .views import accounts, branding, questionnaire, workshop
 from .views import actions as action_views
 from .views import exports as export_views
 from .views import report as report_views
@@ -19,6 +19,7 @@ urlpatterns = [
     # Participants: invitation link and questionnaire.
     path("i/<str:token>/", questionnaire.open_invitation, name="invitation"),
     path("q/", questionnaire.show_welcome, name="questionnaire-welcome"),
+    path("q/logo/", questionnaire.show_welcome_logo, name="questionnaire-logo"),
     path("q/step/<int:step>/", questionnaire.answer_step, name="questionnaire-step"),
     path("q/save/", questionnaire.save_answers, name="questionnaire-save"),
     path("q/review/", questionnaire.review_answers, name="questionnaire-review"),
@@ -128,6 +129,23 @@ urlpatterns = [
     # Consultant workspace: dashboard, partnerships, assessments, respondents.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/", accounts.account, name="account"),
+    path("account/branding/", branding.edit_branding, name="branding"),
+    path("account/branding/logo/", branding.show_own_logo, name="branding-logo"),
+    path(
+        "assessments/<int:pk>/logo/",
+        branding.show_assessment_logo,
+        name="assessment-logo",
+    ),
+    path(
+        "assessments/<int:pk>/branding.css",
+        branding.show_assessment_branding_css,
+        name="assessment-branding-css",
+    ),
+    path(
+        "assessments/<int:pk>/word/",
+        branding.edit_consultant_word,
+        name="assessment-word",
+    ),
     path(
         "partnerships/new/", partnerships.create_partnership, name="partnership-create"
     ),

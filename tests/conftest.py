@@ -272,3 +272,14 @@ def make_action(assessment, title="Samen de afspraken vastleggen", **extra):
             code=extra["dimension"]
         )
     return action_create(assessment=assessment, title=title, **extra)
+
+
+def png_logo(size=(120, 60), colour=(31, 78, 121)):
+    """A re-encoded logo as `branding.logo.logo_clean` returns it: (bytes, "png")."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue(), "png"

@@ -16,11 +16,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from assessments.branding import branding_save
 from assessments.live.sessions import live_session_create
 from assessments.models import Collaboration
 from assessments.sharing import shared_link_create
 
-from .conftest import make_action, make_respondent
+from .conftest import make_action, make_respondent, png_logo
 
 PERSONAS = ("anonymous", "respondent", "outsider", "collaborator", "owner")
 
@@ -78,6 +79,8 @@ EXPECTED = {
     # questionnaire, and without one the pages say the link is invalid.
     "assessments:invitation": {"get": _same(302)},
     "assessments:questionnaire-welcome": {"get": _row(404, 200, 404, 404, 404)},
+    # The other scan's owner has no branding: 404 even for its respondent.
+    "assessments:questionnaire-logo": {"get": _same(404)},
     "assessments:questionnaire-step": {"get": _row(404, 200, 404, 404, 404)},
     "assessments:questionnaire-save": {
         "get": _row(405, 405, 405, 405, 405),
@@ -123,6 +126,12 @@ EXPECTED = {
     # Workspace.
     "assessments:dashboard": {"get": MINE},
     "assessments:account": {"get": MINE, "post": MINE},
+    "assessments:branding": {"get": MINE, "post": MINE},
+    # Only the owner has a logo in this world; the others have none of their own.
+    "assessments:branding-logo": {"get": _row(LOGIN, LOGIN, 404, 404, 200)},
+    "assessments:assessment-logo": {"get": READ},
+    "assessments:assessment-branding-css": {"get": READ},
+    "assessments:assessment-word": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:partnership-create": {"get": MINE, "post": MINE},
     "assessments:partnership-detail": {"get": READ},
     "assessments:partnership-edit": {"get": EDIT_FORM, "post": _write(200)},
@@ -285,6 +294,10 @@ def world(
         organisation=None,
         last_day=timezone.localdate(),
         created_by=owner,
+    )
+    # The owner's branding, with a logo, on every page that shows it.
+    branding_save(
+        consultant=owner, fields={"firm_name": "Adviesbureau Rits"}, logo=png_logo()
     )
     return {
         "action": make_action(assessment),

@@ -28,7 +28,7 @@ from ..models import (
 
 # Bump when what an output shows changes without any row changing (a new figure,
 # a changed rule), so old cache entries are never read back.
-FINGERPRINT_VERSION = 3
+FINGERPRINT_VERSION = 4
 
 
 def fingerprint(assessment: Assessment) -> str:
@@ -67,6 +67,10 @@ def fingerprint(assessment: Assessment) -> str:
             "partnership__owner__first_name",
             "partnership__owner__last_name",
             "partnership__owner__username",
+            # The consultancy's part: its branding profile (logo included: a new
+            # logo saves the profile) and the consultant's word for the scan.
+            "partnership__owner__branding__updated_at",
+            "consultant_word__updated_at",
         )
     )
     organisations = list(

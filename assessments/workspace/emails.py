@@ -12,6 +12,7 @@ A password-reset mail is rendered in the request and only carried here.
 
 from __future__ import annotations
 
+from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ..actions.digest import digest_actions
+from ..branding import branding_of
 from ..models import Assessment, OutgoingMail
 from ..text import single_line
 
@@ -91,6 +93,7 @@ def _to_respondent(mail: OutgoingMail) -> EmailMessage:
     url = respondent.invitation_url()
     if url is None:
         raise NotSendable("no_link")
+    branding = branding_of(assessment)
     context = {
         "respondent": respondent,
         "partnership": assessment.partnership,
@@ -103,14 +106,34 @@ def _to_respondent(mail: OutgoingMail) -> EmailMessage:
         "organisation_name": single_line(respondent.organisation.name),
         "respondent_name": single_line(respondent.label),
         "consultant_name": _name(consultant),
+        "signature": _signature(consultant, branding),
     }
     subject, body = _render(mail.kind, respondent.language, context)
     return EmailMessage(
         subject=subject,
         body=body,
+        from_email=_sender(branding),
         to=[respondent.email],
         reply_to=[consultant.email] if consultant.email else None,
     )
+
+
+def _signature(consultant: AbstractUser, branding: dict | None) -> list[str]:
+    """The lines under "Kind regards": the consultant, and with a branding profile
+    (the partnership owner's) the firm and its contact line."""
+    lines = [_name(consultant)]
+    if branding:
+        lines += [single_line(branding["firm"]), single_line(branding["contact"])]
+    return [line for line in lines if line]
+
+
+def _sender(branding: dict | None) -> str | None:
+    """The firm's name as the sender's display name, on the site's own address
+    (never the firm's: a mail server would reject or flag it as spoofed)."""
+    if not branding:
+        return None
+    _display, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((single_line(branding["firm"]), address))
 
 
 def _to_consultant(mail: OutgoingMail) -> EmailMessage:
