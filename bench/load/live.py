@@ -209,11 +209,14 @@ def run(
         and result["server_errors"] == 0
         and result["readiness"]["count"] > 0
     )
-    result["targets_met"] = all(
-        f["p95"] is not None and f["p95"] < f["target"]
-        for f in figures.values()
-        if f["target"]
-    ) and (result["readiness"]["max"] or 0) < READINESS_TARGET_MS
+    result["targets_met"] = (
+        all(
+            f["p95"] is not None and f["p95"] < f["target"]
+            for f in figures.values()
+            if f["target"]
+        )
+        and (result["readiness"]["max"] or 0) < READINESS_TARGET_MS
+    )
     result["ok"] = result["harness_ok"] and result["targets_met"]
     (out / "summary.json").write_text(json.dumps(result, indent=2))
     (out / "summary.md").write_text(markdown(result) + "\n")

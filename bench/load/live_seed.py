@@ -23,7 +23,9 @@ def main():
 
     with transaction.atomic():
         question_set, _created = questionset_install_default()
-        user = get_user_model().objects.create_user("live-facilitator", password=PASSWORD)
+        user = get_user_model().objects.create_user(
+            "live-facilitator", password=PASSWORD
+        )
         partnership = Partnership.objects.create(name="Live partnership", owner=user)
         organisations = [
             Organisation.objects.create(
@@ -37,9 +39,7 @@ def main():
     plan = {
         "assessment": assessment.pk,
         "organisations": [o.pk for o in organisations],
-        "dimensions": list(
-            question_set.dimensions.values_list("pk", flat=True)
-        ),
+        "dimensions": list(question_set.dimensions.values_list("pk", flat=True)),
         "facilitator_session": _logged_in_session(user),
     }
     print(json.dumps(plan))
