@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint format messages audit bench bench-postgres load load-starvation clean
+.PHONY: install run test test-fast lint format messages audit bench bench-postgres load load-starvation load-live clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -79,16 +79,25 @@ bench-postgres: install
 
 # Load test (bench/load/): gunicorn + the worker + locust on 127.0.0.1, 50
 # participants for 60 s, on SQLite and on PostgreSQL (server on 127.0.0.1:5432;
-# database partnerscan_load); then the starvation run (issue 13).
+# database partnerscan_load); then the starvation run (issue 13) and the live
+# session with 200 phones (issue 14, `load-live`).
 load: install
 	$(BIN)/python -m bench.load.run --db sqlite
 	$(BIN)/python -m bench.load.run --db postgres
 	$(MAKE) load-starvation
+	$(MAKE) load-live
 
 # Participants' autosave p95 without and with 5 consultants downloading reports, in
 # one run on PostgreSQL; fails while the ratio is over 1.2 (bench/README.md).
 load-starvation: install
 	$(BIN)/python -m bench.load.run --starvation --db postgres
+
+# A live session on PostgreSQL: 200 phones (one address) polling every 2 s and
+# answering, the projector and the facilitator; fails on a missed target
+# (bench/README.md, "Live session"). PHONES=300 for another room size.
+PHONES ?= 200
+load-live: install
+	$(BIN)/python -m bench.load.run --live --db postgres --phones $(PHONES) --seconds 75
 
 clean:
 	rm -rf $(VENV) staticfiles test_db*.sqlite3*

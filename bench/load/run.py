@@ -3,6 +3,7 @@ locust headless against them, then every acknowledged answer counted in the data
 
     python -m bench.load.run --db sqlite|postgres [--users 50] [--seconds 60]
     python -m bench.load.run --starvation [--db postgres] [--downloaders 5]
+    python -m bench.load.run --live [--phones 200] [--seconds 60]
 
 Prints requests/s and p50/p95/p99 per endpoint (a Markdown table for
 bench/README.md) and exits non-zero on any 5xx, any "database is locked", or any
@@ -196,7 +197,9 @@ def fresh_folder(path):
     return path
 
 
-def locust(url, plan_path, prefix, users, seconds, classes=(), env=None):
+def locust(
+    url, plan_path, prefix, users, seconds, classes=(), env=None, locustfile=LOCUSTFILE
+):
     """One headless locust run against `url`; its CSVs and record under `prefix`.
     Returns the record (acknowledged answers, statuses, timings, downloads)."""
     acknowledged_path = Path(f"{prefix}_acknowledged.json")
@@ -206,7 +209,7 @@ def locust(url, plan_path, prefix, users, seconds, classes=(), env=None):
             "-m",
             "locust",
             "-f",
-            str(LOCUSTFILE),
+            str(locustfile),
             *classes,
             "--headless",
             "--users",
@@ -349,7 +352,22 @@ def main(argv=None):
         default=5,
         help="REPORT_DEBOUNCE_SECONDS of the server and the worker (--starvation)",
     )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="a live session: phones, projector, facilitator (bench/load/live.py)",
+    )
+    parser.add_argument("--phones", type=int, default=200)
     args = parser.parse_args(argv)
+    if args.live:
+        from bench.load import live
+
+        result = live.run(
+            db=args.db or "postgres", phones=args.phones, seconds=args.seconds
+        )
+        print(live.markdown(result))
+        print("OK" if result["ok"] else "FAILED")
+        return 0 if result["ok"] else 1
     if args.starvation:
         from bench.load import starvation
 
