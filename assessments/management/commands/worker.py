@@ -21,6 +21,30 @@ from ...background.schedule import schedule_tick
 TASKS_PER_ROUND = 20
 
 
+def lower_priority(nice: int) -> None:
+    """Yield the CPU to the web processes: `nice`, and the same for the worker's
+    scheduling group.
+
+    With autogroup scheduling (Linux's default on many kernels, this project's
+    machines included) the CPU is first shared fairly between sessions, and nice
+    only orders processes inside one: a worker in a session of its own (systemd,
+    a container, a harness) would take half of a busy machine at any nice. So the
+    worker becomes a session of its own (unless it leads one already) and lowers
+    that group's weight too. Under systemd with the CPU controller, autogroups do
+    not apply and the unit's CPUWeight= does this (docs/deployment.md).
+    """
+    os.nice(nice)
+    try:
+        os.setsid()
+    except OSError:
+        pass  # leads its own session already (or its process group)
+    try:
+        with open("/proc/self/autogroup", "w") as autogroup:
+            autogroup.write(str(nice))
+    except OSError:
+        pass  # no autogroups here (other systems, kernels built without them)
+
+
 class ScheduledWorker(Worker):
     def __init__(self, *, schedule_every: float | None, **kwargs):
         super().__init__(**kwargs)
@@ -71,7 +95,7 @@ class Command(DbWorkerCommand):
 
     def handle(self, *, schedule, nice, **options):
         if nice:
-            os.nice(nice)
+            lower_priority(nice)
         self.configure_logging(options["verbosity"])
         queue_names = options["queue_name"].split(",")
         excluded = (
