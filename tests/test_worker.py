@@ -114,6 +114,13 @@ def test_the_worker_process_runs_at_lower_priority_and_stops_on_sigterm(tmp_path
                 os.getpriority(os.PRIO_PROCESS, 0) + 10
             )
         assert started, "the worker did not lower its CPU priority by 10"
+        # Where the kernel schedules by session (autogroup), the worker's own group
+        # is lowered too, or nice would not keep it from half a busy machine.
+        autogroup = f"/proc/{worker.pid}/autogroup"
+        if os.path.exists(autogroup):
+            with open(autogroup) as group:
+                assert group.read().split()[-1] == "10"
+            assert os.getsid(worker.pid) == worker.pid  # a session of its own
         time.sleep(1)  # past Django's start-up, into the worker loop
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=15) == 0
