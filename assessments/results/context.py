@@ -29,6 +29,7 @@ from .discussion import add_discussion_rows, agreement_notes
 from .fingerprint import fingerprint
 from .labels import BAND_LABELS, KIND_LABELS, VERDICT_LABELS, _band, _label, _reason
 from .rows import _agenda_rows, _dimension_rows, _organisation_rows, _trend
+from .statements import add_statement_rows
 
 RESPONSE_COUNTS = (
     "respondents",
@@ -79,7 +80,15 @@ def build_results_context(
         on this dimension,
         every figure None), pairs: [{a, b, gap, gap_flag}] (only with more than
         two shown), questions: [{code, text, weight, reverse}], comments: [text]
-        (anonymous, sorted), is_weakest_link, is_largest_gap}]
+        (anonymous, sorted), is_weakest_link, is_largest_gap, statements,
+        statements_anchor, statement_gap, statement_gap_flag}]; statements: one
+        row per statement, [{code, text, reverse, dimension_code, dimension_name,
+        dimension_anchor, anchor, gap, gap_flag, gap_flag_label, rank (or None),
+        organisations: [{name, score, band, band_label, n (1-5 answers),
+        dont_know, counts ([1s, 2s, 3s, 4s, 5s]), withheld}] (shown
+        organisations; withheld: every figure None)}] (`results.statements`)
+      top_statements: the statement rows with the largest gaps, at most ten,
+        largest first, each with its rank
       blocks: [{kind, label, score, band, band_label, weight}]
       index, index_band, has_results
       verdict: {band, band_label, label, index_band, index_band_label, capped,
@@ -168,6 +177,7 @@ def _figures(
     add_discussion_rows(
         rows, dimensions, scored.discussions, agreement_notes(assessment)
     )
+    top_statements = add_statement_rows(rows, scored.statements, result.method)
     rows_by_code = {row["code"]: row for row in rows}
     agenda, wins = _agenda_rows(
         result, rows_by_code, language, {d.code: d for d in dimensions}
@@ -228,6 +238,7 @@ def _figures(
         "trend": _trend(previous, previous_result, result, rows_by_code),
         "comments_enabled": assessment.allow_comments,
         "has_comments": any(row["comments"] for row in rows),
+        "top_statements": top_statements,
         "discussed": [row for row in rows if row["discussion"]],
         "agreements": [row for row in rows if row["agreement"]],
     }
