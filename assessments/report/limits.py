@@ -95,6 +95,10 @@ def limit_report(context: dict) -> None:
     shown = [labels.get(name, name) for name in context["shown_organisations"]]
     context["score_tables"] = _score_tables(shown, context["dimensions"])
     context["statement_columns"] = _statement_columns(context, shown, labels)
+    columns = context["statement_columns"]
+    # The statement tables' width class and how many columns a dimension row spans.
+    context["statement_class"] = f"statements-{len(columns)}" if columns else "ends"
+    context["statement_span"] = 3 + (len(columns) if columns else 2)
     context["report_limits"] = _limits(
         shortened=any(label != name for name, label in labels.items()),
         pairs=pairs_cut if pairs_cut > PAIRS_PER_DIMENSION else 0,
@@ -215,7 +219,7 @@ def _limits(
             _(
                 "With more than %(columns)s organisations, the statement tables show "
                 "for each statement the organisation with the highest and the one "
-                "with the lowest score."
+                "with the lowest score, without the number of answers per value."
             )
             % {"columns": ORGS_PER_TABLE}
         )
