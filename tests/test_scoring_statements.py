@@ -88,6 +88,20 @@ def test_every_organisation_shows_how_many_gave_each_answer(
     assert cell.counts == AnswerCounts(counts, dont_know)
 
 
+def test_the_worked_example_under_a_privacy_minimum_of_two():
+    statements = scan(EXAMPLE, Method(privacy_minimum=2))
+    bv11, rs41 = statements["BV1"][0], statements["RS4"][0]
+    # Beta is folded: no cell. Gamma's BV1 rests on Gert alone: hidden there.
+    assert [o.name for o in bv11.organisations] == ["Alfa", "Gamma"]
+    assert bv11.organisations[1].withheld and bv11.gap is None
+    assert bv11.organisations[0].score == pytest.approx(83.3333, abs=1e-4)
+    assert [(o.name, o.score) for o in rs41.organisations] == [
+        ("Alfa", 87.5),
+        ("Gamma", 12.5),
+    ]
+    assert rs41.gap == 75.0
+
+
 def test_statements_come_per_dimension_in_question_order():
     statements = scan(EXAMPLE)
     assert list(statements) == ["BV1", "RS4"]
