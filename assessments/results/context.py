@@ -29,7 +29,7 @@ from .discussion import add_discussion_rows, agreement_notes
 from .fingerprint import fingerprint
 from .labels import BAND_LABELS, KIND_LABELS, VERDICT_LABELS, _band, _label, _reason
 from .rows import _agenda_rows, _dimension_rows, _organisation_rows, _trend
-from .statements import add_statement_rows
+from .statements import add_statement_rows, render_statement_tables
 
 RESPONSE_COUNTS = (
     "respondents",
@@ -111,7 +111,9 @@ def build_results_context(
         flag_after_label, change}; agreements: the rows with an agreement (every
         row has `discussion`, None when not discussed, and `agreement`, the text
         or "")
-      charts: {radar, zipper} SVG markup (safe strings), when `with_charts`
+      charts: {radar, zipper} SVG markup (safe strings), and on every dimension
+        row `statements_table` (the page's HTML of its statements), when
+        `with_charts`
     """
     language = language or translation.get_language() or "nl"
     with translation.override(language):
@@ -247,4 +249,5 @@ def _figures(
             "radar": charts.radar_chart(rows, shown),
             "zipper": charts.zipper_chart(rows, shown, method),
         }
+        render_statement_tables(rows)
     return context

@@ -10,6 +10,8 @@ no figure at all, not even how many answered.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.template.loader import render_to_string
+
 from .. import scoring
 from .labels import GAP_LABELS, _band, _label
 
@@ -45,6 +47,17 @@ def add_statement_rows(
     for rank, code in enumerate(top, start=1):
         by_code[code]["rank"] = rank
     return [by_code[code] for code in top]
+
+
+def render_statement_tables(rows: Sequence[dict[str, Any]]) -> None:
+    """Give every dimension row `statements_table`: its statements as the results
+    page shows them (HTML, in the active language). Made with the figures and cached
+    with them, like the charts: rendering 72 statements for every organisation costs
+    the page more than everything else on it."""
+    for row in rows:
+        row["statements_table"] = render_to_string(
+            "assessments/includes/_results_statement_table.html", {"row": row}
+        )
 
 
 def _statement_row(

@@ -49,9 +49,10 @@ def test_every_dimension_has_a_closed_drill_down_with_its_statements(
     # Closed until opened: works without JavaScript, like every <details>.
     assert not any(d.get("open") is not None for d in drill_downs)
     assert _text(next(drill_downs[0].iter(f"{XHTML}summary"))).startswith("BV1 ")
-    tables = list(drill_downs[0].iter(f"{XHTML}table"))
-    assert len(tables) == 6  # BV1 has six statements
-    head = [_text(th) for th in tables[0].iter(f"{XHTML}th")][:8]
+    (table,) = drill_downs[0].iter(f"{XHTML}table")
+    groups = list(table.iter(f"{XHTML}tbody"))
+    assert len(groups) == 6  # BV1 has six statements, a row group each
+    head = [_text(th) for th in table.find(f"{XHTML}thead").iter(f"{XHTML}th")]
     assert head == [
         "Organisation",
         "Score",
@@ -72,10 +73,12 @@ def test_the_page_shows_the_statement_figures_of_results_json(client, owner, ans
         for position, statement in enumerate(dimension["statements"], start=1):
             block = _by_id(root, f"statement-{number}-{position}")
             assert statement["code"] in _text(block)
+            # A row per organisation, headed by its name, between the statement
+            # and its gap.
             rows = [
                 [_text(cell) for cell in row]
                 for row in block.iter(f"{XHTML}tr")
-                if row.find(f"{XHTML}td") is not None
+                if row[0].get("scope") == "row"
             ]
             for row, cell in zip(rows, statement["organisations"], strict=True):
                 assert row[0] == cell["name"]
