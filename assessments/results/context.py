@@ -81,7 +81,8 @@ def build_results_context(
         every figure None), pairs: [{a, b, gap, gap_flag}] (only with more than
         two shown), questions: [{code, text, weight, reverse}], comments: [text]
         (anonymous, sorted), is_weakest_link, is_largest_gap, statements,
-        statements_anchor, statement_gap, statement_gap_flag}]; statements: one
+        statements_anchor, statement_gap, statement_gap_flag,
+        statement_gap_flag_label}]; statements: one
         row per statement, [{code, text, reverse, dimension_code, dimension_name,
         dimension_anchor, anchor, gap, gap_flag, gap_flag_label, rank (or None),
         organisations: [{name, score, band, band_label, n (1-5 answers),

@@ -25,9 +25,10 @@ def add_statement_rows(
     method: scoring.Method,
 ) -> list[dict[str, Any]]:
     """Give every dimension row `statements` (one row per statement, in question
-    order), `statements_anchor` (the id of its drill-down) and `statement_gap` (its
-    largest statement gap, None without one); return the statements with the
-    largest gaps across the scan, largest first, each with its `rank`."""
+    order), `statements_anchor` (the id of its drill-down), `statement_gap` (its
+    largest statement gap, None without one) with its flag and label; return the
+    statements with the largest gaps across the scan, largest first, each with its
+    `rank`."""
     every = []
     by_code = {}
     for number, row in enumerate(rows, start=1):
@@ -43,6 +44,7 @@ def add_statement_rows(
         gaps = [s["gap"] for s in row["statements"] if s["gap"] is not None]
         row["statement_gap"] = max(gaps) if gaps else None
         row["statement_gap_flag"] = scoring.gap_flag(row["statement_gap"], method)
+        row["statement_gap_flag_label"] = _label(GAP_LABELS, row["statement_gap_flag"])
     top = scoring.most_disagreed(every, limit=MOST_DISAGREED, flagged_only=False)
     for rank, code in enumerate(top, start=1):
         by_code[code]["rank"] = rank
