@@ -11,7 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Assessment, LiveSession, Partnership, Respondent
+from .models import (
+    Action,
+    Assessment,
+    LiveSession,
+    Partnership,
+    Respondent,
+    SharedLink,
+)
+from .sharing import active_link
 
 
 def can_edit(user, partnership):
@@ -113,3 +121,31 @@ def get_live_session_of(assessment, pk):
         ),
         pk=pk,
     )
+
+
+def get_action_of(assessment, pk):
+    """An action listed under a scan already obtained through an access helper."""
+    return get_object_or_404(
+        Action.objects.listed_under(assessment).select_related(
+            "assessment", "dimension", "question", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def get_shared_link_of(assessment, pk):
+    """A shared results link of an assessment already obtained through an access
+    helper."""
+    return get_object_or_404(
+        SharedLink.objects.filter(assessment=assessment).select_related("organisation"),
+        pk=pk,
+    )
+
+
+def get_shared_link_by_token(token):
+    """The link a partner opened, or 404: unknown, revoked and expired links look
+    the same."""
+    link = active_link(token)
+    if link is None:
+        raise Http404
+    return link

@@ -13,6 +13,9 @@ apart (`answered`, `dont_know`, `unanswered`).
 Results JSON: `assessments.results.results_json`, the figures of the results page,
 serialised unrounded.
 
+Agreed actions: one row per action listed under the scan (`ACTION_COLUMNS`), as
+their own CSV download and as the second sheet ("actions") of the XLSX.
+
 Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
 CR) gets an apostrophe (`neutralise`), and so does every piece of it after a comma,
 semicolon or line break; `restore` undoes exactly that.
@@ -30,6 +33,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from .actions.listing import action_rows
 from .forms.questionnaire import value_to_choice
 from .models import Answer, Question
 from .results import results_json
@@ -41,6 +45,22 @@ ANSWERED = "answered"
 DONT_KNOW = "dont_know"
 UNANSWERED = "unanswered"
 STATUSES = (ANSWERED, DONT_KNOW, UNANSWERED)
+
+ACTION_COLUMNS = (
+    "dimension",
+    "statement",
+    "title",
+    "description",
+    "owner",
+    "person",
+    "due",
+    "status",
+    "overdue",
+    "agreed_in",
+)
+# The `owner` of an action of all partners together (else organisation names).
+JOINTLY = "jointly"
+OWNER_SEPARATOR = "; "
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Where a spreadsheet may start a new cell inside our text: Dutch Excel splits a comma
@@ -184,12 +204,15 @@ def write_answers_csv(rows):
 
 
 def answers_xlsx(assessment):
-    """The raw answers as an XLSX workbook (bytes), one sheet, values as numbers."""
-    return write_answers_xlsx(answer_rows(assessment))
+    """The raw answers as an XLSX workbook (bytes), values as numbers; the actions
+    on a second sheet."""
+    return write_answers_xlsx(answer_rows(assessment), action_export_rows(assessment))
 
 
-def write_answers_xlsx(rows):
-    """`AnswerRow`s as the XLSX export's bytes (openpyxl's write-only mode)."""
+def write_answers_xlsx(rows, actions=()):
+    """`AnswerRow`s (and the `action_export_rows`) as the XLSX export's bytes
+    (openpyxl's write-only mode). The answers stay the first sheet: the import
+    reads that one."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("answers")
     for letter, width in zip("ABCDEF", (28, 28, 11, 11, 8, 12), strict=True):
@@ -198,15 +221,69 @@ def write_answers_xlsx(rows):
     for row in rows:
         cells = [xlsx_escape(cell) for cell in row.text_cells()]
         sheet.append([*cells, row.value, row.status])
+    sheet = workbook.create_sheet("actions")
+    widths = (11, 11, 40, 60, 28, 24, 12, 11, 9, 10)
+    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append(ACTION_COLUMNS)
+    for action in actions:
+        sheet.append(
+            [xlsx_escape(cell) if isinstance(cell, str) else cell for cell in action]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def export_filename(assessment, fmt, today=None):
-    """`partnerscan-<partnership>-answers-2026-03-01.csv` (results for JSON)."""
+def action_export_rows(assessment):
+    """One tuple per action listed under the scan, in `ACTION_COLUMNS` order, text
+    neutralised (`neutralise`); `due` a date, `overdue` a bool, `agreed_in` the id
+    of the scan it was agreed in. Codes, not names: the file is the same in every
+    language."""
+    return [
+        (
+            row["dimension"] or "",
+            row["statement"] or "",
+            neutralise(row["title"]),
+            neutralise(row["description"]),
+            JOINTLY
+            if row["jointly"]
+            else neutralise(OWNER_SEPARATOR.join(row["owners"])),
+            neutralise(row["person"]),
+            row["due"],
+            row["status"],
+            row["overdue"],
+            row["assessment_id"],
+        )
+        for row in action_rows(assessment, language="nl")
+    ]
+
+
+def actions_csv(assessment):
+    """The scan's actions as CSV bytes, encoded like the answers CSV; dates ISO,
+    `overdue` as true/false."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(ACTION_COLUMNS)
+    for row in action_export_rows(assessment):
+        writer.writerow(
+            [
+                cell.isoformat()
+                if hasattr(cell, "isoformat")
+                else str(cell).lower()
+                if isinstance(cell, bool)
+                else cell
+                for cell in row
+            ]
+        )
+    return buffer.getvalue().encode(CSV_ENCODING)
+
+
+def export_filename(assessment, fmt, today=None, what=None):
+    """`partnerscan-<partnership>-answers-2026-03-01.csv` (results for JSON; `what`
+    names another content, such as "actions")."""
     today = today or timezone.localdate()
-    what = "results" if fmt == "json" else "answers"
+    what = what or ("results" if fmt == "json" else "answers")
     name = slugify(assessment.partnership.name)[:60].strip("-") or "scan"
     return f"partnerscan-{name}-{what}-{today.isoformat()}.{fmt}"
 

@@ -1003,9 +1003,12 @@ class DimensionComment(models.Model):
         return f"{self.respondent} {self.dimension.code}"
 
 
-# Background work's own models (what the worker prepares and sends) live beside the
-# code that uses them; importing them here makes them models of this app.
+# Agreed actions, background work (what the worker prepares and sends) and live
+# sessions keep their models beside the code that uses them; importing them here
+# makes them models of this app.
+from .actions.models import Action, ActionListing, ActionStatusChange  # noqa: E402, F401
 from .background.models import OutgoingMail, PreparedFile  # noqa: E402, F401
+from .branding.models import BrandingProfile, ConsultantWord  # noqa: E402, F401
 from .live.models import (  # noqa: E402, F401
     AgreementNote,
     LiveAnswer,
@@ -1014,3 +1017,4 @@ from .live.models import (  # noqa: E402, F401
     LiveSession,
     LiveStep,
 )
+from .sharing.models import SharedLink  # noqa: E402, F401

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from .views import accounts, questionnaire, workshop
+from .views import accounts, branding, questionnaire, workshop
+from .views import actions as action_views
 from .views import exports as export_views
 from .views import report as report_views
 from .views import results as results_views
+from .views import sharing as sharing_views
 from .views.live import facilitator as live_facilitator
 from .views.live import phone as live_phone
 from .views.live import projector as live_projector
@@ -17,6 +19,7 @@ urlpatterns = [
     # Participants: invitation link and questionnaire.
     path("i/<str:token>/", questionnaire.open_invitation, name="invitation"),
     path("q/", questionnaire.show_welcome, name="questionnaire-welcome"),
+    path("q/logo/", questionnaire.show_welcome_logo, name="questionnaire-logo"),
     path("q/step/<int:step>/", questionnaire.answer_step, name="questionnaire-step"),
     path("q/save/", questionnaire.save_answers, name="questionnaire-save"),
     path("q/review/", questionnaire.review_answers, name="questionnaire-review"),
@@ -126,6 +129,23 @@ urlpatterns = [
     # Consultant workspace: dashboard, partnerships, assessments, respondents.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/", accounts.account, name="account"),
+    path("account/branding/", branding.edit_branding, name="branding"),
+    path("account/branding/logo/", branding.show_own_logo, name="branding-logo"),
+    path(
+        "assessments/<int:pk>/logo/",
+        branding.show_assessment_logo,
+        name="assessment-logo",
+    ),
+    path(
+        "assessments/<int:pk>/branding.css",
+        branding.show_assessment_branding_css,
+        name="assessment-branding-css",
+    ),
+    path(
+        "assessments/<int:pk>/word/",
+        branding.edit_consultant_word,
+        name="assessment-word",
+    ),
     path(
         "partnerships/new/", partnerships.create_partnership, name="partnership-create"
     ),
@@ -250,6 +270,24 @@ urlpatterns = [
         results_views.assessment_results,
         name="assessment-results",
     ),
+    # Results shared with the partners: made in the workspace, opened by the link.
+    path(
+        "assessments/<int:pk>/share/",
+        sharing_views.share_results,
+        name="shared-link-add",
+    ),
+    path(
+        "assessments/<int:pk>/share/<int:link_pk>/revoke/",
+        sharing_views.revoke_shared_link,
+        name="shared-link-revoke",
+    ),
+    path("r/<str:token>/", sharing_views.shared_results, name="shared-results"),
+    path("r/<str:token>/report/", sharing_views.shared_report, name="shared-report"),
+    path(
+        "r/<str:token>/report/status/",
+        sharing_views.shared_report_status,
+        name="shared-report-status",
+    ),
     # Exports and imports.
     path(
         "assessments/<int:pk>/export/<str:fmt>/",
@@ -291,5 +329,36 @@ urlpatterns = [
         "assessments/<int:pk>/report/retry/",
         report_views.retry_report,
         name="assessment-report-retry",
+    ),
+    # Agreed actions.
+    path(
+        "assessments/<int:pk>/actions/new/",
+        action_views.add_action,
+        name="action-add",
+    ),
+    path(
+        "assessments/<int:pk>/actions/export/",
+        action_views.export_actions,
+        name="action-export",
+    ),
+    path(
+        "assessments/<int:pk>/actions/<int:action_pk>/",
+        action_views.show_action,
+        name="action-detail",
+    ),
+    path(
+        "assessments/<int:pk>/actions/<int:action_pk>/edit/",
+        action_views.edit_action,
+        name="action-edit",
+    ),
+    path(
+        "assessments/<int:pk>/actions/<int:action_pk>/status/",
+        action_views.change_action_status,
+        name="action-status",
+    ),
+    path(
+        "assessments/<int:pk>/actions/<int:action_pk>/delete/",
+        action_views.delete_action,
+        name="action-delete",
     ),
 ]

@@ -12,6 +12,9 @@
   cached results page of one large scan, 2,000 respondents x 72 answers, where the
   cache check's aggregate over the answers is most of the work, with PostgreSQL's
   plan of that aggregate (bench/out/explain-results.txt).
+- The partners' page behind a shared link (issue 16.7) of the same scan, as a ratio
+  of the bare template view, alternating: the same target as the results page (it
+  renders the same context, plus the UPDATE that logs each opening).
 - For information, the queries `build_results_context` makes, from the cache and
   after a change (both scans read and scored).
 """
@@ -277,6 +280,24 @@ def _large_scan(client):
     return rows
 
 
+def _shared_page(client, scan):
+    """The shared partner view of `scan`, alternating with the bare template view."""
+    from django.utils import timezone
+
+    from assessments.sharing import shared_link_create
+
+    link = shared_link_create(
+        assessment=scan,
+        organisation=None,
+        last_day=timezone.localdate(),
+        created_by=scan.partnership.owner,
+    )
+    shared, base = interleaved(
+        get_ok(client, link.url), get_ok(client, "/bench/template/")
+    )
+    return shared["rps"], shared["rps"] / base["rps"]
+
+
 def _cold(call):
     """The first view after answers changed: nothing cached, both scans scored."""
     from django.core.cache import cache
@@ -301,6 +322,7 @@ def run(client, base):
         page_call, get_ok(client, "/bench/template/")
     )
     page_interleaved = page_base["rps"] / base_alternating["rps"]
+    shared_rps, shared_ratio = _shared_page(client, current)
     warm_queries, cold_queries = _context_queries(current)
     large = []
     if is_postgres() or os.environ.get("BENCH_LARGE") == "1":
@@ -329,6 +351,18 @@ def run(client, base):
             "unit": "x",
             "target": f">= {PAGE_TARGET}",
             "ok": page_interleaved >= PAGE_TARGET,
+        },
+        {
+            "name": f"shared partner view, {RESPONDENTS} respondents + trend",
+            "value": shared_rps,
+            "unit": "req/s",
+        },
+        {
+            "name": "shared partner view / bare template view, interleaved",
+            "value": shared_ratio,
+            "unit": "x",
+            "target": f">= {PAGE_TARGET}",
+            "ok": shared_ratio >= PAGE_TARGET,
         },
         {
             "name": "(info) results page / anonymous bare template, start of run",

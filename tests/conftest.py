@@ -1,6 +1,11 @@
 """Shared personas and small `make_*` helpers (STYLE.md: no factory library, no fixtures
 files). Personas: `owner` (the consultant), `collaborator` (read-only), `outsider`
-(another consultant) and `other_respondent` (a respondent of another assessment)."""
+(another consultant) and `other_respondent` (a respondent of another assessment).
+
+Every test database starts with the shipped question set installed (published), the
+set `question_set` returns (installing it for every test took a tenth of the run). A
+test about installing, importing or counting question sets from nothing takes
+`no_question_set`."""
 
 import copy
 import json
@@ -10,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
+from assessments import questionnaire
 from assessments.models import (
     Answer,
     Assessment,
@@ -17,6 +23,7 @@ from assessments.models import (
     Organisation,
     Partnership,
     Question,
+    QuestionSet,
     Respondent,
 )
 from assessments.questionsets import (
@@ -29,6 +36,45 @@ PASSWORD = "correct-horse-battery-staple"
 CONFIRMED = {"confirmed": "yes"}
 
 _DEFAULT_DATA = json.loads(DEFAULT_QUESTIONSET_PATH.read_text(encoding="utf-8"))
+
+# The blocker of the test database once the shipped set is in it (None before and
+# after): `pytest_runtest_teardown` uses it to put the set back after a flush.
+_shipped_set_database = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database (one per xdist worker) with the shipped question set
+    committed in it, so every test's transaction sees it and none installs it."""
+    global _shipped_set_database
+    with django_db_blocker.unblock():
+        questionset_install_default()
+    _shipped_set_database = django_db_blocker
+    yield
+    _shipped_set_database = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (`transaction=True`, `transactional_db`, `live_server`)
+    ends by emptying every table: install the shipped set again for the next test.
+    One query when it is still there."""
+    result = yield
+    if nextitem is not None and _shipped_set_database is not None:
+        with _shipped_set_database.unblock():
+            if not QuestionSet.objects.filter(
+                slug=_DEFAULT_DATA["slug"], version=_DEFAULT_DATA["version"]
+            ).exists():
+                questionset_install_default()
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _fresh_question_set_structure():
+    """The process remembers a published set's steps by id, version and creation
+    time, which the shared shipped set keeps from test to test; a test may change
+    the set inside its own transaction. Each test reads the structure afresh."""
+    questionnaire._locked_steps.cache_clear()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -113,7 +159,15 @@ def answer_all(respondent, value=4):
 
 @pytest.fixture
 def question_set(db):
+    """The shipped default question set, published (already in the test database)."""
     return questionset_install_default()[0]
+
+
+@pytest.fixture
+def no_question_set(db):
+    """A database without any question set, for tests that install, import or count
+    sets from nothing (the shipped set is removed inside the test's transaction)."""
+    QuestionSet.objects.all().delete()
 
 
 @pytest.fixture
@@ -199,3 +253,33 @@ def download_prepared(client, url, data=None):
     assert 'id="prepared-status"' in first.text
     run_tasks()
     return client.get(url, data)
+
+
+def make_action(assessment, title="Samen de afspraken vastleggen", **extra):
+    """An agreed action through the domain write, as a consultant adds one: owned
+    by the partnership's first organisation, due in two weeks, unless told."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.actions.writes import action_create
+
+    extra.setdefault("owners", [assessment.partnership.organisations.first()])
+    extra.setdefault("due_on", timezone.localdate() + timedelta(days=14))
+    extra.setdefault("user", assessment.partnership.owner)
+    if isinstance(extra.get("dimension"), str):
+        extra["dimension"] = assessment.question_set.dimensions.get(
+            code=extra["dimension"]
+        )
+    return action_create(assessment=assessment, title=title, **extra)
+
+
+def png_logo(size=(120, 60), colour=(31, 78, 121)):
+    """A re-encoded logo as `branding.logo.logo_clean` returns it: (bytes, "png")."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue(), "png"

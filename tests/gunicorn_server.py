@@ -62,6 +62,8 @@ class Site:
 
 
 class Gunicorn:
+    """`workers=None` keeps gunicorn.conf.py's own number (2 x cores + 1)."""
+
     def __init__(self, site, workers=2, port=None, extra_args=(), wsgi=None):
         self.site = site
         self.wsgi = wsgi or "partnerscan.wsgi"
@@ -86,8 +88,7 @@ class Gunicorn:
                 "gunicorn.conf.py",
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
+                *(["--workers", str(self.workers)] if self.workers else []),
                 *self.extra_args,
                 self.wsgi,
             ],

@@ -25,8 +25,13 @@ ADMIN_LOGIN = "/admin/login/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
+def _fresh_throttles(monkeypatch):
+    """Fresh counters, and the throttle's clock held at one moment: its windows are
+    fixed (every 5 minutes on the clock), and a test that straddled the end of one
+    would see its count start afresh halfway (a 429 expected, a 200 given)."""
     cache.clear()
+    now = time.time()
+    monkeypatch.setattr(throttle, "time", type("Clock", (), {"time": lambda: now}))
     yield
     cache.clear()
 

@@ -213,5 +213,6 @@ def test_the_schedule_runs_every_job_at_the_given_time(assessment):
         "automatic_reminders": 0,
         "organisation_complete": 0,
         "prepared_files": 0,
+        "action_digests": 0,
     }
     assert schedule_tick(NOW)["close_due_scans"] == 0

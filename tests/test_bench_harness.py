@@ -35,3 +35,22 @@ def test_in_a_full_run_a_target_without_a_figure_is_missed():
     missed = {row["name"] for row in rows if row["ok"] is False}
     assert "report: cached download / bare view: not measured" in missed
     assert "queries: not measured" in missed
+
+
+def test_a_skipped_figure_neither_passes_nor_counts_as_missed():
+    # bench_background before issue 13's worker renders reports.
+    rows = [
+        {
+            "name": "background: the click, served from storage / bare view "
+            "(skipped: no assessments.background.files yet)",
+            "value": 0,
+            "unit": "",
+            "skipped": True,
+        }
+    ]
+    apply_issue_targets(rows, full_run=True)
+    assert "ok" not in rows[0]
+    missed = {row["name"] for row in rows if row.get("ok") is False}
+    assert not any(name.startswith("background: the click") for name in missed)
+    # A target with no row at all, skipped or not, is still missed in a full run.
+    assert "background: freshness / (debounce + 1.5 x render): not measured" in missed

@@ -23,6 +23,7 @@ def _run(*args, lang="en"):
     return out.getvalue()
 
 
+@pytest.mark.usefixtures("no_question_set")  # a fresh machine: seed_demo installs it
 class TestSeedDemo:
     def test_it_creates_a_partly_answered_demo_and_prints_full_links(self):
         output = _run("seed_demo")
@@ -60,7 +61,7 @@ class TestSeedDemo:
 
 
 class TestExportImport:
-    def test_export_prints_the_default_set(self):
+    def test_export_prints_the_default_set(self, no_question_set):
         _run("seed_demo")
         data = json.loads(_run("export_questionset"))
         kinds = [d["kind"] for d in data["dimensions"]]
@@ -88,7 +89,7 @@ class TestExportImport:
         assert again == data
 
     def test_a_broken_file_is_refused_with_every_problem_and_changes_nothing(
-        self, tmp_path
+        self, tmp_path, no_question_set
     ):
         data = questionset_data()
         data["dimensions"] = data["dimensions"][1:]

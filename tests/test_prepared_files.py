@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import F
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -15,6 +16,7 @@ from assessments import report
 from assessments.background import schedule
 from assessments.background.files import (
     LOST_AFTER,
+    SLACK,
     file_request,
     file_state,
     files_requeue,
@@ -129,7 +131,16 @@ def test_the_first_save_after_a_quiet_period_queues_one_task_for_its_end(
     assert queued() == [(respondent.assessment.pk, row.due_at)]
 
 
-def test_a_busy_scan_keeps_one_task_and_moves_its_due_time(respondent, assessment):
+def _a_while_ago(assessment, seconds):
+    """The due time as a save `seconds` ago left it."""
+    PreparedFile.objects.filter(assessment=assessment).update(
+        due_at=F("due_at") - timedelta(seconds=seconds)
+    )
+
+
+def test_a_busy_scan_keeps_one_task_and_moves_its_due_time(
+    respondent, assessment, settings
+):
     other = make_respondent(assessment, label="Bert")
     save_one(respondent)
     first_due = report_row(assessment).due_at
@@ -137,14 +148,35 @@ def test_a_busy_scan_keeps_one_task_and_moves_its_due_time(respondent, assessmen
         save_one(other, value)
         save_one(respondent, value)
     assert len(queued()) == 1
+    # Saves within a tenth of the window leave the due time where it is...
+    assert report_row(assessment).due_at == first_due
+    # ...later ones move it on: the scan has to be quiet for (most of) the window.
+    _a_while_ago(assessment, settings.REPORT_DEBOUNCE_SECONDS * SLACK + 1)
+    save_one(other, 2)
     assert report_row(assessment).due_at > first_due
+    assert len(queued()) == 1
 
 
-def test_a_save_on_a_busy_scan_costs_one_update(respondent, django_assert_num_queries):
+def test_a_save_on_a_busy_scan_costs_one_read_and_writes_nothing(
+    respondent, django_assert_num_queries
+):
     save_one(respondent)
     with django_assert_num_queries(1) as captured:
         report_schedule(respondent.assessment)
-    assert captured.captured_queries[0]["sql"].startswith("UPDATE")
+    assert captured.captured_queries[0]["sql"].startswith("SELECT")
+
+
+def test_a_busy_scan_moves_its_due_time_with_one_update_a_tenth_of_the_window(
+    respondent, django_assert_num_queries, settings
+):
+    save_one(respondent)
+    _a_while_ago(respondent.assessment, settings.REPORT_DEBOUNCE_SECONDS * SLACK + 1)
+    with django_assert_num_queries(2) as captured:
+        report_schedule(respondent.assessment)
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == [
+        "SELECT",
+        "UPDATE",
+    ]
 
 
 def test_the_task_run_before_the_scan_is_quiet_queues_itself_for_then(

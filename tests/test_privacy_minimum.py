@@ -9,12 +9,14 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments import scoring
 from assessments.models import Answer, Dimension, DimensionComment
 from assessments.report import build_report_context, render_pdf
 from assessments.results import build_results_context, results_json
+from assessments.sharing import shared_link_create
 from assessments.workspace.progress import latest_assessments
 
 from .conftest import PASSWORD, make_assessment, make_partnership, make_respondent
@@ -107,6 +109,26 @@ def test_the_results_page_text_is_identical(client, owner, three_partners):
     high, low = _twice(assessment, hidden, page)
     assert high == low
     assert "Privacy: Alfa has fewer than 3 respondents" in high
+
+
+def test_the_shared_partner_page_is_identical(client, three_partners):
+    """The page behind a shared link (issue 16.7) holds to the minimum too."""
+    assessment, hidden = three_partners
+    link = shared_link_create(
+        assessment=assessment,
+        organisation=None,
+        last_day=timezone.localdate(),
+        created_by=assessment.partnership.owner,
+    )
+
+    def page():
+        html = client.get(link.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    high, low = _twice(assessment, hidden, page)
+    assert high == low
+    assert "Privacy: Alfa has fewer than 3 respondents" in high
+    assert "Alfa 1" not in high
 
 
 @pytest.mark.slow

@@ -243,7 +243,9 @@ class TestDimensionAdmin:
         assert "question_set" not in _admin_form(admin_client, url)
 
 
-def test_cloning_a_set_with_duplicate_codes_is_a_message_not_a_500(admin_client, draft):
+def test_cloning_a_set_with_duplicate_codes_is_a_message_not_a_500(
+    admin_client, no_question_set, draft
+):
     # Written past validation, as the old admin allowed.
     Question.objects.filter(dimension__question_set=draft, code="BV2.1").update(
         code="BV1.1"

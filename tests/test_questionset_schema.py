@@ -248,6 +248,7 @@ class TestMessages:
         ]
 
 
+@pytest.mark.usefixtures("no_question_set")  # they import the shipped set's data
 class TestDefaults:
     def test_values_left_out_get_the_model_fields_defaults(self):
         data = questionset_data()

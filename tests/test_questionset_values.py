@@ -108,7 +108,9 @@ class TestValidation:
         assert errors and any(field in error for error in errors), errors
 
     @pytest.mark.parametrize("case", HOSTILE)
-    def test_hostile_structures_give_messages_not_exceptions(self, case):
+    def test_hostile_structures_give_messages_not_exceptions(
+        self, case, no_question_set
+    ):
         change, field = HOSTILE[case]
         errors = validate_questionset_data(_with(change))
         assert errors and any(field in error for error in errors), errors
@@ -188,7 +190,9 @@ def _upload(admin_client, raw):
 
 class TestAdmin:
     @pytest.mark.parametrize("case", [*OUT_OF_RANGE, *HOSTILE])
-    def test_the_import_names_the_problem_instead_of_a_500(self, admin_client, case):
+    def test_the_import_names_the_problem_instead_of_a_500(
+        self, admin_client, case, no_question_set
+    ):
         change = {**OUT_OF_RANGE, **HOSTILE}[case][0]
         response = _upload(admin_client, json.dumps(_with(change)).encode())
         assert response.status_code == 200
@@ -246,7 +250,7 @@ class TestAdmin:
 
 class TestCommand:
     @pytest.mark.parametrize("case", ["question weight 1e308", "dimension as a list"])
-    def test_the_command_names_the_problem(self, tmp_path, case):
+    def test_the_command_names_the_problem(self, tmp_path, case, no_question_set):
         change = {**OUT_OF_RANGE, **HOSTILE}[case][0]
         target = tmp_path / "set.json"
         target.write_text(json.dumps(_with(change)))

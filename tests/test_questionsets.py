@@ -210,7 +210,7 @@ class TestBrokenImports:
         ],
     )
     def test_a_bad_file_is_refused_with_its_problem_named_and_changes_nothing(
-        self, mutate, message
+        self, mutate, message, no_question_set
     ):
         data = questionset_data()
         mutate(data)

@@ -116,6 +116,7 @@ def test_the_largest_scan_is_cut_to_what_one_report_holds(largest):
     assert len(context["report_limits"]) == 6
 
 
+@pytest.mark.slow  # a real render of ~45 pages in a child process: 5-10 s
 @pytest.mark.django_db(transaction=True)
 def test_the_largest_scan_downloads_inside_the_render_budget_and_says_what_it_left_out(
     client, owner, largest, settings

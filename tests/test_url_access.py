@@ -14,11 +14,14 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from assessments.branding import branding_save
 from assessments.live.sessions import live_session_create
 from assessments.models import Collaboration
+from assessments.sharing import shared_link_create
 
-from .conftest import make_respondent
+from .conftest import make_action, make_respondent, png_logo
 
 PERSONAS = ("anonymous", "respondent", "outsider", "collaborator", "owner")
 
@@ -76,6 +79,8 @@ EXPECTED = {
     # questionnaire, and without one the pages say the link is invalid.
     "assessments:invitation": {"get": _same(302)},
     "assessments:questionnaire-welcome": {"get": _row(404, 200, 404, 404, 404)},
+    # The other scan's owner has no branding: 404 even for its respondent.
+    "assessments:questionnaire-logo": {"get": _same(404)},
     "assessments:questionnaire-step": {"get": _row(404, 200, 404, 404, 404)},
     "assessments:questionnaire-save": {
         "get": _row(405, 405, 405, 405, 405),
@@ -121,6 +126,12 @@ EXPECTED = {
     # Workspace.
     "assessments:dashboard": {"get": MINE},
     "assessments:account": {"get": MINE, "post": MINE},
+    "assessments:branding": {"get": MINE, "post": MINE},
+    # Only the owner has a logo in this world; the others have none of their own.
+    "assessments:branding-logo": {"get": _row(LOGIN, LOGIN, 404, 404, 200)},
+    "assessments:assessment-logo": {"get": READ},
+    "assessments:assessment-branding-css": {"get": READ},
+    "assessments:assessment-word": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:partnership-create": {"get": MINE, "post": MINE},
     "assessments:partnership-detail": {"get": READ},
     "assessments:partnership-edit": {"get": EDIT_FORM, "post": _write(200)},
@@ -179,6 +190,22 @@ EXPECTED = {
         "get": POST_ONLY_GET,
         "post": _row(LOGIN, LOGIN, 404, 302, 302),
     },
+    # Agreed actions: read by everyone who shares the scan, changed by editors;
+    # an empty post is a bad request, deleting asks first.
+    "assessments:action-add": {"get": EDIT_FORM, "post": _write(400)},
+    "assessments:action-detail": {"get": READ},
+    "assessments:action-edit": {"get": EDIT_FORM, "post": _write(400)},
+    "assessments:action-status": {"get": POST_ONLY_GET, "post": _write(400)},
+    "assessments:action-delete": {"get": EDIT_FORM, "post": _write(200)},
+    "assessments:action-export": {"get": READ},
+    # Results shared with the partners: editors share and revoke (revoking asks
+    # first; an empty form is shown again with its errors); the link is the only
+    # key to the partners' page and its report.
+    "assessments:shared-link-add": {"get": EDIT_FORM, "post": _write(200)},
+    "assessments:shared-link-revoke": {"get": _write(200), "post": _write(200)},
+    "assessments:shared-results": {"get": _same(200)},
+    "assessments:shared-report": {"get": _same(200)},
+    "assessments:shared-report-status": {"get": _same(200)},
 }
 
 # The admin: every page sends non-staff to the admin's own login, which is public.
@@ -262,7 +289,19 @@ def world(
         facilitator=owner,
         dimensions=list(assessment.question_set.dimensions.all()),
     )
+    shared_link = shared_link_create(
+        assessment=assessment,
+        organisation=None,
+        last_day=timezone.localdate(),
+        created_by=owner,
+    )
+    # The owner's branding, with a logo, on every page that shows it.
+    branding_save(
+        consultant=owner, fields={"firm_name": "Adviesbureau Rits"}, logo=png_logo()
+    )
     return {
+        "action": make_action(assessment),
+        "shared_link": shared_link,
         "live_session": live_session,
         "partnership": partnership,
         "assessment": assessment,
@@ -294,9 +333,13 @@ def _values(key, world):
             if key == "password_reset_confirm"
             else world["live_session"].projector_token
             if key.startswith("assessments:live-projector")
+            else world["shared_link"].token
+            if key.startswith("assessments:shared-")
             else world["respondent"].raw_token
         ),
         "session_pk": world["live_session"].pk,
+        "action_pk": world["action"].pk,
+        "link_pk": world["shared_link"].pk,
         "step": 1,
         "fmt": "csv",
         "uidb64": "MQ",

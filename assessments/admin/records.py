@@ -3,7 +3,15 @@ and comments (a view on everything for staff)."""
 
 from django.contrib import admin
 
-from ..models import Answer, Assessment, DimensionComment, QuestionSet, Respondent
+from ..models import (
+    Action,
+    ActionStatusChange,
+    Answer,
+    Assessment,
+    DimensionComment,
+    QuestionSet,
+    Respondent,
+)
 
 
 class RespondentInline(admin.TabularInline):
@@ -38,3 +46,32 @@ class AnswerAdmin(admin.ModelAdmin):
 class DimensionCommentAdmin(admin.ModelAdmin):
     list_display = ["respondent", "dimension", "updated_at"]
     list_select_related = ["respondent__organisation", "dimension"]
+
+
+class ActionStatusChangeInline(admin.TabularInline):
+    model = ActionStatusChange
+    fields = ["status", "note", "changed_by", "changed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    """Agreed actions, to look at: consultants change them in the app, where the
+    forms keep the owners, dimensions and dates consistent."""
+
+    list_display = ["title", "assessment", "dimension", "due_on", "status"]
+    list_filter = ["status"]
+    list_select_related = ["assessment__partnership", "dimension"]
+    search_fields = ["title", "assessment__partnership__name"]
+    inlines = [ActionStatusChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -47,6 +47,9 @@ REASONS = {
     "reopened": _("the scan was reopened before it went out"),
     "submitted": _("not needed any more: the answers are in"),
     "no_address": _("there is no e-mail address"),
+    "nothing_due": _(
+        "not needed any more: no action was overdue or due soon when it was to go"
+    ),
     "no_link": _("the personal link no longer works"),
     "refused": _("the mail server refused it"),
     "deferred": _("the mail server kept postponing it"),

@@ -23,7 +23,12 @@ from django.utils import timezone
 from django_tasks import task
 
 from .. import report
-from ..export_formats import answer_rows, write_answers_csv, write_answers_xlsx
+from ..export_formats import (
+    action_export_rows,
+    answer_rows,
+    write_answers_csv,
+    write_answers_xlsx,
+)
 from ..models import LANGUAGE_CODES, Assessment, Respondent
 from ..report import render_guard
 from ..results.fingerprint import fingerprint
@@ -35,10 +40,11 @@ logger = logging.getLogger(__name__)
 REPORT = PreparedFile.Kind.REPORT
 Status = PreparedFile.Status
 # Bump when what an export file holds changes without any row changing.
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 # openpyxl writes about 30,000 rows a second on a quiet machine and a third of that
 # under load (bench/README.md): two minutes hold the largest scans with room.
 EXPORT_TIMEOUT = 120
+_XLSX = PreparedFile.Kind.XLSX
 _WRITERS = {
     PreparedFile.Kind.CSV: write_answers_csv,
     PreparedFile.Kind.XLSX: write_answers_xlsx,
@@ -161,7 +167,11 @@ def _make(assessment: Assessment, row: PreparedFile) -> bytes:
     # Rows are read here (the child process has no database of its own); the
     # spreadsheet is written under a budget like a render.
     rows = list(answer_rows(assessment))
-    return render_guard.run_guarded(_WRITERS[row.kind], rows, timeout=EXPORT_TIMEOUT)
+    # The workbook has the actions on a sheet of their own.
+    extra = (action_export_rows(assessment),) if row.kind == _XLSX else ()
+    return render_guard.run_guarded(
+        _WRITERS[row.kind], rows, *extra, timeout=EXPORT_TIMEOUT
+    )
 
 
 def _store(pk: int, started: datetime, name: str, fingerprint: str) -> None:

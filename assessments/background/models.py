@@ -97,6 +97,8 @@ class OutgoingMail(models.Model):
         # To the consultant.
         ORGANISATION_COMPLETE = "org_complete", _("organisation complete")
         SCAN_CLOSED = "scan_closed", _("scan closed")
+        # The weekly digest of a consultant's actions due soon or overdue.
+        ACTIONS_DUE = "actions_due", _("weekly actions digest")
         PASSWORD_RESET = "password", _("password reset")
 
     class Status(models.TextChoices):
@@ -148,6 +150,9 @@ class OutgoingMail(models.Model):
     # Only for mail that cannot be rendered again when it is sent; cleared once sent.
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("body"), blank=True)
+    # The week a weekly digest is for (its Monday): one digest per consultant per
+    # week, whichever machine's schedule makes it first.
+    week = models.DateField(_("week of"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("reason"), blank=True)
     claimed_by = models.CharField(_("claimed by"), max_length=64, blank=True)
@@ -183,6 +188,15 @@ class OutgoingMail(models.Model):
                 fields=["assessment", "kind"],
                 condition=Q(kind="scan_closed"),
                 name="assessments_outgoingmail_closing_notice_once",
+            ),
+            models.UniqueConstraint(
+                fields=["sender", "week"],
+                condition=Q(kind="actions_due"),
+                name="assessments_outgoingmail_actions_digest_weekly",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="actions_due") | Q(week__isnull=False),
+                name="assessments_outgoingmail_actions_digest_has_week",
             ),
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),

@@ -16,6 +16,7 @@ from .automation import (
     notify_complete_organisations,
     remind_automatically,
 )
+from .digests import queue_action_digests
 from .files import files_requeue
 from .mail import mail_sweep
 
@@ -30,6 +31,7 @@ JOBS: list[tuple[str, Job]] = [
     ("automatic_reminders", remind_automatically),
     ("organisation_complete", notify_complete_organisations),
     ("prepared_files", files_requeue),
+    ("action_digests", queue_action_digests),
 ]
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext_lazy
 
 from ..models import (
     NAME_MAX,
+    Action,
     Assessment,
     Collaboration,
     Organisation,
@@ -291,10 +292,40 @@ class FollowUpForm(AssessmentSettingsForm):
             "title": _("How the follow-up is listed in the partnership and reports.")
         }
 
+    actions = forms.ModelMultipleChoiceField(
+        label=_("Open actions to carry into the follow-up"),
+        queryset=Action.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "They stay the same actions, now listed under both scans: a status "
+            "changed in one is changed in the other."
+        ),
+    )
+
     def __init__(self, *args, previous, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = True
         self.fields["title"].initial = follow_up_title(previous)
+        self.pending_actions = pending = list(
+            Action.objects.listed_under(previous)
+            .pending()
+            .select_related("dimension")
+            .order_by("due_on", "pk")
+        )
+        if pending:
+            field = self.fields["actions"]
+            field.queryset = Action.objects.filter(pk__in=[a.pk for a in pending])
+            field.label_from_instance = _carried_label
+            field.initial = pending
+        else:
+            del self.fields["actions"]
+
+
+def _carried_label(action):
+    due = date_format(action.due_on, "j M Y")
+    where = f"{action.dimension.code} · " if action.dimension else ""
+    return f"{where}{action.title} ({action.get_status_display()}, {due})"
 
 
 def follow_up_title(previous):

@@ -30,6 +30,7 @@ from weasyprint import __version__ as weasyprint_version
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .. import scoring
+from ..branding import branding_of, word_of
 from ..models import (
     LANGUAGE_CODES,
     Assessment,
@@ -44,6 +45,9 @@ from .limits import limit_report
 REPORT_ORIGIN = "https://report.partnerscan.invalid"
 STATIC_PREFIX = "/static/"
 TEMPLATE = "assessments/report/report.html"
+# The consultant's logo, served from memory by the fetcher (templates: LOGO_PATH).
+LOGO_PATH = "branding/logo"
+LOGO_URL = f"{REPORT_ORIGIN}/{LOGO_PATH}"
 REPORT_LANGUAGES = LANGUAGE_CODES
 # Tagged: the PDF carries its structure (headings, tables, lists, reading order), so
 # screen readers can follow it and readers can reflow it. It costs about 12 % more
@@ -102,11 +106,25 @@ class StaticFilesFetcher(URLFetcher):
 
     WeasyPrint catches the RefusedURL, logs a warning and renders without the
     resource: a hostile `<img src>` or `@import` costs nothing and fetches nothing.
+
+    `resources` adds documents held in memory under fixed URLs (the consultant's
+    logo at `LOGO_URL`: bytes Pillow re-encoded on upload, read from storage when
+    the context was built). The fetcher never reads storage or a path itself, and
+    a data: URI is refused like any other URL.
     """
+
+    def __init__(
+        self, resources: Mapping[str, tuple[bytes, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.resources = dict(resources or {})
 
     def fetch(
         self, url: str, headers: Mapping[str, str] | None = None
     ) -> URLFetcherResponse:
+        if url in self.resources:
+            body, content_type = self.resources[url]
+            return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
         relative = static_path(url)
         found = finders.find(relative)
         if not found:
@@ -124,7 +142,7 @@ def render_pdf(context: Mapping[str, Any]) -> bytes:
     """
     with translation.override(context["language"]):
         html = render_to_string(TEMPLATE, context)
-    return html_to_pdf(html)
+    return html_to_pdf(html, _resources(context))
 
 
 def render_pdf_guarded(context: Mapping[str, Any]) -> bytes:
@@ -133,12 +151,22 @@ def render_pdf_guarded(context: Mapping[str, Any]) -> bytes:
     return render_guard.run_guarded(render_pdf, context)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint on a string of our own HTML, with the static-only fetcher."""
+def html_to_pdf(
+    html: str, resources: Mapping[str, tuple[bytes, str]] | None = None
+) -> bytes:
+    """WeasyPrint on a string of our own HTML, with the static-only fetcher (plus
+    the in-memory `resources`, see StaticFilesFetcher)."""
     document = HTML(
-        string=html, base_url=f"{REPORT_ORIGIN}/", url_fetcher=StaticFilesFetcher()
+        string=html,
+        base_url=f"{REPORT_ORIGIN}/",
+        url_fetcher=StaticFilesFetcher(resources),
     )
     return document.write_pdf(**PDF_OPTIONS)
+
+
+def _resources(context: Mapping[str, Any]) -> dict[str, tuple[bytes, str]]:
+    logo = (context.get("branding") or {}).get("logo")
+    return {LOGO_URL: logo} if isinstance(logo, tuple) else {}
 
 
 # Context -----------------------------------------------------------------------------
@@ -167,6 +195,9 @@ def build_report_context(assessment: Assessment, language: str) -> dict[str, Any
                 "condition_share": shares[scoring.CONDITION],
                 "link_share": shares[scoring.LINK],
                 "largest_gap_ends": _ends(context["largest_gap"]),
+                # The consultancy's part (None without a profile or texts).
+                "branding": branding_of(assessment, with_logo_bytes=True),
+                "word": word_of(assessment, context["dimensions"]),
             }
         )
         if "charts" in context:
@@ -204,7 +235,7 @@ def _ends(row: Mapping[str, Any] | None) -> dict[str, str] | None:
 # The stored PDF -------------------------------------------------------------------
 
 # Bump when the template, the stylesheet or the context change what a PDF looks like.
-REPORT_VERSION = "2"
+REPORT_VERSION = "4"
 
 
 def report_fingerprint(assessment: Assessment, language: str) -> str:

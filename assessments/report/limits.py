@@ -14,6 +14,8 @@ most:
 - the `PAIRS_PER_DIMENSION` largest gaps between two organisations per dimension;
 - `ORGS_PER_TABLE` organisation columns per score table (more get further tables);
 - `COMMENTS_PER_DIMENSION` comments per dimension, each cut to `COMMENT_CHARS`;
+- `ACTIONS_IN_REPORT` agreed actions (the pending ones first), each description
+  cut to `ACTION_DESCRIPTION_CHARS` and its owner to `ACTION_OWNER_CHARS`;
 - in the statement tables, one column per organisation up to `ORGS_PER_TABLE`
   organisations; with more, each statement shows its highest and its lowest
   organisation (the ends of its gap) instead.
@@ -39,6 +41,9 @@ ORGS_PER_TABLE = 4
 COMMENTS_PER_DIMENSION = 5
 COVER_CHARS = 160
 COMMENT_CHARS = 600
+ACTIONS_IN_REPORT = 100
+ACTION_DESCRIPTION_CHARS = 300
+ACTION_OWNER_CHARS = 120
 
 
 def organisation_labels(names: list[str]) -> dict[str, str]:
@@ -104,6 +109,7 @@ def limit_report(context: dict) -> None:
         pairs=pairs_cut if pairs_cut > PAIRS_PER_DIMENSION else 0,
         tables=len(context["score_tables"]),
         comments=comments_cut,
+        actions=_limit_actions(context),
         statement_ends=context["statement_columns"] is None,
     )
 
@@ -177,12 +183,37 @@ def _ends(statement: Mapping[str, Any]) -> dict[str, Any] | None:
     return {"high": high, "low": low}
 
 
+def _limit_actions(context: dict) -> bool:
+    """`report_action_groups` (the agreed actions by dimension, at most
+    `ACTIONS_IN_REPORT`, pending ones first) and `more_actions`; each action gets
+    `report_description`, `report_owner` and `report_person`, cut to length.
+    True when actions were left out."""
+    actions = context.get("actions", [])
+    kept = sorted(actions, key=lambda a: not a["pending"])[:ACTIONS_IN_REPORT]
+    shown = {action["pk"] for action in kept}
+    for action in kept:
+        action["report_description"] = Truncator(action["description"]).chars(
+            ACTION_DESCRIPTION_CHARS
+        )
+        action["report_owner"] = Truncator(action["owner"]).chars(ACTION_OWNER_CHARS)
+        action["report_person"] = Truncator(action["person"]).chars(ACTION_OWNER_CHARS)
+    groups = []
+    for group in context.get("action_groups", []):
+        rows = [action for action in group["actions"] if action["pk"] in shown]
+        if rows:
+            groups.append({**group, "actions": rows})
+    context["report_action_groups"] = groups
+    context["more_actions"] = len(actions) - len(kept)
+    return context["more_actions"] > 0
+
+
 def _limits(
     *,
     shortened: bool,
     pairs: int,
     tables: int,
     comments: int,
+    actions: bool = False,
     statement_ends: bool = False,
 ) -> list[str]:
     limits = []
@@ -230,6 +261,11 @@ def _limits(
                 "%(chars)s characters."
             )
             % {"count": COMMENTS_PER_DIMENSION, "chars": COMMENT_CHARS}
+        )
+    if actions:
+        limits.append(
+            _("The agreed actions are listed up to %(count)s, those still open first.")
+            % {"count": ACTIONS_IN_REPORT}
         )
     if limits:
         limits.append(

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from .. import charts, scoring
+from ..actions.listing import add_action_figures
 from ..models import Assessment, DimensionComment, Organisation
 from . import loading
 from .discussion import add_discussion_rows, agreement_notes
@@ -56,10 +57,11 @@ def build_results_context(
 
     `assessment` should come with `partnership` and `question_set` selected (the
     access helpers do). Queries, however many respondents: organisations, the
-    previous scan and the fingerprint's seven (`results.fingerprint`); when
+    previous scan and the fingerprint's eight (`results.fingerprint`); when
     something changed also the question set, the one loader's five (both scans in
-    one batch), the live rounds, the comments and the agreements. Texts and labels
-    are in `language` (default: the active one).
+    one batch), the live rounds, the comments, the agreements and the agreed
+    actions (their rows and owners; with a trend, the previous scan's counted).
+    Texts and labels are in `language` (default: the active one).
 
     Keys (numbers unrounded, None where data is insufficient; round with the
     `points` filter or `scoring.display`):
@@ -112,6 +114,11 @@ def build_results_context(
         flag_after_label, change}; agreements: the rows with an agreement (every
         row has `discussion`, None when not discussed, and `agreement`, the text
         or "")
+      actions: the agreed actions listed under the scan (`actions.listing.
+        action_rows`), action_groups: them by dimension, actions_overdue,
+        actions_pending (counts); the trend adds per dimension actions_done,
+        actions_pending, actions_dropped (of the previous scan's actions), and
+        action_lines, actions_done_total, method_change
       charts: {radar, zipper} SVG markup (safe strings), and on every dimension
         row `statements_table` (the page's HTML of its statements), when
         `with_charts`
@@ -245,6 +252,7 @@ def _figures(
         "discussed": [row for row in rows if row["discussion"]],
         "agreements": [row for row in rows if row["agreement"]],
     }
+    add_action_figures(context, assessment, previous)
     if with_charts:
         context["charts"] = {
             "radar": charts.radar_chart(rows, shown),

@@ -10,10 +10,13 @@ fingerprint misses and replaces it.
 import hashlib
 from typing import Any
 
-from django.db.models import Aggregate, Count, F, Max, QuerySet, Sum
+from django.db.models import Aggregate, Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Length
+from django.utils import timezone
 
 from ..models import (
+    Action,
+    ActionListing,
     AgreementNote,
     Answer,
     Assessment,
@@ -25,20 +28,22 @@ from ..models import (
 
 # Bump when what an output shows changes without any row changing (a new figure,
 # a changed rule), so old cache entries are never read back.
-FINGERPRINT_VERSION = 3
+FINGERPRINT_VERSION = 5
 
 
 def fingerprint(assessment: Assessment) -> str:
     """A hash that changes whenever anything any output of `assessment` shows can
     change, for the scan and its previous scan (the trend).
 
-    Seven queries, however many respondents: the two scans' own fields (title,
+    Eight queries, however many respondents: the two scans' own fields (title,
     status, settings, the pinned question set: immutable once in use, so its id
     and version stand for its content) with the partnership's name and
     consultant; the organisations; and aggregates over respondents, answers,
-    comments, live-session rounds (the gap before a discussion) and agreement notes
-    that move with any added, removed or edited row, even when a bulk update left
-    `updated_at` alone.
+    comments, live-session rounds (the gap before a discussion), agreement notes
+    and the agreed actions listed under the scans that move with any added,
+    removed or edited row, even when a bulk update left `updated_at` alone. The
+    actions also count those overdue today, so an output that marks them is made
+    again on the day one becomes overdue.
     """
     ids = [assessment.pk]
     if assessment.previous_id:
@@ -62,6 +67,10 @@ def fingerprint(assessment: Assessment) -> str:
             "partnership__owner__first_name",
             "partnership__owner__last_name",
             "partnership__owner__username",
+            # The consultancy's part: its branding profile (logo included: a new
+            # logo saves the profile) and the consultant's word for the scan.
+            "partnership__owner__branding__updated_at",
+            "consultant_word__updated_at",
         )
     )
     organisations = list(
@@ -113,6 +122,20 @@ def fingerprint(assessment: Assessment) -> str:
             changed=Max("updated_at"),
             length=Sum(Length("text")),
             placement=Sum(F("dimension_id")),
+        ),
+        _rows(
+            ActionListing.objects.filter(assessment_id__in=ids),
+            "assessment_id",
+            # Every write of an action saves it (actions.writes).
+            changed=Max("action__updated_at"),
+            placement=Sum(F("action_id")),
+            overdue=Count(
+                "action",
+                filter=Q(
+                    action__status__in=Action.PENDING,
+                    action__due_on__lt=timezone.localdate(),
+                ),
+            ),
         ),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()

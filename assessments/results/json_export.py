@@ -6,6 +6,7 @@ Built from `build_results_context`, so every figure equals the page's.
 from collections.abc import Mapping
 from typing import Any
 
+from ..actions.listing import actions_json
 from ..models import Assessment
 from .context import build_results_context
 
@@ -133,7 +134,9 @@ def results_json_from_context(ctx: Mapping[str, Any]) -> dict[str, Any]:
                 {k: d[k] for k in d if k != "gap_change_label"}
                 for d in trend["dimensions"]
             ],
+            "method_change": trend["method_change"],
         },
+        "actions": actions_json(ctx["actions"]),
         "responses": {
             "privacy_minimum": ctx["privacy_minimum"],
             "organisations": ctx["organisations"],

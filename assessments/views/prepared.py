@@ -42,6 +42,9 @@ class Prepared:
     status_url: str
     retry_url: str
     title: str  # "The report is being prepared…"
+    # Where "back" leads. Set for a page opened without an account (a shared
+    # link): then the page shows no breadcrumb into the workspace either.
+    back_url: str = ""
 
     def query(self, since: datetime | None) -> str:
         params = {"lang": self.language} if self.language else {}

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ..branding import branding_of, profile_of_owner
 from ..export_formats import CONTENT_TYPES, own_answers_csv
 from ..forms.questionnaire import AnswersForm
 from ..models import COMMENT_MAX, Dimension, Respondent
@@ -47,6 +48,7 @@ from ._answering import (
     statement_rows,
     step_or_404,
 )
+from .branding import logo_response
 from .confirm import confirm_page, is_confirmed
 from .participant_session import (
     SESSION_RECEIPT,
@@ -137,8 +139,15 @@ def show_welcome(request, respondent):
         "links": [s for s in steps if s.dimension.kind == Dimension.Kind.LINK],
         "resume_url": _resume_url(respondent, answers) if answers else None,
         "locked": answers_lock(respondent.assessment, [respondent]),
+        "branding": branding_of(assessment),
     }
     return render(request, "assessments/questionnaire_welcome.html", context)
+
+
+@respondent_required
+def show_welcome_logo(request, respondent):
+    """The logo of the consultancy running the participant's own scan."""
+    return logo_response(profile_of_owner(respondent.assessment))
 
 
 @respondent_required

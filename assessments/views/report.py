@@ -46,11 +46,7 @@ def retry_report(request, pk):
 
 
 def _report(assessment, params) -> prepared.Prepared:
-    language = params.get("lang")
-    if language not in REPORT_LANGUAGES:
-        language = (get_language() or "nl")[:2]
-        if language not in REPORT_LANGUAGES:
-            language = REPORT_LANGUAGES[0]
+    language = report_language(params)
     args = [assessment.pk]
     return prepared.Prepared(
         kind=PreparedFile.Kind.REPORT,
@@ -62,6 +58,16 @@ def _report(assessment, params) -> prepared.Prepared:
         retry_url=reverse("assessments:assessment-report-retry", args=args),
         title=_("The report is being prepared…"),
     )
+
+
+def report_language(params) -> str:
+    """`lang` when it is a report language, else the page's (or the first)."""
+    language = params.get("lang")
+    if language not in REPORT_LANGUAGES:
+        language = (get_language() or "nl")[:2]
+        if language not in REPORT_LANGUAGES:
+            language = REPORT_LANGUAGES[0]
+    return language
 
 
 def _filename(assessment, language, day):

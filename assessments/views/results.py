@@ -5,6 +5,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from ..access import can_edit, get_assessment_for_user
+from ..branding import branding_of, word_of
 from ..results import build_results_context
 
 
@@ -14,6 +15,8 @@ def assessment_results(request, pk):
     assessment = get_assessment_for_user(request, pk)
     context = build_results_context(assessment)
     context["can_edit"] = can_edit(request.user, assessment.partnership)
+    context["branding"] = branding_of(assessment)
+    context["word"] = word_of(assessment, context.get("dimensions"))
     response = render(request, "assessments/assessment_results.html", context)
     # Confidential figures: never kept by a shared cache.
     patch_cache_control(response, private=True)

@@ -18,9 +18,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 # The views that take a file: the answers import (CSV/XLSX, capped at 5 MB by its
-# form) and the admin's question-set import (JSON, 2 MB).
+# form), the admin's question-set import (JSON, 2 MB) and the branding profile (a
+# logo of at most 2 MB, branding.logo, plus the form's other fields).
 UPLOAD_VIEWS = frozenset(
-    {"assessments:assessment-import", "admin:assessments_questionset_import"}
+    {
+        "assessments:assessment-import",
+        "admin:assessments_questionset_import",
+        "assessments:branding",
+    }
 )
 
 

@@ -15,8 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..actions.writes import actions_carry
 from ..background.files import report_schedule
 from ..models import (
+    Action,
     Assessment,
     Collaboration,
     Organisation,
@@ -189,12 +191,15 @@ def assessment_follow_up(
     question_set: QuestionSet,
     title: str,
     closes_on: date | None = None,
+    actions: Iterable[Action] = (),
 ) -> Assessment:
     """A new scan of the same partnership that compares with `assessment` (trend).
 
     The respondents come along with fresh links (not yet invited); workshop groups
-    do not, the workshop creates its own when it starts. `assessment` itself stays
-    as it is. Raises PartnershipArchived in an archived partnership.
+    do not, the workshop creates its own when it starts. `actions` (the open
+    actions of `assessment` the consultant carries over) are listed under the new
+    scan too, still the same actions. `assessment` itself stays as it is. Raises
+    PartnershipArchived in an archived partnership.
     """
     _require_new_scans(assessment.partnership)
     follow_up = Assessment.objects.create(
@@ -222,6 +227,7 @@ def assessment_follow_up(
         copy.issue_token()
         copies.append(copy)
     Respondent.objects.bulk_create(copies)
+    actions_carry(actions=actions, into=follow_up)
     return follow_up
 
 

@@ -5,21 +5,25 @@ someone pressed the button.
 The texts live in templates/assessments/email/<name>_<lang>.txt (lang `nl` or
 `en`); the first line is the subject. To a respondent: `invitation`, `reminder`
 (also the automatic ones), in the respondent's language. To the consultant:
-`scan_closed`, `organisation_complete`, in the language stored on the mail.
+`scan_closed`, `organisation_complete`, `actions_due` (the weekly digest of agreed
+actions), in the language stored on the mail.
 A password-reset mail is rendered in the request and only carried here.
 """
 
 from __future__ import annotations
 
+from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from ..actions.digest import digest_actions
+from ..branding import branding_of
 from ..models import Assessment, OutgoingMail
 from ..text import single_line
 
@@ -35,6 +39,7 @@ _TEMPLATES = {
     Kind.REMINDER_BEFORE_CLOSE: "reminder",
     Kind.SCAN_CLOSED: "scan_closed",
     Kind.ORGANISATION_COMPLETE: "organisation_complete",
+    Kind.ACTIONS_DUE: "actions_due",
 }
 REMINDER_KINDS = [
     Kind.REMINDER,
@@ -71,6 +76,8 @@ def mail_message(mail: OutgoingMail) -> EmailMessage:
         return EmailMessage(mail.subject, mail.body, to=[mail.to])
     if mail.respondent_id:
         return _to_respondent(mail)
+    if mail.kind == Kind.ACTIONS_DUE:
+        return _action_digest(mail)
     return _to_consultant(mail)
 
 
@@ -86,6 +93,7 @@ def _to_respondent(mail: OutgoingMail) -> EmailMessage:
     url = respondent.invitation_url()
     if url is None:
         raise NotSendable("no_link")
+    branding = branding_of(assessment)
     context = {
         "respondent": respondent,
         "partnership": assessment.partnership,
@@ -98,14 +106,34 @@ def _to_respondent(mail: OutgoingMail) -> EmailMessage:
         "organisation_name": single_line(respondent.organisation.name),
         "respondent_name": single_line(respondent.label),
         "consultant_name": _name(consultant),
+        "signature": _signature(consultant, branding),
     }
     subject, body = _render(mail.kind, respondent.language, context)
     return EmailMessage(
         subject=subject,
         body=body,
+        from_email=_sender(branding),
         to=[respondent.email],
         reply_to=[consultant.email] if consultant.email else None,
     )
+
+
+def _signature(consultant: AbstractUser, branding: dict | None) -> list[str]:
+    """The lines under "Kind regards": the consultant, and with a branding profile
+    (the partnership owner's) the firm and its contact line."""
+    lines = [_name(consultant)]
+    if branding:
+        lines += [single_line(branding["firm"]), single_line(branding["contact"])]
+    return [line for line in lines if line]
+
+
+def _sender(branding: dict | None) -> str | None:
+    """The firm's name as the sender's display name, on the site's own address
+    (never the firm's: a mail server would reject or flag it as spoofed)."""
+    if not branding:
+        return None
+    _display, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((single_line(branding["firm"]), address))
 
 
 def _to_consultant(mail: OutgoingMail) -> EmailMessage:
@@ -134,6 +162,31 @@ def _to_consultant(mail: OutgoingMail) -> EmailMessage:
             "organisation_name": single_line(mail.organisation.name),
             "organisation_total": organisation.count(),
         }
+    subject, body = _render(mail.kind, language, context)
+    return EmailMessage(subject=subject, body=body, to=[consultant.email])
+
+
+def _action_digest(mail: OutgoingMail) -> EmailMessage:
+    """The weekly digest, from the actions as they are now: when none is overdue or
+    due soon any more, it need not go."""
+    consultant = mail.sender
+    if not consultant.email:
+        raise NotSendable("no_address")
+    language = mail.language or settings.LANGUAGE_CODE
+    with translation.override(language):  # the statuses and owners in words
+        actions = digest_actions(consultant, timezone.localdate())
+    if not actions["overdue"] and not actions["soon"]:
+        raise NotSendable("nothing_due")
+    for row in actions["overdue"] + actions["soon"]:
+        # One line each in the text: a line break in a name would start a new one.
+        row["partnership"] = single_line(row["partnership"])
+        row["title"] = single_line(row["title"])
+    context = {
+        "consultant_name": _name(consultant),
+        "overdue": actions["overdue"],
+        "soon": actions["soon"],
+        "dashboard_url": settings.SITE_URL + reverse("assessments:dashboard"),
+    }
     subject, body = _render(mail.kind, language, context)
     return EmailMessage(subject=subject, body=body, to=[consultant.email])
 

@@ -2,11 +2,19 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from assessments.live.sessions import live_session_create
 from assessments.models import Collaboration, DimensionComment
+from assessments.sharing import shared_link_create
 
-from ..conftest import answer_all, make_assessment, make_partnership, make_respondent
+from ..conftest import (
+    answer_all,
+    make_action,
+    make_assessment,
+    make_partnership,
+    make_respondent,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -46,4 +54,17 @@ def world(owner, outsider, partnership, assessment, respondent, question_set):
         "their_live_session": live_session_create(
             assessment=their_assessment, facilitator=outsider, dimensions=[dimension]
         ),
+        "action": make_action(assessment, title="Owner's action"),
+        "their_action": make_action(their_assessment, title="Their action"),
+        "shared_link": _share(assessment),
+        "their_shared_link": _share(their_assessment),
     }
+
+
+def _share(assessment):
+    return shared_link_create(
+        assessment=assessment,
+        organisation=None,
+        last_day=timezone.localdate(),
+        created_by=assessment.partnership.owner,
+    )

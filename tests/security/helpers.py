@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from assessments.models import (
+    Action,
     AgreementNote,
     Answer,
     Assessment,
@@ -15,6 +16,7 @@ from assessments.models import (
     Organisation,
     Partnership,
     Respondent,
+    SharedLink,
 )
 
 from ..conftest import PASSWORD
@@ -89,6 +91,17 @@ def _fingerprint():
         ),
         "agreements": list(
             AgreementNote.objects.order_by("pk").values_list("dimension", "text")
+        ),
+        "actions": list(
+            Action.objects.order_by("pk").values_list(
+                "pk", "assessment", "title", "description", "status", "due_on"
+            )
+        ),
+        "action_listings": list(Action.listed_under.through.objects.values_list()),
+        "shared_links": list(
+            SharedLink.objects.order_by("pk").values_list(
+                "pk", "token_hash", "expires_at", "revoked_at", "organisation"
+            )
         ),
     }
 

@@ -29,7 +29,14 @@ def _app_routes():
     return list(walk(get_resolver().url_patterns, "", None))
 
 
-ID_KWARGS = {"pk", "respondent_pk", "collaboration_pk", "session_pk"}
+ID_KWARGS = {
+    "pk",
+    "respondent_pk",
+    "collaboration_pk",
+    "session_pk",
+    "action_pk",
+    "link_pk",
+}
 ID_ROUTES = [
     (route, name, kwargs)
     for route, name, kwargs in _app_routes()
@@ -50,6 +57,10 @@ def _kwargs_for(route, kwargs, objects, prefix=""):
             values[kwarg] = objects[prefix + "collaboration"].pk
         elif kwarg == "session_pk":
             values[kwarg] = objects[prefix + "live_session"].pk
+        elif kwarg == "action_pk":
+            values[kwarg] = objects[prefix + "action"].pk
+        elif kwarg == "link_pk":
+            values[kwarg] = objects[prefix + "shared_link"].pk
         elif kwarg == "step":
             values[kwarg] = 1
         elif kwarg == "fmt":

@@ -87,7 +87,7 @@ def test_export_downloads_json(admin_client, question_set):
     assert json.loads(response.content)["slug"] == "partnerscan"
 
 
-def test_import_uploads_a_new_set(admin_client):
+def test_import_uploads_a_new_set(admin_client, no_question_set):
     upload = SimpleUploadedFile(
         "set.json", json.dumps(questionset_data()).encode(), "application/json"
     )
@@ -99,7 +99,9 @@ def test_import_uploads_a_new_set(admin_client):
     assert QuestionSet.objects.get().status == QuestionSet.Status.PUBLISHED
 
 
-def test_import_of_a_broken_file_names_the_problem_and_changes_nothing(admin_client):
+def test_import_of_a_broken_file_names_the_problem_and_changes_nothing(
+    admin_client, no_question_set
+):
     data = questionset_data()
     data["dimensions"][0]["kind"] = "wrong"
     upload = SimpleUploadedFile("set.json", json.dumps(data).encode())

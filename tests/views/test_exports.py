@@ -428,7 +428,7 @@ class TestLargeExport:
         Collaboration.objects.filter(user=collaborator).update(can_edit=True)
         _login(client, collaborator)
 
-        def broken(rows):
+        def broken(rows, *actions):
             raise OSError("no space left on device")
 
         monkeypatch.setitem(making._WRITERS, "xlsx", broken)

@@ -123,3 +123,28 @@ def test_the_statement_section_loads_only_its_own_script(client, owner, answered
     assert html.count("js/statements.js") == 1
     assert re.search(r"<script(?![^>]*\bsrc=)", html) is None
     assert " style=" not in html
+
+
+def test_an_editor_adds_an_action_from_a_dimensions_drill_down(
+    client, owner, collaborator, answered
+):
+    html = _get(client, owner, answered).content.decode()
+    root = tinyhtml5.parse(html)
+    drill_down = _by_id(root, "statements-1")  # BV1
+    links = [
+        a.get("href")
+        for a in drill_down.iter(f"{XHTML}a")
+        if "action-add-link" in (a.get("class") or "")
+    ]
+    assert links == [
+        reverse("assessments:action-add", args=[answered.pk])
+        + "?dimension=BV1&back=results"
+    ]
+    # A read-only colleague reads the same statements without the link.
+    html = _get(client, collaborator, answered).content.decode()
+    drill_down = _by_id(tinyhtml5.parse(html), "statements-1")
+    assert not any(
+        "action-add-link" in (a.get("class") or "")
+        for a in drill_down.iter(f"{XHTML}a")
+    )
+    assert len(list(drill_down.iter(f"{XHTML}tbody"))) == 6

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.actions.writes import actions_carry
 from assessments.models import OutgoingMail
-from tests.conftest import answer_all, make_assessment, make_respondent
+from tests.conftest import answer_all, make_action, make_assessment, make_respondent
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,10 @@ def test_the_workspace_pages_render_without_queries(
             respondent=person,
             sender=owner,
         )
+    # Agreed actions with owners, carried and not, on every page that lists them.
+    action = make_action(assessment, dimension="RS4", person="Jan")
+    make_action(follow_up, jointly=True, owners=[])
+    actions_carry(actions=[action], into=follow_up)
     client.force_login(owner)
     pages = {
         "assessments:dashboard": [],
@@ -68,6 +73,7 @@ def test_the_workspace_pages_render_without_queries(
         "assessments:assessment-detail": [follow_up.pk],
         "assessments:assessment-results": [follow_up.pk],
         "assessments:respondent-paste": [follow_up.pk],
+        "assessments:action-detail": [follow_up.pk, action.pk],
     }
     for name, args in pages.items():
         template_queries.clear()

@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ...access import get_assessment_for_user_rw, get_live_session_of
+from ...actions.listing import action_rows
+from ...forms.actions import ActionForm
 from ...forms.live import AgreementForm, LiveSessionForm
 from ...live import polling, screens
 from ...live.sessions import (
@@ -97,7 +99,21 @@ def _facilitator_context(session, context):
         extra["agreement_form"] = AgreementForm(
             initial={"text": context.get("agreement") or ""}
         )
+        extra |= _action_context(session, context["screen"].page.dimension)
     return extra
+
+
+def _action_context(session, dimension):
+    """The reveal's agreed actions on its dimension, and a form to add one: the
+    agreement in words becomes who does what by when (issue 15)."""
+    rows = action_rows(session.assessment, get_language())
+    return {
+        "live_actions": [row for row in rows if row["dimension"] == dimension.code],
+        "live_action_form": ActionForm(
+            assessment=session.assessment, initial={"dimension": dimension.code}
+        ),
+        "live_action_back": f"live-{session.pk}",
+    }
 
 
 @never_cache

@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ... import workspace
@@ -14,12 +14,14 @@ from ...access import (
     get_assessment_for_user_rw,
     get_partnership_for_user_rw,
 )
+from ...actions.listing import action_rows
 from ...background.automation import automation_plan
 from ...forms.respondents import RespondentForm, RespondentPasteForm, paste_examples
 from ...forms.workspace import AssessmentForm, AssessmentSettingsForm, FollowUpForm
 from ...live.sessions import running_session
 from ...results import organisations_awaiting_minimum
 from ...results.loading import previous_of
+from ...sharing import links_of
 from ...workspace import invitations
 from ...workspace.progress import assessment_progress
 from ..confirm import confirm_page, is_confirmed
@@ -58,6 +60,8 @@ def show_assessment(request, pk):
         "awaiting_minimum": organisations_awaiting_minimum(assessment),
         "live_session": running_session(assessment) if editable else None,
         "automation_plan": automation_plan(assessment),
+        "actions": action_rows(assessment, get_language()),
+        "shared_links": links_of(assessment),
     }
     if editable:
         context |= {

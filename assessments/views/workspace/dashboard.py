@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.shortcuts import render
 
+from ...actions.listing import dashboard_actions
 from ...forms.workspace import DashboardFilterForm
 from ...models import Partnership
 from ...workspace.progress import partnership_rows
@@ -44,5 +45,6 @@ def dashboard(request):
         "rows": rows,
         "is_new": is_new,
         "querystring": querystring.urlencode(),
+        "actions": dashboard_actions(request.user),
     }
     return render(request, "assessments/dashboard.html", context)

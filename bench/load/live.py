@@ -1,0 +1,261 @@
+"""The live session under load (issue 14): `make load-live`.
+
+    python -m bench.load.run --live [--phones 200] [--seconds 75] [--db postgres]
+
+One server: gunicorn as gunicorn.conf.py configures it (2 x cores + 1 sync workers)
+on PostgreSQL (database partnerscan_load_live, dropped and created) unless told
+otherwise, the database cache, PROXY_COUNT=1. The facilitator (a consultant logged
+in by the seed) sets up a session on every dimension through the real views (names
+asked, no automatic reveal) and starts it; then one locust run
+(bench/load/live_locustfile.py): `phones` phones join by code, all from 127.0.0.1
+as behind one NAT address, poll every 2 s and answer each step (autosave per
+statement, then the hand-in); the projector polls every 2 s; the facilitator
+reveals a step when everyone handed in and moves on a few seconds later.
+
+Targets: phone poll p95 < 50 ms, answer save p95 < 100 ms (the autosave and the
+hand-in, each), the projector shows a hand-in within 3 s of its acknowledgement
+(p95 and max), every acknowledged answer in the database. The machine's load
+average is sampled through the run.
+"""
+
+import json
+import os
+import re
+import statistics
+import time
+from pathlib import Path
+
+import requests
+
+from tests.gunicorn_server import Gunicorn
+
+from .run import (
+    ROOT,
+    endpoint_rows,
+    endpoint_table,
+    fresh_folder,
+    locust,
+    query,
+    server_errors,
+    site_for,
+    warm_up,
+)
+from .starvation import LoadSampler, p95
+
+LOCUSTFILE = Path(__file__).resolve().parent / "live_locustfile.py"
+# The locustfile's request names (not imported: importing locust patches this
+# whole process).
+PHONE_POLL = "/live/phone/poll/"
+PROJECTOR_POLL = "/live/screen/[token]/poll/"
+ANSWER = "/live/phone/answer/"
+HAND_IN = "/live/phone/hand-in/"
+TARGETS = {PHONE_POLL: 50, ANSWER: 100, HAND_IN: 100}
+READINESS_TARGET_MS = 3000
+
+
+def seed(site, out):
+    site.manage("migrate", "--noinput")
+    site.manage("createcachetable")
+    plan = json.loads(
+        site.manage(
+            "shell",
+            "-c",
+            "import runpy; runpy.run_module('bench.load.live_seed', "
+            "run_name='__main__')",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    (out / "seed.json").write_text(json.dumps(plan))
+    return plan
+
+
+def open_session(url, plan):
+    """The facilitator sets up and starts the session through its views; returns
+    the facilitator page's path, the join code and the projector link's token."""
+    browser = requests.Session()
+    cookie = plan["facilitator_session"]
+    browser.cookies.set(cookie["cookie"], cookie["key"])
+    start = f"{url}/assessments/{plan['assessment']}/live/"
+    browser.get(start).raise_for_status()
+    created = browser.post(
+        start,
+        {
+            "dimensions": plan["dimensions"],
+            "ask_names": "on",
+            "csrfmiddlewaretoken": browser.cookies.get("csrftoken"),
+        },
+        headers={"Referer": start},
+    )
+    created.raise_for_status()
+    path = created.url.removeprefix(url)
+    page = created.text
+    position = re.search(r'name="position" value="(\d+)"', page).group(1)
+    browser.post(
+        f"{url}{path}control/",
+        {
+            "action": "start",
+            "position": position,
+            "csrfmiddlewaretoken": browser.cookies.get("csrftoken"),
+        },
+        headers={"Referer": f"{url}{path}"},
+    ).raise_for_status()
+    return {
+        "facilitator_path": path,
+        "join_code": re.search(r'data-join-code="(\w+)"', page).group(1),
+        "projector_token": re.search(r"/live/screen/([^/\"]+)/", page).group(1),
+    }
+
+
+def missing_answers(site, acknowledged):
+    """Acknowledged answers ({phone label: {question: value}}) the database does
+    not hold with that value (the phone's label is its respondent's)."""
+    rows = query(
+        site,
+        "SELECT r.label, a.question_id, a.value FROM assessments_answer a "
+        "JOIN assessments_respondent r ON r.id = a.respondent_id",
+    )
+    stored = {(label, str(q)): v for label, q, v in rows}
+    wanted = {
+        (label, str(question)): value
+        for label, answers in acknowledged.items()
+        for question, value in answers.items()
+    }
+    return wanted, [key for key, value in wanted.items() if stored.get(key) != value]
+
+
+def run(
+    db="postgres",
+    phones=200,
+    seconds=75,
+    step_seconds=25,
+    out=None,
+    database="partnerscan_load_live",
+):
+    out = fresh_folder(Path(out or ROOT / "bench" / "out" / "load" / f"live-{phones}"))
+    site = site_for(db, out, database)
+    plan = seed(site, out)
+    server = Gunicorn(site, workers=None).start()
+    sampler = LoadSampler()
+    try:
+        warm_up(server.url, 5)
+        gunicorn_workers = server.log.read_text().count("Booting worker")
+        plan |= open_session(server.url, plan)
+        plan_path = out / "plan.json"
+        plan_path.write_text(json.dumps(plan))
+        sampler.start()
+        record = locust(
+            server.url,
+            plan_path,
+            out / "locust",
+            phones + 2,
+            seconds,
+            classes=["Phone", "Projector", "Facilitator"],
+            env={"LIVE_STEP_SECONDS": str(step_seconds)},
+            locustfile=LOCUSTFILE,
+        )
+    finally:
+        sampler.stopped.set()
+        server.stop()
+
+    wanted, missing = missing_answers(site, record["acknowledged"])
+    steps = query(
+        site,
+        "SELECT COUNT(*) FROM assessments_livestep WHERE revealed",
+    )
+    delays = record["readiness_delays"]
+    figures = {}
+    for name, target in (*TARGETS.items(), (PROJECTOR_POLL, None)):
+        times = record["timings"].get(name, [])
+        figures[name] = {
+            "count": len(times),
+            "p50": statistics.median(times) if times else None,
+            "p95": p95(times),
+            "max": max(times) if times else None,
+            "target": target,
+        }
+    loads = [load for _at, load in sampler.samples]
+    result = {
+        "db": db,
+        "phones": phones,
+        "seconds": seconds,
+        "gunicorn_workers": gunicorn_workers,
+        "cores": os.cpu_count(),
+        "load": {
+            "min": round(min(loads), 2) if loads else None,
+            "mean": round(statistics.mean(loads), 2) if loads else None,
+            "max": round(max(loads), 2) if loads else None,
+        },
+        "figures": figures,
+        "hand_ins": record["hand_ins"],
+        "readiness": {
+            "count": len(delays),
+            "p50": statistics.median(delays) if delays else None,
+            "p95": p95(delays),
+            "max": max(delays) if delays else None,
+        },
+        "revealed_steps": steps[0][0],
+        "endpoints": endpoint_rows(out / "locust"),
+        "acknowledged": len(wanted),
+        "found": len(wanted) - len(missing),
+        "missing": missing[:20],
+        "statuses": record["statuses"],
+        "server_errors": server_errors(record["statuses"]),
+        "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    result["harness_ok"] = (
+        result["acknowledged"] > 0
+        and not result["missing"]
+        and result["server_errors"] == 0
+        and result["readiness"]["count"] > 0
+    )
+    result["targets_met"] = (
+        all(
+            f["p95"] is not None and f["p95"] < f["target"]
+            for f in figures.values()
+            if f["target"]
+        )
+        and (result["readiness"]["max"] or 0) < READINESS_TARGET_MS
+    )
+    result["ok"] = result["harness_ok"] and result["targets_met"]
+    (out / "summary.json").write_text(json.dumps(result, indent=2))
+    (out / "summary.md").write_text(markdown(result) + "\n")
+    return result
+
+
+def _ms(value):
+    return "—" if value is None else f"{value:.0f} ms"
+
+
+def markdown(result):
+    load = result["load"]
+    lines = [
+        f"{result['db']}: {result['phones']} phones + projector + facilitator for "
+        f"{result['seconds']} s ({result['at']}); gunicorn as configured "
+        f"({result['gunicorn_workers']} sync workers, {result['cores']} cores); "
+        f"load average {load['min']}–{load['max']} (mean {load['mean']})",
+        "",
+        "| figure | count | p50 | p95 | max | target (p95) |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, f in result["figures"].items():
+        target = f"< {f['target']} ms" if f["target"] else ""
+        lines.append(
+            f"| {name} | {f['count']} | {_ms(f['p50'])} | {_ms(f['p95'])} | "
+            f"{_ms(f['max'])} | {target} |"
+        )
+    r = result["readiness"]
+    lines += [
+        f"| hand-in acknowledged -> projector shows it | {r['count']} | "
+        f"{_ms(r['p50'])} | {_ms(r['p95'])} | {_ms(r['max'])} | "
+        f"max < {READINESS_TARGET_MS} ms |",
+        "",
+        f"targets {'met' if result['targets_met'] else 'MISSED'}; steps revealed: "
+        f"{result['revealed_steps']}; hand-ins: {result['hand_ins']}; acknowledged "
+        f"answers: {result['acknowledged']}, found in the database: {result['found']}, "
+        f"missing or different: {len(result['missing'])}; 5xx: "
+        f"{result['server_errors']}; status codes: {result['statuses']}",
+        "",
+        *endpoint_table(result["endpoints"]),
+    ]
+    return "\n".join(lines)
