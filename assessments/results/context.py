@@ -30,7 +30,7 @@ from .discussion import add_discussion_rows, agreement_notes
 from .fingerprint import fingerprint
 from .labels import BAND_LABELS, KIND_LABELS, VERDICT_LABELS, _band, _label, _reason
 from .rows import _agenda_rows, _dimension_rows, _organisation_rows, _trend
-from .statements import add_statement_rows, render_statement_tables
+from .statements import add_statement_rows, render_statement_parts
 
 RESPONSE_COUNTS = (
     "respondents",
@@ -119,9 +119,9 @@ def build_results_context(
         actions_pending (counts); the trend adds per dimension actions_done,
         actions_pending, actions_dropped (of the previous scan's actions), and
         action_lines, actions_done_total, method_change
-      charts: {radar, zipper} SVG markup (safe strings), and on every dimension
-        row `statements_table` (the page's HTML of its statements), when
-        `with_charts`
+      charts: {radar, zipper} SVG markup (safe strings), top_statements_html and
+        on every dimension row `statements_html` (the page's HTML of the
+        statements, `statements.render_statement_parts`), when `with_charts`
     """
     language = language or translation.get_language() or "nl"
     with translation.override(language):
@@ -258,5 +258,5 @@ def _figures(
             "radar": charts.radar_chart(rows, shown),
             "zipper": charts.zipper_chart(rows, shown, method),
         }
-        render_statement_tables(rows)
+        context["top_statements_html"] = render_statement_parts(rows, top_statements)
     return context

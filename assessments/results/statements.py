@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from .. import scoring
 from .labels import GAP_LABELS, _band, _label
@@ -51,15 +52,22 @@ def add_statement_rows(
     return [by_code[code] for code in top]
 
 
-def render_statement_tables(rows: Sequence[dict[str, Any]]) -> None:
-    """Give every dimension row `statements_table`: its statements as the results
-    page shows them (HTML, in the active language). Made with the figures and cached
-    with them, like the charts: rendering 72 statements for every organisation costs
-    the page more than everything else on it."""
+def render_statement_parts(
+    rows: Sequence[dict[str, Any]], top: Sequence[Mapping[str, Any]]
+) -> SafeString:
+    """The results page's statements as HTML, in the active language: give every
+    dimension row `statements_html` (its summary line and its statements) and
+    return the list of the statements the partners differ on most (`top`). Made
+    with the figures and cached with them, like the charts: rendering 72
+    statements for every organisation costs the page more than everything else
+    on it, and none of it depends on who reads it."""
     for row in rows:
-        row["statements_table"] = render_to_string(
-            "assessments/includes/_results_statement_table.html", {"row": row}
+        row["statements_html"] = render_to_string(
+            "assessments/includes/_results_statements_dimension.html", {"row": row}
         )
+    return render_to_string(
+        "assessments/includes/_results_statements_top.html", {"top_statements": top}
+    )
 
 
 def _statement_row(
