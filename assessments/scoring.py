@@ -23,6 +23,10 @@ Steps (DESIGN.md "Scoring"):
                           red or any gap is significant (the zipper rule)
 10. agenda / quick wins   see `agenda` and `quick_wins`
 11. trend                 see `compare`
+
+Per statement (`score_statements`): per organisation the mean item score of its
+respondents who answered it and how many gave each answer; the statement gap is
+max - min over the organisations shown.
 """
 
 import math
@@ -743,8 +747,8 @@ def answer_counts(values: Iterable[int | None]) -> AnswerCounts:
 @dataclass(frozen=True)
 class StatementOrganisation:
     """One organisation on one statement. `n` counts who answered it ("weet niet"
-    too); `withheld`: fewer than the privacy minimum did, so score and counts are
-    None."""
+    too); `withheld`: the privacy minimum hides it (see `score_statement`), so score
+    and counts are None."""
 
     name: str
     n: int
@@ -770,36 +774,46 @@ def statement_score(
     return _mean(scores) if scores else None
 
 
-def score_statement(
+# One organisation's answers to one statement: (answer or None, from a workshop group).
+_Given = Sequence[tuple[int | None, bool]]
+
+
+def _statement_allowed(given: _Given, minimum: int) -> bool:
+    """`privacy_allows` for everyone who answered the statement and again for those
+    who gave it a 1-5 answer: two people of whom one said "weet niet" would
+    otherwise show the other's answer."""
+    valued = [(v, group) for v, group in given if v is not None]
+    return all(
+        privacy_allows(
+            len(people) - sum(g for _v, g in people),
+            sum(g for _v, g in people),
+            minimum,
+        )
+        for people in (given, valued)
+        if people
+    )
+
+
+def _statement(
     question: QuestionSpec,
-    responses: Sequence[Response],
-    organisations: Iterable[str],
+    given: Mapping[str, _Given],
     method: Method,
+    hidden: Collection[str],
 ) -> StatementResult:
-    """One statement per organisation: how many gave each answer and the statement
-    score (`statement_score`), under the privacy minimum (`privacy_allows`, counted
-    over who answered this statement); the gap is max - min over the shown
-    organisations' scores (at least two), flagged like a dimension's gap."""
     cells = []
-    for name in organisations:
-        given = [
-            r
-            for r in responses
-            if r.organisation == name and question.code in r.answers
-        ]
-        groups = sum(r.group for r in given)
-        if given and not privacy_allows(
-            len(given) - groups, groups, method.privacy_minimum
+    for name, answers in given.items():
+        if name in hidden or (
+            answers and not _statement_allowed(answers, method.privacy_minimum)
         ):
-            cells.append(StatementOrganisation(name, len(given), None, None, True))
+            cells.append(StatementOrganisation(name, len(answers), None, None, True))
             continue
-        values = [r.answers[question.code] for r in given]
+        values = [v for v, _group in answers]
         cells.append(
             StatementOrganisation(
                 name,
-                len(given),
+                len(answers),
                 statement_score(question, values),
-                answer_counts(values) if given else None,
+                answer_counts(values) if answers else None,
             )
         )
     shown = [c.score for c in cells if c.score is not None]
@@ -809,16 +823,77 @@ def score_statement(
     )
 
 
+def score_statement(
+    question: QuestionSpec,
+    responses: Sequence[Response],
+    organisations: Iterable[str],
+    method: Method,
+    hidden: Collection[str] = (),
+) -> StatementResult:
+    """One statement per organisation: how many gave each answer and the statement
+    score (`statement_score`: the mean item score of its respondents who answered
+    it), under the privacy minimum; the gap is max - min over the shown
+    organisations' scores (at least two), flagged like a dimension's gap.
+
+    An organisation is withheld (no score, no counts, and left out of the gap) when
+    it is in `hidden` (its dimension score is withheld), or when `privacy_allows`
+    refuses either everyone who answered the statement ("weet niet" too) or those
+    who gave it a 1-5 answer.
+    """
+    given: dict[str, list[tuple[int | None, bool]]] = {
+        name: [] for name in organisations
+    }
+    for r in responses:
+        if r.organisation in given and question.code in r.answers:
+            given[r.organisation].append((r.answers[question.code], r.group))
+    return _statement(question, given, method, hidden)
+
+
+def score_statements(
+    dimensions: Sequence[DimensionSpec],
+    responses: Sequence[Response],
+    result: AssessmentResult,
+) -> dict[str, tuple[StatementResult, ...]]:
+    """Every statement of a scan, per dimension code, as `score_statement` scores
+    it, for the organisations `result` shows: a folded organisation (see
+    `withheld_organisations`) gets no cell, and one withheld on a dimension is
+    withheld on each of its statements, so no statement figure shows what the
+    dimension hides. One pass over the answers."""
+    names = [name for name in result.organisations if name not in result.withheld]
+    shown = set(names)
+    given = {
+        q.code: {name: [] for name in names} for d in dimensions for q in d.questions
+    }
+    for r in responses:
+        if r.organisation not in shown:
+            continue
+        for code, value in r.answers.items():
+            if code in given:
+                given[code][r.organisation].append((value, r.group))
+    statements = {}
+    for spec in dimensions:
+        hidden = {
+            o.name for o in result.dimension(spec.code).organisations if o.withheld
+        }
+        statements[spec.code] = tuple(
+            _statement(q, given[q.code], result.method, hidden) for q in spec.questions
+        )
+    return statements
+
+
 def most_disagreed(
-    statements: Sequence[StatementResult], limit: int = 3
+    statements: Sequence[StatementResult], limit: int = 3, flagged_only: bool = True
 ) -> tuple[str, ...]:
-    """The statements the organisations disagree on most: those with a gap flag,
-    the largest gap first (ties keep statement order), at most `limit`."""
-    flagged = [
-        (s.gap, position, s.code) for position, s in enumerate(statements) if s.gap_flag
+    """The statements the organisations disagree on most: those with a gap flag
+    (with `flagged_only` False: any gap above 0), the largest gap first (ties keep
+    statement order), at most `limit`."""
+    chosen = [
+        (s.gap, position, s.code)
+        for position, s in enumerate(statements)
+        if (s.gap_flag if flagged_only else s.gap is not None and s.gap > EPSILON)
     ]
-    flagged.sort(key=lambda item: (-round(item[0], 9), item[1]))
-    return tuple(code for _gap, _position, code in flagged[:limit])
+    chosen.sort(key=lambda item: (-round(item[0], 9), item[1]))
+    return tuple(code for _gap, _position, code in chosen[:limit])
 
 
 def answers_before_discussion(

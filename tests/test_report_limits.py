@@ -110,7 +110,10 @@ def test_the_largest_scan_is_cut_to_what_one_report_holds(largest):
         len(table["labels"]) <= ORGS_PER_TABLE for table in context["score_tables"]
     )
     assert not context["cover_lists_organisations"]
-    assert len(context["report_limits"]) == 5
+    # Each statement shows its two ends, not twelve columns.
+    assert context["statement_columns"] is None
+    assert all(s["ends"] for s in context["dimensions"][0]["statements"])
+    assert len(context["report_limits"]) == 6
 
 
 @pytest.mark.slow  # a real render of ~45 pages in a child process: 5-10 s
@@ -120,7 +123,8 @@ def test_the_largest_scan_downloads_inside_the_render_budget_and_says_what_it_le
 ):
     # The real renderer in the worker, then the download. How long it takes is
     # measured, not asserted (docs/report.md, "Limits": 45 pages in 7.7-9.6 s of
-    # CPU on a busy machine, against about 50 s before); a loaded test machine must
+    # CPU on a busy machine, against about 50 s before, and 50 pages with the
+    # statement chapter, about a quarter slower); a loaded test machine must
     # not turn that into a failure, so the budget here is generous.
     settings.PDF_RENDER_TIMEOUT = 120
     cache.clear()
@@ -137,6 +141,7 @@ def test_the_largest_scan_downloads_inside_the_render_budget_and_says_what_it_le
     assert "Of the 66 pairs of organisations, each dimension shows the 6" in text
     assert "And 60 more pairs with a smaller gap, on the results page." in text
     assert "split over 3 tables of at most 4 organisations" in text
+    assert "the statement tables show for each statement the organisation" in text
     assert "12 organisations, listed in the summary" in text
     # The full names are still there once, in "Who responded".
     assert _long("Organisatie 11")[:120] in text

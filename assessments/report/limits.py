@@ -13,9 +13,12 @@ most:
   page header cuts the partnership's name (report.css, _cover.html);
 - the `PAIRS_PER_DIMENSION` largest gaps between two organisations per dimension;
 - `ORGS_PER_TABLE` organisation columns per score table (more get further tables);
-- `COMMENTS_PER_DIMENSION` comments per dimension, each cut to `COMMENT_CHARS`.
+- `COMMENTS_PER_DIMENSION` comments per dimension, each cut to `COMMENT_CHARS`;
 - `ACTIONS_IN_REPORT` agreed actions (the pending ones first), each description
-  cut to `ACTION_DESCRIPTION_CHARS` and its owner to `ACTION_OWNER_CHARS`.
+  cut to `ACTION_DESCRIPTION_CHARS` and its owner to `ACTION_OWNER_CHARS`;
+- in the statement tables, one column per organisation up to `ORGS_PER_TABLE`
+  organisations; with more, each statement shows its highest and its lowest
+  organisation (the ends of its gap) instead.
 
 The report says which of these applied ("About this report" in the summary) and
 where (each shortened list ends with how many more the results page has). A usual
@@ -64,7 +67,9 @@ def limit_report(context: dict) -> None:
 
     Adds `label` to every organisation and score cell, `report_pairs` and
     `more_pairs` to every dimension, `report_comments` and `more_comments`,
-    `score_tables` (the score table in groups of columns) and `report_limits` (the
+    `score_tables` (the score table in groups of columns), `statement_columns`
+    (the organisation labels heading the statement tables, or None when they show
+    each statement's ends, `ends` on every statement row) and `report_limits` (the
     sentences saying what was left out). The figures themselves are untouched.
     """
     labels = organisation_labels([o["name"] for o in context["organisations"]])
@@ -94,12 +99,18 @@ def limit_report(context: dict) -> None:
     )
     shown = [labels.get(name, name) for name in context["shown_organisations"]]
     context["score_tables"] = _score_tables(shown, context["dimensions"])
+    context["statement_columns"] = _statement_columns(context, shown, labels)
+    columns = context["statement_columns"]
+    # The statement tables' width class and how many columns a dimension row spans.
+    context["statement_class"] = f"statements-{len(columns)}" if columns else "ends"
+    context["statement_span"] = 3 + (len(columns) if columns else 2)
     context["report_limits"] = _limits(
         shortened=any(label != name for name, label in labels.items()),
         pairs=pairs_cut if pairs_cut > PAIRS_PER_DIMENSION else 0,
         tables=len(context["score_tables"]),
         comments=comments_cut,
         actions=_limit_actions(context),
+        statement_ends=context["statement_columns"] is None,
     )
 
 
@@ -146,6 +157,32 @@ def _score_tables(
     ]
 
 
+def _statement_columns(
+    context: dict, shown: list[str], labels: Mapping[str, str]
+) -> list[str] | None:
+    """Label every statement cell; with more than `ORGS_PER_TABLE` organisations
+    give every statement row `ends` ({"high", "low"}: its highest and lowest shown
+    cell, or None without a gap) and return None, else the column labels."""
+    many = len(shown) > ORGS_PER_TABLE
+    for row in context["dimensions"]:
+        for statement in row.get("statements", ()):
+            for cell in statement["organisations"]:
+                cell["label"] = labels.get(cell["name"], cell["name"])
+            if many:
+                statement["ends"] = _ends(statement)
+    return None if many else shown
+
+
+def _ends(statement: Mapping[str, Any]) -> dict[str, Any] | None:
+    scored = [c for c in statement["organisations"] if c["score"] is not None]
+    if statement["gap"] is None or len(scored) < 2:
+        return None
+    # The first in partnership order on a tie, as everywhere else.
+    high = max(scored, key=lambda c: c["score"])
+    low = min(scored, key=lambda c: c["score"])
+    return {"high": high, "low": low}
+
+
 def _limit_actions(context: dict) -> bool:
     """`report_action_groups` (the agreed actions by dimension, at most
     `ACTIONS_IN_REPORT`, pending ones first) and `more_actions`; each action gets
@@ -171,7 +208,13 @@ def _limit_actions(context: dict) -> bool:
 
 
 def _limits(
-    *, shortened: bool, pairs: int, tables: int, comments: int, actions: bool = False
+    *,
+    shortened: bool,
+    pairs: int,
+    tables: int,
+    comments: int,
+    actions: bool = False,
+    statement_ends: bool = False,
 ) -> list[str]:
     limits = []
     if shortened:
@@ -201,6 +244,15 @@ def _limits(
                 ORGS_PER_TABLE,
             )
             % {"tables": tables, "columns": ORGS_PER_TABLE}
+        )
+    if statement_ends:
+        limits.append(
+            _(
+                "With more than %(columns)s organisations, the statement tables show "
+                "for each statement the organisation with the highest and the one "
+                "with the lowest score, without the number of answers per value."
+            )
+            % {"columns": ORGS_PER_TABLE}
         )
     if comments:
         limits.append(

@@ -30,6 +30,7 @@ from .discussion import add_discussion_rows, agreement_notes
 from .fingerprint import fingerprint
 from .labels import BAND_LABELS, KIND_LABELS, VERDICT_LABELS, _band, _label, _reason
 from .rows import _agenda_rows, _dimension_rows, _organisation_rows, _trend
+from .statements import add_statement_rows, render_statement_parts
 
 RESPONSE_COUNTS = (
     "respondents",
@@ -81,7 +82,16 @@ def build_results_context(
         on this dimension,
         every figure None), pairs: [{a, b, gap, gap_flag}] (only with more than
         two shown), questions: [{code, text, weight, reverse}], comments: [text]
-        (anonymous, sorted), is_weakest_link, is_largest_gap}]
+        (anonymous, sorted), is_weakest_link, is_largest_gap, statements,
+        statements_anchor, statement_gap, statement_gap_flag,
+        statement_gap_flag_label}]; statements: one
+        row per statement, [{code, text, reverse, dimension_code, dimension_name,
+        dimension_anchor, anchor, gap, gap_flag, gap_flag_label, rank (or None),
+        organisations: [{name, score, band, band_label, n (1-5 answers),
+        dont_know, counts ([1s, 2s, 3s, 4s, 5s]), withheld}] (shown
+        organisations; withheld: every figure None)}] (`results.statements`)
+      top_statements: the statement rows with the largest gaps, at most ten,
+        largest first, each with its rank
       blocks: [{kind, label, score, band, band_label, weight}]
       index, index_band, has_results
       verdict: {band, band_label, label, index_band, index_band_label, capped,
@@ -109,7 +119,9 @@ def build_results_context(
         actions_pending (counts); the trend adds per dimension actions_done,
         actions_pending, actions_dropped (of the previous scan's actions), and
         action_lines, actions_done_total, method_change
-      charts: {radar, zipper} SVG markup (safe strings), when `with_charts`
+      charts: {radar, zipper} SVG markup (safe strings), top_statements_html and
+        on every dimension row `statements_html` (the page's HTML of the
+        statements, `statements.render_statement_parts`), when `with_charts`
     """
     language = language or translation.get_language() or "nl"
     with translation.override(language):
@@ -175,6 +187,7 @@ def _figures(
     add_discussion_rows(
         rows, dimensions, scored.discussions, agreement_notes(assessment)
     )
+    top_statements = add_statement_rows(rows, scored.statements, result.method)
     rows_by_code = {row["code"]: row for row in rows}
     agenda, wins = _agenda_rows(
         result, rows_by_code, language, {d.code: d for d in dimensions}
@@ -235,6 +248,7 @@ def _figures(
         "trend": _trend(previous, previous_result, result, rows_by_code),
         "comments_enabled": assessment.allow_comments,
         "has_comments": any(row["comments"] for row in rows),
+        "top_statements": top_statements,
         "discussed": [row for row in rows if row["discussion"]],
         "agreements": [row for row in rows if row["agreement"]],
     }
@@ -244,4 +258,5 @@ def _figures(
             "radar": charts.radar_chart(rows, shown),
             "zipper": charts.zipper_chart(rows, shown, method),
         }
+        context["top_statements_html"] = render_statement_parts(rows, top_statements)
     return context

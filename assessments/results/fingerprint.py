@@ -28,7 +28,7 @@ from ..models import (
 
 # Bump when what an output shows changes without any row changing (a new figure,
 # a changed rule), so old cache entries are never read back.
-FINGERPRINT_VERSION = 4
+FINGERPRINT_VERSION = 5
 
 
 def fingerprint(assessment: Assessment) -> str:

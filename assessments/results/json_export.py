@@ -27,6 +27,23 @@ def _ref(row: Mapping[str, Any] | None, figure: str) -> dict[str, Any] | None:
     return {"code": row["code"], "name": row["name"], figure: row[figure]}
 
 
+STATEMENT_CELL = ("name", "score", "n", "dont_know", "counts", "withheld")
+
+
+def _statement(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A statement as documented in docs/data-formats.md ("statements")."""
+    return {
+        "code": row["code"],
+        "text": row["text"],
+        "reverse": row["reverse"],
+        "gap": row["gap"],
+        "gap_flag": row["gap_flag"],
+        "organisations": [
+            {key: cell[key] for key in STATEMENT_CELL} for cell in row["organisations"]
+        ],
+    }
+
+
 def results_json_from_context(ctx: Mapping[str, Any]) -> dict[str, Any]:
     assessment, question_set = ctx["assessment"], ctx["question_set"]
     trend = ctx["trend"]
@@ -79,8 +96,19 @@ def results_json_from_context(ctx: Mapping[str, Any]) -> dict[str, Any]:
                 ],
                 "pairs": row["pairs"],
                 "comments": row["comments"],
+                "statements": [_statement(s) for s in row["statements"]],
             }
             for row in ctx["dimensions"]
+        ],
+        "most_disagreed_statements": [
+            {
+                "rank": s["rank"],
+                "code": s["code"],
+                "dimension": s["dimension_code"],
+                "gap": s["gap"],
+                "gap_flag": s["gap_flag"],
+            }
+            for s in ctx["top_statements"]
         ],
         "weakest_link": _ref(ctx["weakest_link"], "partnership"),
         "largest_gap": _ref(ctx["largest_gap"], "gap"),

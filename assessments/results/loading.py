@@ -13,7 +13,7 @@ entry is never used: it is replaced.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 
@@ -31,7 +31,7 @@ from ..models import (
 )
 
 # Bump when scoring or what is cached changes, so old entries are never read back.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 CACHE_TIMEOUT = 24 * 3600
 
 
@@ -52,6 +52,11 @@ class Scored:
     # Dimensions answered in two rounds of a live session: the gap before and
     # after the discussion (`discussion_inputs`, `scoring.discussions`).
     discussions: tuple[scoring.Discussion, ...] = ()
+    # Per dimension code, its statements (`scoring.score_statements`); only for the
+    # scan whose results are shown, not for a trend's previous scan.
+    statements: dict[str, tuple[scoring.StatementResult, ...]] = field(
+        default_factory=dict
+    )
 
 
 def method_for(assessment: Assessment) -> scoring.Method:
@@ -226,7 +231,7 @@ def scored(
         return cached[1]
     inputs = scoring_inputs([assessment] + ([previous] if previous else []))
     fresh = (
-        _with_discussions(assessment, inputs[assessment.pk]),
+        _in_full(assessment, inputs[assessment.pk]),
         inputs[previous.pk].score() if previous else None,
     )
     cache.set(key, (fingerprint, fresh), CACHE_TIMEOUT)
@@ -257,11 +262,16 @@ def discussion_inputs(
     return dict(first_rounds), discussed
 
 
-def _with_discussions(assessment: Assessment, inputs: ScoringInputs) -> Scored:
+def _in_full(assessment: Assessment, inputs: ScoringInputs) -> Scored:
+    """The scored result with what only the results show: the statements, and the
+    live session's gaps before a discussion."""
     scored = inputs.score()
+    statements = scoring.score_statements(
+        inputs.dimensions, inputs.responses, scored.result
+    )
     first_rounds, discussed = discussion_inputs(assessment)
     if not discussed:
-        return scored
+        return replace(scored, statements=statements)
     rows = scoring.discussions(
         inputs.method,
         inputs.dimensions,
@@ -270,4 +280,4 @@ def _with_discussions(assessment: Assessment, inputs: ScoringInputs) -> Scored:
         first_rounds,
         discussed,
     )
-    return Scored(scored.result, scored.people, rows)
+    return Scored(scored.result, scored.people, rows, statements)
