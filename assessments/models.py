@@ -24,8 +24,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import get_language, get_language_info
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, get_language_info, gettext_lazy as _
 
 # The languages of the UI, the questionnaire, the texts of a question set and the
 # report: settings.LANGUAGES, written once. Each language is offered in its own

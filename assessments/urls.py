@@ -1,16 +1,27 @@
 from django.urls import path
 
-from .views import accounts, branding, questionnaire, workshop
-from .views import actions as action_views
-from .views import exports as export_views
-from .views import report as report_views
-from .views import results as results_views
-from .views import sharing as sharing_views
-from .views.live import facilitator as live_facilitator
-from .views.live import phone as live_phone
-from .views.live import projector as live_projector
-from .views.workspace import assessments as ws_assessments
-from .views.workspace import dashboard, partnerships, respondents
+from .views import (
+    accounts,
+    actions as action_views,
+    branding,
+    exports as export_views,
+    questionnaire,
+    report as report_views,
+    results as results_views,
+    sharing as sharing_views,
+    workshop,
+)
+from .views.live import (
+    facilitator as live_facilitator,
+    phone as live_phone,
+    projector as live_projector,
+)
+from .views.workspace import (
+    assessments as ws_assessments,
+    dashboard,
+    partnerships,
+    respondents,
+)
 
 app_name = "assessments"
 

@@ -9,8 +9,7 @@ from datetime import date
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from assessments.export_formats import (
     COLUMNS,

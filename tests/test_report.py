@@ -24,11 +24,11 @@ from assessments.report import (
     StaticFilesFetcher,
     build_report_context,
     html_to_pdf,
+    limits as report_limits,
     render_pdf,
     report_filename,
     static_path,
 )
-from assessments.report import limits as report_limits
 from assessments.results import VERDICT_LABELS, results_json
 
 from .conftest import answer_all, make_assessment, make_partnership, make_respondent

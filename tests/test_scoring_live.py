@@ -3,8 +3,7 @@ the statements most disagreed on, and the gap before and after a second round.
 Hand-computed cases, plus property tests for the invariants."""
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from assessments import scoring
 from assessments.scoring import (

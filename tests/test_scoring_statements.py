@@ -4,8 +4,7 @@ tables (the worked example of docs/scoring.md), plus property tests for order
 independence, equal weight per organisation and the privacy minimum."""
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from assessments import scoring
 from assessments.scoring import (

@@ -1,8 +1,7 @@
 """The consultant's own account details."""
 
 from django import forms
-from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import forms as auth_forms, get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 

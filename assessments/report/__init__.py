@@ -25,8 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
-from weasyprint import HTML
-from weasyprint import __version__ as weasyprint_version
+from weasyprint import HTML, __version__ as weasyprint_version
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .. import scoring

@@ -5,8 +5,7 @@ from functools import partial
 
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..access import get_assessment_for_user

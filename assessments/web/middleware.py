@@ -21,8 +21,10 @@ logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 try:  # the shared cache (REDIS_URL) briefly unreachable is as transient
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from redis.exceptions import (
+        ConnectionError as RedisConnectionError,
+        TimeoutError as RedisTimeoutError,
+    )
 
     CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 except ImportError:  # pragma: no cover - redis is in requirements.txt

@@ -12,8 +12,10 @@ import os
 import time
 
 from django.conf import settings
-from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
-from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.management.commands.db_worker import (
+    Command as DbWorkerCommand,
+    Worker,
+)
 
 from ...background.schedule import schedule_tick
 
