@@ -288,6 +288,15 @@ class Dimension(models.Model):
     advice_green_en = models.TextField(
         _("advice green (English)"), max_length=GUIDANCE_MAX
     )
+    # "Begin klein": how to build a first small success on this dimension when it is
+    # a strength. Blank in sets made before quick wins had their own text; the report
+    # then leaves the dimension out of the quick wins rather than re-use its advice.
+    quick_win_nl = models.TextField(
+        _("quick win (Dutch)"), blank=True, max_length=GUIDANCE_MAX
+    )
+    quick_win_en = models.TextField(
+        _("quick win (English)"), blank=True, max_length=GUIDANCE_MAX
+    )
 
     class Meta:
         verbose_name = _("dimension")
@@ -341,6 +350,10 @@ class Dimension(models.Model):
     def advice(self, band, language=None):
         """Advice text for a band ("red", "amber" or "green")."""
         return localized(self, f"advice_{band}", language)
+
+    def quick_win(self, language=None):
+        """The "begin klein" text; blank for sets made before it existed."""
+        return localized(self, "quick_win", language)
 
 
 class Question(models.Model):

@@ -346,6 +346,7 @@ class DimensionAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Quick win"), {"fields": ["quick_win_nl", "quick_win_en"]}),
     ]
 
     question_set_path = "question_set"

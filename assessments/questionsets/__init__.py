@@ -102,6 +102,11 @@ def questionset_to_dict(question_set: QuestionSet) -> dict[str, Any]:
                     }
                     for band in BANDS
                 },
+                **(
+                    {"quick_win": {"nl": dim.quick_win_nl, "en": dim.quick_win_en}}
+                    if dim.quick_win_nl or dim.quick_win_en
+                    else {}  # optional: sets made before quick wins had their text
+                ),
                 "questions": [
                     {
                         "code": q.code,
@@ -209,6 +214,9 @@ def _create_dimensions(
             **_given(dim, {"weight": "weight"}),
             **_bilingual(dim),
             **advice,
+            **_given(
+                dim.get("quick_win", {}), {lang: f"quick_win_{lang}" for lang in LANGS}
+            ),
         )
         questions.extend(
             Question(
