@@ -9,3 +9,6 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         # Connects the signal that deletes a prepared file's stored file with its row.
         from .background import files  # noqa: F401
+
+        # Notes in the session at log-in whether its user needs the second step.
+        from .two_factor import signals  # noqa: F401

@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from .models import Answer, Assessment, Organisation, Partnership, Question, Respondent
 from .questionsets import questionset_install_default
+from .two_factor.devices import recovery_codes_replace
 
 DEMO_USERNAME = "consultant"
 DEMO_PASSWORD = "partnerscan-demo"  # noqa: S105 - printed for local use, demo only
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "partnerscan-admin"  # noqa: S105 - printed for local use, demo only
+DEMO_ADMIN_CODES = 3
 DEMO_PARTNERSHIP = "Zorggroep Delta & Thuiszorg Rivierland"
 
 # (organisation, respondents, how far each got: 1.0 submitted, 0.5 halfway, 0 not begun)
@@ -53,6 +55,14 @@ def _demo_value(rng, organisation, dimension_code, reverse):
 
 
 @transaction.atomic
+def demo_admin_recovery_codes() -> list[str]:
+    """Fresh recovery codes for the demo admin, to print: staff always log in with a
+    second step, and a demo visitor has no authenticator app set up. Earlier codes
+    of the demo admin stop working; an app the admin added keeps working."""
+    admin = get_user_model().objects.get(username=ADMIN_USERNAME)
+    return recovery_codes_replace(user=admin, count=DEMO_ADMIN_CODES)
+
+
 def demo_seed():
     """Create the demo once; later calls find it and change nothing.
 

@@ -1030,3 +1030,4 @@ from .live.models import (  # noqa: E402, F401
     LiveStep,
 )
 from .sharing.models import SharedLink  # noqa: E402, F401
+from .two_factor.models import RecoveryCode, RecoveryCodeDevice  # noqa: E402, F401

@@ -9,6 +9,7 @@ from .views import (
     report as report_views,
     results as results_views,
     sharing as sharing_views,
+    two_factor,
     workshop,
 )
 from .views.live import (
@@ -140,6 +141,19 @@ urlpatterns = [
     # Consultant workspace: dashboard, partnerships, assessments, respondents.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/", accounts.account, name="account"),
+    # Two-step login: the code after the password, enrolment, recovery codes.
+    path("login/code/", two_factor.verify_login, name="two-factor-verify"),
+    path("account/two-factor/", two_factor.enrol_two_factor, name="two-factor-enrol"),
+    path(
+        "account/two-factor/recovery-codes/",
+        two_factor.regenerate_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path(
+        "account/two-factor/disable/",
+        two_factor.disable_two_factor,
+        name="two-factor-disable",
+    ),
     path("account/branding/", branding.edit_branding, name="branding"),
     path("account/branding/logo/", branding.show_own_logo, name="branding-logo"),
     path(

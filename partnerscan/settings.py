@@ -46,7 +46,9 @@ ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that also asks for the second login step
+    # (assessments/two_factor/admin_site.py).
+    "assessments.two_factor.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +61,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # Two-step login: authenticator-app codes (TOTP); the recovery codes are our own,
+    # stored hashed (assessments/two_factor/models.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "assessments",
 ]
 
@@ -76,6 +82,10 @@ MIDDLEWARE = [
     # Deny by default: every view needs a login unless marked @login_not_required
     # (landing page, invitation and questionnaire views, login itself).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Which device verified this session (request.user.is_verified()), then: a user
+    # who must give a code, or enrol first, can open nothing else until they have.
+    "django_otp.middleware.OTPMiddleware",
+    "assessments.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -299,6 +309,24 @@ PDF_RENDER_MEMORY_MB = int(os.environ.get("PDF_RENDER_MEMORY_MB", "512"))
 # (assessments/views/questionnaire.py).
 PARTICIPANT_SESSION_SECONDS = 4 * 60 * 60
 PARTICIPANT_RECEIPT_SECONDS = 15 * 60
+
+# Two-step verification (assessments/two_factor/, docs/deployment.md). Staff always
+# need it; consultants when PARTNERSCAN_REQUIRE_2FA is on (otherwise they may turn it
+# on themselves). PARTNERSCAN_STAFF_REQUIRE_2FA=false is for a local demo only and is
+# refused in production.
+PARTNERSCAN_REQUIRE_2FA = _env_bool("PARTNERSCAN_REQUIRE_2FA", default=False)
+PARTNERSCAN_STAFF_REQUIRE_2FA = _env_bool("PARTNERSCAN_STAFF_REQUIRE_2FA", default=True)
+if PRODUCTION and not PARTNERSCAN_STAFF_REQUIRE_2FA:
+    raise ImproperlyConfigured(
+        "PARTNERSCAN_STAFF_REQUIRE_2FA cannot be switched off when "
+        "DJANGO_ENV=production."
+    )
+# "Remember this device": how long a browser may skip the code (0 = never offered).
+PARTNERSCAN_2FA_REMEMBER_DAYS = int(
+    os.environ.get("PARTNERSCAN_2FA_REMEMBER_DAYS", "30")
+)
+# The name the authenticator app shows next to the account.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Partnerscan")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -106,6 +106,22 @@ def _fast_password_hashing(settings):
     ]
 
 
+@pytest.fixture(autouse=True)
+def _staff_without_second_step(settings):
+    """Staff log in with a password alone in tests about something else (the admin's
+    lists, question-set editing), as `force_login` gives no device. The tests of
+    two-step login (tests/test_two_factor*.py, tests/browser/test_two_factor.py)
+    switch it back on with `staff_two_factor`; production refuses it off
+    (tests/test_two_factor.py)."""
+    settings.PARTNERSCAN_STAFF_REQUIRE_2FA = False
+
+
+@pytest.fixture
+def staff_two_factor(settings):
+    """Staff need two-step verification, as in production."""
+    settings.PARTNERSCAN_STAFF_REQUIRE_2FA = True
+
+
 def questionset_data():
     """A fresh, valid copy of the shipped default question set as a dict."""
     return copy.deepcopy(_DEFAULT_DATA)

@@ -7,9 +7,12 @@ from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from ..forms.accounts import AccountForm, PasswordResetForm
+from ..two_factor import devices
 from ..web import throttle
 
 
@@ -56,7 +59,19 @@ def throttled_login(view):
 
 
 class LoginView(auth_views.LoginView):
+    """The password; then, for a user with two-step verification, the code page
+    (assessments/views/two_factor.py), which the middleware also insists on."""
+
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        user = self.request.user
+        if user.is_authenticated and not getattr(user, "is_verified", lambda: True)():
+            if devices.session_requires_code(self.request):
+                query = urlencode({"next": url})
+                return f"{reverse('assessments:two-factor-verify')}?{query}"
+        return url
 
 
 login = throttled_login(LoginView.as_view())
@@ -82,4 +97,11 @@ def account(request):
         form.save()
         messages.success(request, _("Your details are saved."))
         return redirect("assessments:account")
-    return render(request, "assessments/account.html", {"form": form})
+    recovery = devices.recovery_device(request.user)
+    context = {
+        "form": form,
+        "totp_device": devices.totp_device(request.user),
+        "recovery_codes_left": recovery.codes.count() if recovery else 0,
+        "two_factor_required": devices.must_enrol(request.user),
+    }
+    return render(request, "assessments/account.html", context)

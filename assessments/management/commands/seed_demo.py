@@ -6,6 +6,7 @@ from assessments.demo import (
     ADMIN_USERNAME,
     DEMO_PASSWORD,
     DEMO_USERNAME,
+    demo_admin_recovery_codes,
     demo_seed,
 )
 from assessments.management.language import TranslatedCommand
@@ -39,6 +40,11 @@ class Command(TranslatedCommand):
                 "username": ADMIN_USERNAME,
                 "password": ADMIN_PASSWORD,
             }
+        )
+        # Staff always give a second step; new codes on every run (docs/README).
+        self.stdout.write(
+            _("then a recovery code (each works once): %(codes)s")
+            % {"codes": ", ".join(demo_admin_recovery_codes())}
         )
         self.stdout.write(
             _("Assessment %(id)s: %(title)s")
