@@ -5,10 +5,17 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from ..accounts import password_link_send
-from ..models import Collaboration, Organisation, Partnership, Respondent
+from ..models import (
+    Collaboration,
+    Organisation,
+    Partnership,
+    RecoveryCodeDevice,
+    Respondent,
+)
 
 
 class OrganisationInline(admin.TabularInline):
@@ -108,3 +115,28 @@ class ConsultantUserAdmin(UserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), ConsultantUserAdmin)
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
+    """A user's recovery codes, as a count: the codes themselves are stored hashed.
+    Deleting them here, with the user's TOTP device, resets their two-step
+    verification (docs/consultant-guide.md)."""
+
+    list_display = ["user", "created_at", "last_used_at", "codes_left"]
+    search_fields = ["user__username", "user__email"]
+    fields = ["user", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(codes_left=Count("codes"))
+
+    @admin.display(description=_("codes left"), ordering="codes_left")
+    def codes_left(self, device):
+        return device.codes_left
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

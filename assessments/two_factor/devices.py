@@ -121,11 +121,13 @@ def code_check(user, code: str):
 def locked_seconds(user) -> int:
     """How long the user's devices still refuse codes after failures (0: not)."""
     waits = []
-    for device in (totp_device(user), recovery_device(user)):
-        if device is not None:
-            allowed, detail = device.verify_is_allowed()
-            if not allowed and detail and detail.get("locked_until"):
-                waits.append((detail["locked_until"] - timezone.now()).total_seconds())
+    for device in [
+        *TOTPDevice.objects.filter(user=user),
+        *RecoveryCodeDevice.objects.filter(user=user),
+    ]:
+        allowed, detail = device.verify_is_allowed()
+        if not allowed and detail and detail.get("locked_until"):
+            waits.append((detail["locked_until"] - timezone.now()).total_seconds())
     return max([0, *[int(w) + 1 for w in waits]])
 
 

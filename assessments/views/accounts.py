@@ -66,11 +66,12 @@ class LoginView(auth_views.LoginView):
 
     def get_success_url(self):
         url = super().get_success_url()
-        user = self.request.user
-        if user.is_authenticated and not getattr(user, "is_verified", lambda: True)():
-            if devices.session_requires_code(self.request):
-                query = urlencode({"next": url})
-                return f"{reverse('assessments:two-factor-verify')}?{query}"
+        # request.user is now the bare user auth.login() set, without django-otp's
+        # is_verified(); a password log-in is never verified yet anyway. The code
+        # page also takes a remembered browser straight on to `url`.
+        if devices.session_requires_code(self.request):
+            query = urlencode({"next": url})
+            return f"{reverse('assessments:two-factor-verify')}?{query}"
         return url
 
 

@@ -39,18 +39,24 @@ def _code_attempt(request):
     return key, None
 
 
-def _wrong_code_message(user) -> str:
+def _check(user, code, check):
+    """Run `check` unless the user's devices still back off after wrong codes;
+    returns (result, error message)."""
     wait = devices.locked_seconds(user)
     if wait:
-        return ngettext(
+        return None, ngettext(
             "Too many wrong codes. Wait %(seconds)s second and try again.",
             "Too many wrong codes. Wait %(seconds)s seconds and try again.",
             wait,
         ) % {"seconds": wait}
-    return _(
-        "This code is not right. Type the code your authenticator app shows now "
-        "(it changes every 30 seconds), or a recovery code you have not used yet."
-    )
+    result = check(code)
+    if result is None:
+        return None, _(
+            "This code is not right. Type the code your authenticator app shows "
+            "now (it changes every 30 seconds), or a recovery code you have not "
+            "used yet."
+        )
+    return result, None
 
 
 def _recovery_codes_page(request, codes, next_url):
@@ -83,9 +89,11 @@ def verify_login(request):
         key, refused = _code_attempt(request)
         if refused:
             return refused
-        device = devices.code_check(user, form.cleaned_data["code"])
-        if device is None:
-            form.add_error("code", _wrong_code_message(user))
+        device, error = _check(
+            user, form.cleaned_data["code"], lambda code: devices.code_check(user, code)
+        )
+        if error:
+            form.add_error("code", error)
         else:
             throttle.reset("login", key)
             devices.verified_login(request, device)
@@ -126,11 +134,15 @@ def enrol_two_factor(request):
         key, refused = _code_attempt(request)
         if refused:
             return refused
-        codes = devices.enrolment_confirm(
-            request=request, device=device, code=form.cleaned_data["code"]
+        codes, error = _check(
+            user,
+            form.cleaned_data["code"],
+            lambda code: devices.enrolment_confirm(
+                request=request, device=device, code=code
+            ),
         )
-        if codes is None:
-            form.add_error("code", _wrong_code_message(user))
+        if error:
+            form.add_error("code", error)
         else:
             throttle.reset("login", key)
             return _recovery_codes_page(request, codes, next_url)
@@ -181,8 +193,11 @@ def disable_two_factor(request):
         key, refused = _code_attempt(request)
         if refused:
             return refused
-        if devices.code_check(user, form.cleaned_data["code"]) is None:
-            form.add_error("code", _wrong_code_message(user))
+        device, error = _check(
+            user, form.cleaned_data["code"], lambda code: devices.code_check(user, code)
+        )
+        if error:
+            form.add_error("code", error)
         else:
             throttle.reset("login", key)
             devices.two_factor_disable(request=request, user=user)
