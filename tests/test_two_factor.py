@@ -472,3 +472,21 @@ def test_the_demo_admin_logs_in_with_a_printed_recovery_code(db, staff_two_facto
     assert response.url.startswith(VERIFY)
     send_code(client, codes[0], next_url="/admin/")
     assert client.get("/admin/").status_code == 200
+
+
+def test_create_consultant_says_when_two_factor_is_required(db, settings):
+    from io import StringIO
+
+    settings.PARTNERSCAN_REQUIRE_2FA = True
+    out = StringIO()
+    call_command(
+        "create_consultant",
+        "ilse",
+        "--email",
+        "ilse@example.org",
+        "--password",
+        "a-long-passphrase-1",
+        lang="en",
+        stdout=out,
+    )
+    assert "Two-step verification is required" in out.getvalue()

@@ -58,6 +58,13 @@ class Command(TranslatedCommand):
         self.stdout.write(
             _("Log in at %(url)s") % {"url": f"{settings.SITE_URL}/login/"}
         )
+        if settings.PARTNERSCAN_REQUIRE_2FA:
+            self.stdout.write(
+                _(
+                    "Two-step verification is required: the first log-in asks to "
+                    "set up an authenticator app."
+                )
+            )
 
 
 def _prompt():
