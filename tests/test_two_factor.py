@@ -490,3 +490,36 @@ def test_create_consultant_says_when_two_factor_is_required(db, settings):
         stdout=out,
     )
     assert "Two-step verification is required" in out.getvalue()
+
+
+def test_the_code_page_speaks_english_on_request(client, consultant, settings):
+    device, _codes = enrol(consultant)
+    password_login(client, consultant)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    wrong = "123456" if totp_code(device) != "123456" else "654321"
+    page = send_code(client, wrong).content.decode()
+    assert "Log-in code" in page
+    assert "This code is not right" in page
+    assert "Inlogcode" not in page
+
+
+def test_staff_reset_two_factor_from_the_user_list_after_confirming(
+    client, consultant, staff
+):
+    enrol(consultant)
+    staff_device, _ = enrol(staff)
+    password_login(client, staff, next_url="/admin/")
+    send_code(client, totp_code(staff_device), next_url="/admin/")
+    url = reverse("admin:auth_user_changelist")
+    form = {"action": "reset_two_factor", "_selected_action": [consultant.pk]}
+    ask = client.post(url, form)
+    assert ask.status_code == 200
+    assert "Terug zonder iets te wijzigen" in ask.content.decode()
+    assert TOTPDevice.objects.filter(user=consultant).exists()
+
+    done = client.post(url, {**form, **CONFIRMED})
+    assert done.status_code == 302
+    assert not TOTPDevice.objects.filter(user=consultant).exists()
+    assert not RecoveryCodeDevice.objects.filter(user=consultant).exists()
+    assert TOTPDevice.objects.filter(user=staff).exists()
+    assert password_login(Client(), consultant).url == DASHBOARD

@@ -1,11 +1,13 @@
 """Admin for people: partnerships with their organisations and collaborators,
 organisations, respondents, and the user accounts (consultants)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from ..accounts import password_link_send
@@ -16,6 +18,7 @@ from ..models import (
     RecoveryCodeDevice,
     Respondent,
 )
+from ..two_factor import devices as two_factor_devices
 
 
 class OrganisationInline(admin.TabularInline):
@@ -100,7 +103,7 @@ class ConsultantUserAdmin(UserAdmin):
         "is_active",
         "last_login",
     ]
-    actions = ["send_password_link"]
+    actions = ["send_password_link", "reset_two_factor"]
 
     @admin.action(description=_("E-mail a link to choose a password"))
     def send_password_link(self, request, queryset):
@@ -111,6 +114,54 @@ class ConsultantUserAdmin(UserAdmin):
             request,
             ngettext("Sent %d e-mail.", "Sent %d e-mails.", len(users)) % len(users),
         )
+
+    @admin.action(description=_("Reset two-step verification"))
+    def reset_two_factor(self, request, queryset):
+        """For a user who lost both phone and recovery codes. Asks first, as
+        Django's "delete selected" does."""
+        affected = [user for user in queryset if two_factor_devices.is_enrolled(user)]
+        if not affected:
+            self.message_user(
+                request,
+                _("None of them uses two-step verification."),
+                messages.WARNING,
+            )
+            return None
+        if request.POST.get("confirmed") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Reset two-step verification?"),
+                "consequences": [
+                    _(
+                        "Their authenticator app and recovery codes stop working, "
+                        "and no browser is remembered any more. They log in with "
+                        "their password and, when their account needs it, set up "
+                        "two-step verification again. Make sure it is really them "
+                        "who asked."
+                    )
+                ],
+                "affected": affected,
+                "queryset": queryset,
+                "action": request.POST.get("action", ""),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "button": _("Reset two-step verification"),
+            }
+            return TemplateResponse(
+                request, "admin/auth/user/reset_two_factor.html", context
+            )
+        for user in affected:
+            two_factor_devices.two_factor_disable(request=request, user=user)
+        self.message_user(
+            request,
+            ngettext(
+                "Reset two-step verification of %d user.",
+                "Reset two-step verification of %d users.",
+                len(affected),
+            )
+            % len(affected),
+        )
+        return None
 
 
 admin.site.unregister(get_user_model())
