@@ -30,6 +30,7 @@ __all__ = [
     "questionset_current",
     "questionset_clone",
     "questionset_import",
+    "questionset_import_xlsx",
     "questionset_install_default",
     "questionset_parse",
     "questionset_publish",
@@ -259,6 +260,28 @@ class QuestionSetStateError(ValueError):
 def questionset_current(slug: str) -> QuestionSet | None:
     """The version of `slug` that new scans use: its published one, if any."""
     return QuestionSet.objects.newest_published(slug=slug)
+
+
+def questionset_import_xlsx(*, raw: bytes, slug: str | None = None) -> QuestionSet:
+    """Import a workbook (`spreadsheet.py`) as the next draft version of its set.
+
+    With `slug`, the workbook must belong to that set (the upload on a set's page).
+    Raise QuestionSetFormatError with every problem, named by sheet and cell.
+    """
+    from .spreadsheet import questionset_from_xlsx
+
+    data, errors = questionset_from_xlsx(raw, as_next_version=True)
+    if not errors and slug is not None and data.get("slug") != slug:
+        errors = [
+            _(
+                'This workbook holds question set "%(found)s", not "%(slug)s"; '
+                "upload it on the page of its own set."
+            )
+            % {"found": data.get("slug"), "slug": slug}
+        ]
+    if errors:
+        raise QuestionSetFormatError(errors)
+    return questionset_import(data=data)
 
 
 @transaction.atomic

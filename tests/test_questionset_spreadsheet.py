@@ -1,0 +1,186 @@
+"""The question set as an XLSX workbook: export, import as the next draft, and the
+messages for a workbook that cannot be imported (per sheet and cell)."""
+
+import io
+import zipfile
+
+import pytest
+from django.utils import translation
+from openpyxl import load_workbook
+
+from assessments.models import QuestionSet
+from assessments.questionsets import (
+    QuestionSetFormatError,
+    questionset_import_xlsx,
+    questionset_to_dict,
+)
+from assessments.questionsets.spreadsheet import (
+    questionset_from_xlsx,
+    questionset_to_xlsx,
+)
+
+
+def _workbook(question_set, lang="nl"):
+    with translation.override(lang):
+        return load_workbook(io.BytesIO(questionset_to_xlsx(questionset_to_dict(question_set))))
+
+
+def _bytes(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _values(raw):
+    book = load_workbook(io.BytesIO(raw))
+    return {
+        (index, cell.coordinate): cell.value
+        for index, sheet in enumerate(book.worksheets)
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    }
+
+
+def _content(question_set):
+    data = questionset_to_dict(question_set)
+    del data["version"], data["status"]
+    return data
+
+
+class TestRoundTrip:
+    def test_export_import_export_is_equal(self, question_set):
+        first = questionset_to_xlsx(questionset_to_dict(question_set))
+        draft = questionset_import_xlsx(raw=first)
+        assert (draft.slug, draft.version, draft.status) == (
+            question_set.slug,
+            question_set.version + 1,
+            QuestionSet.Status.DRAFT,
+        )
+        assert _content(draft) == _content(question_set)
+        second = _values(questionset_to_xlsx(questionset_to_dict(draft)))
+        # Cell by cell the same, but for the version an import moves on.
+        assert second.pop((0, "C4")) == question_set.version + 1
+        assert _values(first).pop((0, "C4")) == question_set.version
+        expected = _values(first)
+        del expected[(0, "C4")]
+        assert second == expected
+
+    def test_sheets_have_readable_headers_in_both_languages(self, question_set):
+        dutch, english = _workbook(question_set, "nl"), _workbook(question_set, "en")
+        assert dutch.sheetnames == ["Instellingen", "Dimensies", "Stellingen"]
+        assert english.sheetnames == ["Settings", "Dimensions", "Statements"]
+        headers = [c.value for c in dutch["Stellingen"][1]]
+        assert "Stelling (Nederlands)" in headers and "Stelling (Engels)" in headers
+        first = [c.value for c in dutch["Stellingen"][2]]
+        assert first[:2] == ["BV1", "BV1.1"]
+
+    def test_an_english_workbook_imports_under_dutch(self, question_set):
+        raw = _bytes(_workbook(question_set, "en"))
+        with translation.override("nl"):
+            draft = questionset_import_xlsx(raw=raw)
+        assert _content(draft) == _content(question_set)
+
+    def test_an_edited_workbook_becomes_the_next_draft(self, question_set):
+        book = _workbook(question_set)
+        book["Stellingen"]["C2"] = "Een nieuwe zin."
+        book["Stellingen"]["F2"] = 2
+        book["Instellingen"]["C9"] = 80
+        draft = questionset_import_xlsx(raw=_bytes(book))
+        statement = draft.dimensions.get(code="BV1").questions.get(code="BV1.1")
+        assert (statement.text_nl, statement.weight) == ("Een nieuwe zin.", 2)
+        assert draft.green_threshold == 80
+        question_set.refresh_from_db()
+        assert question_set.green_threshold == 75  # the published set is untouched
+
+    def test_a_text_that_starts_like_a_formula_stays_text(self, question_set):
+        book = _workbook(question_set)
+        book["Stellingen"]["C2"] = "=1+1 is geen formule hier"
+        book["Stellingen"]["C2"].data_type = "s"
+        draft = questionset_import_xlsx(raw=_bytes(book))
+        text = draft.dimensions.get(code="BV1").questions.get(code="BV1.1").text_nl
+        assert text == "=1+1 is geen formule hier"
+
+
+class TestBadWorkbooks:
+    def _problems(self, raw):
+        with translation.override("nl"), pytest.raises(QuestionSetFormatError) as exc:
+            questionset_import_xlsx(raw=raw)
+        return exc.value.errors
+
+    def _unchanged(self):
+        assert QuestionSet.objects.count() == 1
+
+    def test_a_missing_english_text_names_its_cell(self, question_set):
+        book = _workbook(question_set)
+        book["Stellingen"]["D14"] = None
+        problems = self._problems(_bytes(book))
+        assert len(problems) == 1
+        assert problems[0].startswith("Blad Stellingen, cel D14: ")
+        self._unchanged()
+
+    def test_a_weight_of_zero_and_thresholds_out_of_order(self, question_set):
+        book = _workbook(question_set)
+        book["Stellingen"]["F3"] = 0
+        book["Instellingen"]["C10"] = 90  # amber above green
+        problems = self._problems(_bytes(book))
+        assert any(p.startswith("Blad Stellingen, cel F3: ") for p in problems)
+        assert any(p.startswith("Blad Instellingen, cel C10: ") for p in problems)
+        self._unchanged()
+
+    def test_a_formula_is_refused(self, question_set):
+        book = _workbook(question_set)
+        book["Stellingen"]["F4"] = "=1+1"
+        problems = self._problems(_bytes(book))
+        assert problems == [
+            "Blad Stellingen, cel F4: bevat een formule; typ de waarde zelf."
+        ]
+        self._unchanged()
+
+    def test_a_statement_of_an_unknown_dimension(self, question_set):
+        book = _workbook(question_set)
+        book["Stellingen"]["A5"] = "XX9"
+        problems = self._problems(_bytes(book))
+        assert problems == [
+            "Blad Stellingen, cel A5: dimensie XX9 staat niet op blad Dimensies."
+        ]
+
+    @pytest.mark.parametrize(
+        ("raw", "message"),
+        [
+            (b"no zip at all", "Het bestand is geen leesbaar XLSX-werkboek."),
+            (b"x" * (3 * 1024 * 1024), "Het bestand is groter dan 2 MB."),
+        ],
+    )
+    def test_not_a_workbook(self, question_set, raw, message):
+        assert self._problems(raw) == [message]
+        self._unchanged()
+
+    def test_a_zip_bomb_is_refused_before_it_is_unpacked(self, question_set):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/big.xml", b"0" * (30 * 1024 * 1024))
+        assert self._problems(buffer.getvalue()) == [
+            "Het werkboek wordt uitgepakt groter dan 20 MB."
+        ]
+
+    def test_a_missing_column_is_named(self, question_set):
+        book = _workbook(question_set)
+        book["Stellingen"]["E1"] = "Gewicht?"
+        assert self._problems(_bytes(book)) == [
+            "Blad Stellingen heeft geen kolom “Gewicht”."
+        ]
+
+    def test_another_slug_than_the_page_is_refused(self, question_set):
+        raw = questionset_to_xlsx(questionset_to_dict(question_set))
+        with translation.override("nl"), pytest.raises(QuestionSetFormatError) as exc:
+            questionset_import_xlsx(raw=raw, slug="iets-anders")
+        assert "iets-anders" in exc.value.errors[0]
+
+
+def test_reading_alone_writes_nothing(question_set):
+    data, problems = questionset_from_xlsx(
+        questionset_to_xlsx(questionset_to_dict(question_set))
+    )
+    assert problems == [] and data["slug"] == question_set.slug
+    assert QuestionSet.objects.count() == 1
