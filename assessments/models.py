@@ -231,6 +231,14 @@ class QuestionSet(models.Model):
         return localized(self, "description")
 
     @property
+    def label(self):
+        """ "Partnerscan version 3": how pages offer and name one version."""
+        return _("%(name)s version %(version)s") % {
+            "name": self.name,
+            "version": self.version,
+        }
+
+    @property
     def is_in_use(self):
         return self.assessments.exists()
 

@@ -22,7 +22,9 @@ from assessments.questionsets.spreadsheet import (
 
 def _workbook(question_set, lang="nl"):
     with translation.override(lang):
-        return load_workbook(io.BytesIO(questionset_to_xlsx(questionset_to_dict(question_set))))
+        return load_workbook(
+            io.BytesIO(questionset_to_xlsx(questionset_to_dict(question_set)))
+        )
 
 
 def _bytes(workbook):
