@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Dimension, Question, QuestionSet
+from .diff import questionset_diff
 from .validation import (
     LANGS,
     SCORING_FIELDS,
@@ -32,6 +33,7 @@ __all__ = [
     "questionset_import",
     "questionset_import_xlsx",
     "questionset_install_default",
+    "questionset_method_change",
     "questionset_parse",
     "questionset_publish",
     "questionset_retire",
@@ -359,3 +361,29 @@ def questionset_install_default() -> tuple[QuestionSet, bool]:
     newer = sets.published().filter(version__gt=data["version"]).exists()
     status = QuestionSet.Status.DRAFT if newer else QuestionSet.Status.PUBLISHED
     return _questionset_create(data=data, status=status), True
+
+
+def questionset_method_change(
+    *, then: QuestionSet, now: QuestionSet
+) -> dict[str, Any] | None:
+    """What a trend must say when a follow-up uses another set than its previous
+    scan; None for the same set. Four queries, only when the sets differ.
+
+    {then, now (versions), same_set, name_then, name_now, settings (labels of the
+    changed set-level values: coverage, block weights, thresholds), dimensions (codes
+    whose method changed, `DimensionDiff.method_changed`), added, removed (codes)}.
+    """
+    if then.pk == now.pk:
+        return None
+    diff = questionset_diff(questionset_to_dict(then), questionset_to_dict(now))
+    return {
+        "then": then.version,
+        "now": now.version,
+        "same_set": then.slug == now.slug,
+        "name_then": then.name,
+        "name_now": now.name,
+        "settings": [change.label for change in diff.settings],
+        "dimensions": sorted(diff.method_changed_codes),
+        "added": [dim["code"] for dim in diff.dimensions_added],
+        "removed": [dim["code"] for dim in diff.dimensions_removed],
+    }
