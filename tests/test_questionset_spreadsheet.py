@@ -5,6 +5,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -186,3 +187,48 @@ def test_reading_alone_writes_nothing(question_set):
     )
     assert problems == [] and data["slug"] == question_set.slug
     assert QuestionSet.objects.count() == 1
+
+
+class TestCommands:
+    def _run(self, *args, lang="nl"):
+        out = io.StringIO()
+        call_command(*args, lang=lang, stdout=out)
+        return out.getvalue()
+
+    def test_export_then_import_as_the_next_draft(self, tmp_path, question_set):
+        target = tmp_path / "set.xlsx"
+        self._run(
+            "export_questionset", "partnerscan", "--format", "xlsx", "-o", str(target)
+        )
+        assert target.read_bytes()[:2] == b"PK"
+        output = self._run("import_questionset", str(target))
+        assert "Partnerscan v2" in output
+        draft = QuestionSet.objects.get(version=2)
+        assert draft.status == QuestionSet.Status.DRAFT
+        assert _content(draft) == _content(question_set)
+
+    def test_import_with_publish_retires_the_previous(self, tmp_path, question_set):
+        target = tmp_path / "set.xlsx"
+        self._run("export_questionset", "--format", "xlsx", "-o", str(target))
+        self._run("import_questionset", str(target), "--publish")
+        question_set.refresh_from_db()
+        assert question_set.status == QuestionSet.Status.RETIRED
+        assert QuestionSet.objects.published().get().version == 2
+
+    def test_xlsx_needs_a_file(self, question_set):
+        with pytest.raises(CommandError, match="-o"):
+            self._run("export_questionset", "--format", "xlsx", lang="en")
+
+    def test_a_bad_workbook_names_its_cells_and_changes_nothing(
+        self, tmp_path, question_set
+    ):
+        book = _workbook(question_set)
+        book["Stellingen"]["D14"] = None
+        target = tmp_path / "kapot.xlsx"
+        book.save(target)
+        with pytest.raises(CommandError) as exc:
+            self._run("import_questionset", str(target))
+        message = str(exc.value)
+        assert "niet geïmporteerd; er is niets veranderd" in message
+        assert "Blad Stellingen, cel D14: " in message
+        assert QuestionSet.objects.count() == 1
