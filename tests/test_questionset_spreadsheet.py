@@ -87,11 +87,11 @@ class TestRoundTrip:
     def test_an_edited_workbook_becomes_the_next_draft(self, question_set):
         book = _workbook(question_set)
         book["Stellingen"]["C2"] = "Een nieuwe zin."
-        book["Stellingen"]["F2"] = 2
+        book["Stellingen"]["E2"] = 5
         book["Instellingen"]["C9"] = 80
         draft = questionset_import_xlsx(raw=_bytes(book))
         statement = draft.dimensions.get(code="BV1").questions.get(code="BV1.1")
-        assert (statement.text_nl, statement.weight) == ("Een nieuwe zin.", 2)
+        assert (statement.text_nl, statement.weight) == ("Een nieuwe zin.", 5)
         assert draft.green_threshold == 80
         question_set.refresh_from_db()
         assert question_set.green_threshold == 75  # the published set is untouched
@@ -124,19 +124,19 @@ class TestBadWorkbooks:
 
     def test_a_weight_of_zero_and_thresholds_out_of_order(self, question_set):
         book = _workbook(question_set)
-        book["Stellingen"]["F3"] = 0
+        book["Stellingen"]["E3"] = 0
         book["Instellingen"]["C10"] = 90  # amber above green
         problems = self._problems(_bytes(book))
-        assert any(p.startswith("Blad Stellingen, cel F3: ") for p in problems)
+        assert any(p.startswith("Blad Stellingen, cel E3: ") for p in problems)
         assert any(p.startswith("Blad Instellingen, cel C10: ") for p in problems)
         self._unchanged()
 
     def test_a_formula_is_refused(self, question_set):
         book = _workbook(question_set)
-        book["Stellingen"]["F4"] = "=1+1"
+        book["Stellingen"]["E4"] = "=1+1"
         problems = self._problems(_bytes(book))
         assert problems == [
-            "Blad Stellingen, cel F4: bevat een formule; typ de waarde zelf."
+            "Blad Stellingen, cel E4: bevat een formule; typ de waarde zelf."
         ]
         self._unchanged()
 
@@ -151,7 +151,7 @@ class TestBadWorkbooks:
     @pytest.mark.parametrize(
         ("raw", "message"),
         [
-            (b"no zip at all", "Het bestand is geen leesbaar XLSX-werkboek."),
+            (b"no zip at all", "Het bestand is geen leesbare XLSX-werkmap."),
             (b"x" * (3 * 1024 * 1024), "Het bestand is groter dan 2 MB."),
         ],
     )
@@ -164,7 +164,7 @@ class TestBadWorkbooks:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("xl/big.xml", b"0" * (30 * 1024 * 1024))
         assert self._problems(buffer.getvalue()) == [
-            "Het werkboek wordt uitgepakt groter dan 20 MB."
+            "De werkmap wordt uitgepakt groter dan 20 MB."
         ]
 
     def test_a_missing_column_is_named(self, question_set):

@@ -63,20 +63,18 @@ def test_the_results_page_says_so(client, owner, follow_up):
     page = client.get(reverse("assessments:assessment-results", args=[follow_up.pk]))
     text = " ".join(page.text.split())
     assert (
-        "Deze scan gebruikt versie 2 van de vragenlijst, de vorige scan versie 1."
-        in text
+        "Deze scan gebruikt versie 2 van de vragenset, de vorige scan versie 1." in text
     )
     assert "stellingen, gewichten of omgekeerde scoring gewijzigd voor RS4" in text
     assert "gewijzigd voor elke dimensie: Groen vanaf." in text
-    assert text.count("methode gewijzigd") == 1
+    assert text.count('method-changed">methode gewijzigd') == 1
 
 
 @pytest.mark.slow
 def test_the_pdf_says_so(follow_up):
     text = pdf_text(render_pdf(build_report_context(follow_up, "nl")))
     assert (
-        "Deze scan gebruikt versie 2 van de vragenlijst, de vorige scan versie 1."
-        in text
+        "Deze scan gebruikt versie 2 van de vragenset, de vorige scan versie 1." in text
     )
     assert "gewijzigd voor RS4" in text
     assert "METHODE GEWIJZIGD" in text.upper()

@@ -71,7 +71,7 @@ def shown(key: str, value: Any) -> str:
     if key == "min_coverage" and isinstance(value, int | float):
         return f"{number_format(round(value * 100, 1))} %"
     if isinstance(value, int | float):
-        return number_format(value)
+        return number_format(int(value) if float(value).is_integer() else value)
     return str(value)
 
 

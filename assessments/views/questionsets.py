@@ -113,6 +113,11 @@ def questionset_detail(request, pk):
     return render(request, "assessments/questionset_detail.html", context)
 
 
+def _number(value):
+    """75.0 as "75", 67.5 as "67,5" (in Dutch)."""
+    return number_format(int(value) if float(value).is_integer() else value)
+
+
 def _on_five(score):
     """A 0-100 threshold on the 1-5 answer scale (0 is 1, 100 is 5)."""
     return number_format(1 + score * 4 / 100, decimal_pos=1)
@@ -139,7 +144,7 @@ def _settings_rows(qs):
             _("Green from"),
             _("%(score)s (on the 1-5 scale %(five)s)")
             % {
-                "score": number_format(qs.green_threshold),
+                "score": _number(qs.green_threshold),
                 "five": _on_five(qs.green_threshold),
             },
         ),
@@ -147,12 +152,12 @@ def _settings_rows(qs):
             _("Amber from"),
             _("%(score)s (on the 1-5 scale %(five)s)")
             % {
-                "score": number_format(qs.amber_threshold),
+                "score": _number(qs.amber_threshold),
                 "five": _on_five(qs.amber_threshold),
             },
         ),
-        (_("Gap needs attention from"), number_format(qs.gap_attention)),
-        (_("Gap is significant from"), number_format(qs.gap_significant)),
+        (_("Gap needs attention from"), _number(qs.gap_attention)),
+        (_("Gap is significant from"), _number(qs.gap_significant)),
     ]
 
 

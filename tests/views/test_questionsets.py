@@ -124,8 +124,11 @@ class TestPages:
         client.force_login(set_admin)
         page = client.get(_detail(third) + "?compare=1").text
         assert "van versie 1 naar versie 3" in " ".join(page.split())
-        page = client.get(_detail(third) + "?compare=abc").text
+        page = client.get(_detail(third) + "?compare=2").text
         assert "van versie 2 naar versie 3" in " ".join(page.split())
+        # Nothing usable asked: a draft is compared with the published version.
+        page = client.get(_detail(third) + "?compare=abc").text
+        assert "van versie 1 naar versie 3" in " ".join(page.split())
 
 
 class TestPublish:
@@ -235,7 +238,7 @@ class TestRoundTrip:
         client.force_login(set_admin)
         response = self._upload(client, question_set, b"geen werkboek")
         assert response.status_code == 400
-        assert "Het bestand is geen leesbaar XLSX-werkboek." in response.text
+        assert "Het bestand is geen leesbare XLSX-werkmap." in response.text
         assert "Er is niets veranderd" in response.text
         assert QuestionSet.objects.count() == 1
 
