@@ -69,10 +69,15 @@ def shown(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if key == "min_coverage" and isinstance(value, int | float):
-        return f"{number_format(round(value * 100, 1))} %"
+        return f"{_number(round(value * 100, 1))} %"
     if isinstance(value, int | float):
-        return number_format(int(value) if float(value).is_integer() else value)
+        return _number(value)
     return str(value)
+
+
+def _number(value: float) -> str:
+    """75.0 as "75", 67.5 as "67,5" (in Dutch)."""
+    return number_format(int(value) if float(value).is_integer() else value)
 
 
 @dataclass(frozen=True)
