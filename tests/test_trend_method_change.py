@@ -66,7 +66,7 @@ def test_the_results_page_says_so(client, owner, follow_up):
         "Deze scan gebruikt versie 2 van de vragenset, de vorige scan versie 1." in text
     )
     assert "stellingen, gewichten of omgekeerde scoring gewijzigd voor RS4" in text
-    assert "gewijzigd voor elke dimensie: Groen vanaf." in text
+    assert "gewijzigd voor elke dimensie: Groen vanaf" in text
     assert text.count('method-changed">methode gewijzigd') == 1
 
 
