@@ -16,6 +16,7 @@ from .models import (
     Assessment,
     LiveSession,
     Partnership,
+    QuestionSet,
     Respondent,
     SharedLink,
 )
@@ -149,3 +150,22 @@ def get_shared_link_by_token(token):
     if link is None:
         raise Http404
     return link
+
+
+QUESTIONSET_PERMISSION = "assessments.change_questionset"
+
+
+def can_manage_question_sets(user):
+    """Staff with the question-set permission (the admins of DESIGN.md)."""
+    return user.is_staff and user.has_perm(QUESTIONSET_PERMISSION)
+
+
+def require_question_set_admin(request):
+    """403 for everyone else: the pages exist for consultants, just not for them."""
+    if not can_manage_question_sets(request.user):
+        raise PermissionDenied
+
+
+def get_question_set_for_admin(request, pk):
+    require_question_set_admin(request)
+    return get_object_or_404(QuestionSet, pk=pk)

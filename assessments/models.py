@@ -175,6 +175,15 @@ class QuestionSet(models.Model):
                 fields=["slug", "version"],
                 name="assessments_questionset_version_unique",
             ),
+            # One version per slug is the one new scans use (questionset_publish).
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(status="published"),
+                name="assessments_questionset_one_published",
+                violation_error_message=_(
+                    "Another version of this question set is already published."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(min_coverage__gt=0) & Q(min_coverage__lte=1),
                 name="assessments_questionset_coverage_range",
@@ -220,6 +229,14 @@ class QuestionSet(models.Model):
     @property
     def description(self):
         return localized(self, "description")
+
+    @property
+    def label(self):
+        """ "Partnerscan version 3": how pages offer and name one version."""
+        return _("%(name)s version %(version)s") % {
+            "name": self.name,
+            "version": self.version,
+        }
 
     @property
     def is_in_use(self):

@@ -6,6 +6,7 @@ from .views import (
     branding,
     exports as export_views,
     questionnaire,
+    questionsets as questionset_views,
     report as report_views,
     results as results_views,
     sharing as sharing_views,
@@ -385,5 +386,32 @@ urlpatterns = [
         "assessments/<int:pk>/actions/<int:action_pk>/delete/",
         action_views.delete_action,
         name="action-delete",
+    ),
+    # Question sets, for the admins who maintain them (staff with the permission).
+    path("questionsets/", questionset_views.questionset_list, name="questionset-list"),
+    path(
+        "questionsets/<int:pk>/",
+        questionset_views.questionset_detail,
+        name="questionset-detail",
+    ),
+    path(
+        "questionsets/<int:pk>/publish/",
+        questionset_views.questionset_publish_view,
+        name="questionset-publish",
+    ),
+    path(
+        "questionsets/<int:pk>/retire/",
+        questionset_views.questionset_retire_view,
+        name="questionset-retire",
+    ),
+    path(
+        "questionsets/<int:pk>/download.<str:fmt>",
+        questionset_views.questionset_download,
+        name="questionset-download",
+    ),
+    path(
+        "questionsets/<int:pk>/upload/",
+        questionset_views.questionset_upload,
+        name="questionset-upload",
     ),
 ]

@@ -163,6 +163,10 @@ class TestTrend:
             "same_set": True,
             "name_then": question_set.name,
             "name_now": newer.name,
+            "settings": [],
+            "dimensions": [],
+            "added": [],
+            "removed": [],
         }
         data = results_json(follow_up, "en")
         assert data["trend"]["method_change"]["now"] == 2

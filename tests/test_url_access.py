@@ -44,6 +44,7 @@ MINE = _row(LOGIN, LOGIN, 200, 200, 200)  # a consultant's own page (dashboard, 
 EDIT_FORM = _row(LOGIN, LOGIN, 404, 403, 200)  # GET of a form that writes
 POST_ONLY_GET = _row(LOGIN, LOGIN, 405, 405, 405)  # require_POST before any lookup
 ADMIN = _same(302)  # non-staff are sent to the admin's login page
+SET_ADMIN = _row(LOGIN, LOGIN, 403, 403, 403)  # staff with a permission only
 
 
 def _write(owner_status):
@@ -206,6 +207,14 @@ EXPECTED = {
     "assessments:shared-results": {"get": _same(200)},
     "assessments:shared-report": {"get": _same(200)},
     "assessments:shared-report-status": {"get": _same(200)},
+    # Question sets: only staff with the question-set permission, none of these
+    # personas (tests/views/test_questionsets.py climbs that ladder).
+    "assessments:questionset-list": {"get": SET_ADMIN},
+    "assessments:questionset-detail": {"get": SET_ADMIN},
+    "assessments:questionset-publish": {"get": SET_ADMIN, "post": SET_ADMIN},
+    "assessments:questionset-retire": {"get": SET_ADMIN, "post": SET_ADMIN},
+    "assessments:questionset-download": {"get": SET_ADMIN},
+    "assessments:questionset-upload": {"get": POST_ONLY_GET, "post": SET_ADMIN},
 }
 
 # The admin: every page sends non-staff to the admin's own login, which is public.

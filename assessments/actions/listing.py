@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Assessment, localized
+from ..questionsets import questionset_method_change
 from .models import Action
 
 # The dashboard lists this many pending actions (overdue and nearest first).
@@ -149,8 +150,10 @@ def _trend_actions(
     dropped (`actions_done`, `actions_pending`, `actions_dropped`); `action_lines`:
     the dimensions that had actions, with their change in score and gap (the line
     "RS4 Afspraken en contracten: 2 acties afgerond · score 47 → 63 · verschil 40 →
-    15"), general actions last; `method_change`: the question-set versions when the
-    follow-up uses another one, else None. One query."""
+    15"), general actions last; `method_change`: what changed in the method when
+    the follow-up uses another question set (`questionset_method_change`), else
+    None, and `method_changed` on each trend dimension. One query, four more when
+    the sets differ."""
     counts = Counter(
         Action.objects.listed_under(previous).values_list("dimension__code", "status")
     )
@@ -172,18 +175,15 @@ def _trend_actions(
         lines.append(line)
     trend["action_lines"] = lines
     trend["actions_done_total"] = sum(line["actions_done"] for line in lines)
-    then, now = previous.question_set, assessment.question_set
-    trend["method_change"] = (
-        None
-        if then.pk == now.pk
-        else {
-            "then": then.version,
-            "now": now.version,
-            "same_set": then.slug == now.slug,
-            "name_then": then.name,
-            "name_now": now.name,
-        }
+    method = questionset_method_change(
+        then=previous.question_set, now=assessment.question_set
     )
+    trend["method_change"] = method
+    # Mark the rows whose figures the method moved, so a board does not read a
+    # weight change as a decline.
+    changed = set(method["dimensions"] + method["added"]) if method else set()
+    for row in trend["dimensions"]:
+        row["method_changed"] = row["code"] in changed
 
 
 def _count_into(row: dict[str, Any], counts: Counter, code: str | None) -> None:

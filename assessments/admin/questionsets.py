@@ -1,5 +1,7 @@
 """Admin for question sets, their dimensions and questions: editing for admins,
-import, export, clone, new draft version, publish, retire.
+import, export, clone, new draft version. Publishing, retiring, comparing versions
+and the spreadsheet round trip live on the set's own page (`questionset-detail`),
+which the admin links to.
 
 A question set in use is frozen by permission methods (`_editable`), not by custom
 views: the admin then shows it read-only and offers "new draft version" instead.
@@ -12,7 +14,6 @@ from operator import attrgetter
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
@@ -30,8 +31,6 @@ from ..questionsets import (
     questionset_clone,
     questionset_import,
     questionset_parse,
-    questionset_publish,
-    questionset_retire,
     questionset_to_json,
 )
 
@@ -115,7 +114,9 @@ class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
     ordering = ["slug", "-version"]
     readonly_fields = ["status", "published_at", "created_at"]
     inlines = [DimensionInline]
-    actions = ["new_draft_version", "publish", "retire"]
+    # Publishing and retiring are pages of their own (views/questionsets.py): they
+    # ask first, show what changes, and keep one published version per set.
+    actions = ["new_draft_version"]
     change_form_template = "admin/assessments/questionset/change_form.html"
     change_list_template = "admin/assessments/questionset/change_list.html"
     fieldsets = [
@@ -248,76 +249,6 @@ class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
             request,
             ngettext("Created %d new draft.", "Created %d new drafts.", count) % count,
         )
-
-    def _confirm_action(
-        self, request, queryset, *, title, consequences, affected, button
-    ):
-        """An intermediate page, as Django's "delete selected" has: the action only
-        runs when the page's own button posts it again with `confirmed`."""
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "consequences": consequences,
-            "affected": affected,
-            "queryset": queryset,
-            "action": request.POST.get("action", ""),
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "button": button,
-        }
-        return TemplateResponse(
-            request, "admin/assessments/questionset/confirm_action.html", context
-        )
-
-    @admin.action(description=_("Publish the selected drafts"))
-    def publish(self, request, queryset):
-        drafts = list(queryset.filter(status=QuestionSet.Status.DRAFT))
-        if drafts and request.POST.get("confirmed") != "yes":
-            return self._confirm_action(
-                request,
-                queryset,
-                title=_("Publish question sets?"),
-                consequences=[
-                    _(
-                        "Consultants can start scans with these sets at once. Once "
-                        "a scan uses a set, it can no longer change; it can only be "
-                        "retired."
-                    )
-                ],
-                affected=drafts,
-                button=_("Publish"),
-            )
-        for question_set in drafts:
-            questionset_publish(question_set=question_set)
-        if queryset.exclude(status=QuestionSet.Status.PUBLISHED).exists():
-            self.message_user(
-                request,
-                _("Only drafts can be published; others were left alone."),
-                messages.WARNING,
-            )
-        return None
-
-    @admin.action(description=_("Retire the selected sets"))
-    def retire(self, request, queryset):
-        published = queryset.filter(status=QuestionSet.Status.PUBLISHED)
-        if published.exists() and request.POST.get("confirmed") != "yes":
-            return self._confirm_action(
-                request,
-                queryset,
-                title=_("Retire question sets?"),
-                consequences=[
-                    _(
-                        "New scans can no longer use these sets, and a retired set "
-                        "cannot be published again. Scans that use them keep their "
-                        "answers and results."
-                    )
-                ],
-                affected=list(published),
-                button=_("Retire"),
-            )
-        for question_set in published:
-            questionset_retire(question_set=question_set)
-        return None
 
 
 @admin.register(Dimension)

@@ -1,5 +1,7 @@
 """Forms of the consultant's workspace: they validate and normalise, nothing more."""
 
+from operator import attrgetter
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -342,9 +344,11 @@ class AssessmentForm(AssessmentSettingsForm):
 
     question_set = forms.ModelChoiceField(
         label=_("Question set"),
-        queryset=QuestionSet.objects.published().order_by("slug", "-version"),
+        queryset=QuestionSet.objects.published().order_by("name", "slug"),
         empty_label=None,
-        help_text=_("Only published question sets are offered."),
+        help_text=_(
+            "The current version of each question set; older versions are retired."
+        ),
     )
 
     class Meta(AssessmentSettingsForm.Meta):
@@ -355,3 +359,4 @@ class AssessmentForm(AssessmentSettingsForm):
         default = QuestionSet.objects.newest_published()
         if default is not None:
             self.fields["question_set"].initial = default.pk
+        self.fields["question_set"].label_from_instance = attrgetter("label")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Dimension, Question, QuestionSet
+from .diff import questionset_diff
 from .validation import (
     LANGS,
     SCORING_FIELDS,
@@ -26,9 +27,13 @@ from .validation import (
 __all__ = [
     "DEFAULT_QUESTIONSET_PATH",
     "QuestionSetFormatError",
+    "QuestionSetStateError",
+    "questionset_current",
     "questionset_clone",
     "questionset_import",
+    "questionset_import_xlsx",
     "questionset_install_default",
+    "questionset_method_change",
     "questionset_parse",
     "questionset_publish",
     "questionset_retire",
@@ -174,13 +179,16 @@ def questionset_import(
 
 
 def _questionset_create(*, data: dict[str, Any], status: str) -> QuestionSet:
-    """The writes of an import, for data that passed validation."""
+    """The writes of an import, for data that passed validation.
+
+    A set imported as published goes through `questionset_publish`, so the one
+    published version of its slug is retired as with any other publication.
+    """
     question_set = QuestionSet.objects.create(
         name=data["name"],
         slug=data["slug"],
         version=data["version"],
-        status=status,
-        published_at=timezone.now() if status == QuestionSet.Status.PUBLISHED else None,
+        status=QuestionSet.Status.DRAFT,
         **_given(
             data.get("description", {}), {lang: f"description_{lang}" for lang in LANGS}
         ),
@@ -188,6 +196,8 @@ def _questionset_create(*, data: dict[str, Any], status: str) -> QuestionSet:
         **_given(data.get("thresholds", {}), THRESHOLD_FIELDS),
     )
     _create_dimensions(question_set, data["dimensions"])
+    if status == QuestionSet.Status.PUBLISHED:
+        questionset_publish(question_set=question_set)
     return question_set
 
 
@@ -245,19 +255,78 @@ def questionset_clone(*, question_set: QuestionSet) -> QuestionSet:
     return questionset_import(data=data, status=QuestionSet.Status.DRAFT)
 
 
+class QuestionSetStateError(ValueError):
+    """A lifecycle step that the set's status does not allow (publish a retired set)."""
+
+
+def questionset_current(slug: str) -> QuestionSet | None:
+    """The version of `slug` that new scans use: its published one, if any."""
+    return QuestionSet.objects.newest_published(slug=slug)
+
+
+def questionset_import_xlsx(*, raw: bytes, slug: str | None = None) -> QuestionSet:
+    """Import a workbook (`spreadsheet.py`) as the next draft version of its set.
+
+    With `slug`, the workbook must belong to that set (the upload on a set's page).
+    Raise QuestionSetFormatError with every problem, named by sheet and cell.
+    """
+    from .spreadsheet import questionset_from_xlsx
+
+    data, errors = questionset_from_xlsx(raw, as_next_version=True)
+    if not errors and slug is not None and data.get("slug") != slug:
+        errors = [
+            _(
+                'This workbook holds question set "%(found)s", not "%(slug)s"; '
+                "upload it on the page of its own set."
+            )
+            % {"found": data.get("slug"), "slug": slug}
+        ]
+    if errors:
+        raise QuestionSetFormatError(errors)
+    return questionset_import(data=data)
+
+
 @transaction.atomic
-def questionset_publish(*, question_set: QuestionSet) -> QuestionSet:
-    """Publish a draft; other published versions of the same slug stay available."""
+def questionset_publish(*, question_set: QuestionSet) -> list[QuestionSet]:
+    """Publish a draft: from now on new scans of its slug use it.
+
+    The slug's previously published version is retired in the same transaction
+    (the database allows one published version per slug): new scans can no longer
+    choose it, and scans that use it keep it unchanged. Returns the retired sets.
+    """
+    # Lock the slug's rows so two publications at once cannot both win.
+    siblings = list(
+        QuestionSet.objects.select_for_update()
+        .filter(slug=question_set.slug)
+        .order_by("pk")
+    )
+    current = next((s for s in siblings if s.pk == question_set.pk), question_set)
+    if current.status != QuestionSet.Status.DRAFT:
+        raise QuestionSetStateError(
+            _("Only a draft can be published; %(set)s is not one.") % {"set": current}
+        )
+    retired = [
+        s
+        for s in siblings
+        if s.pk != question_set.pk and s.status == QuestionSet.Status.PUBLISHED
+    ]
+    for old in retired:
+        questionset_retire(question_set=old)
     question_set.status = QuestionSet.Status.PUBLISHED
     question_set.published_at = timezone.now()
     question_set.save(update_fields=["status", "published_at"])
-    return question_set
+    return retired
 
 
 @transaction.atomic
 def questionset_retire(*, question_set: QuestionSet) -> QuestionSet:
     """Retire a published set: new scans can no longer choose it; scans that use
     it keep it. A retired set is never published again."""
+    if question_set.status != QuestionSet.Status.PUBLISHED:
+        raise QuestionSetStateError(
+            _("Only a published set can be retired; %(set)s is not one.")
+            % {"set": question_set}
+        )
     question_set.status = QuestionSet.Status.RETIRED
     question_set.save(update_fields=["status"])
     return question_set
@@ -277,12 +346,44 @@ def _default_questionset_text() -> str:
 
 @transaction.atomic
 def questionset_install_default() -> tuple[QuestionSet, bool]:
-    """Install the shipped default set, published, unless that version exists."""
+    """Install the shipped default set unless that version exists.
+
+    It is published through `questionset_publish` (so a release's new version
+    retires the one published before), unless an admin has already published a
+    newer version of the slug: then it arrives as a draft, to be compared and
+    published by hand.
+    """
     data = json.loads(_default_questionset_text())
-    existing = QuestionSet.objects.filter(
-        slug=data["slug"], version=data["version"]
-    ).first()
+    sets = QuestionSet.objects.filter(slug=data["slug"])
+    existing = sets.filter(version=data["version"]).first()
     if existing:
         return existing, False
-    status = QuestionSet.Status.PUBLISHED
+    newer = sets.published().filter(version__gt=data["version"]).exists()
+    status = QuestionSet.Status.DRAFT if newer else QuestionSet.Status.PUBLISHED
     return _questionset_create(data=data, status=status), True
+
+
+def questionset_method_change(
+    *, then: QuestionSet, now: QuestionSet
+) -> dict[str, Any] | None:
+    """What a trend must say when a follow-up uses another set than its previous
+    scan; None for the same set. Four queries, only when the sets differ.
+
+    {then, now (versions), same_set, name_then, name_now, settings (labels of the
+    changed set-level values: coverage, block weights, thresholds), dimensions (codes
+    whose method changed, `DimensionDiff.method_changed`), added, removed (codes)}.
+    """
+    if then.pk == now.pk:
+        return None
+    diff = questionset_diff(questionset_to_dict(then), questionset_to_dict(now))
+    return {
+        "then": then.version,
+        "now": now.version,
+        "same_set": then.slug == now.slug,
+        "name_then": then.name,
+        "name_now": now.name,
+        "settings": [change.label for change in diff.settings],
+        "dimensions": sorted(diff.method_changed_codes),
+        "added": [dim["code"] for dim in diff.dimensions_added],
+        "removed": [dim["code"] for dim in diff.dimensions_removed],
+    }

@@ -53,19 +53,31 @@ def validate_questionset_data(data: Any) -> list[str]:
     Anything JSON can hold gives a message here, never an exception: a file is
     uploaded by hand and may be hostile.
     """
+    return [_at(path, message) for path, message in questionset_problems(data)]
+
+
+Problem = tuple[list | None, str]
+
+
+def questionset_problems(data: Any) -> list[Problem]:
+    """The problems of `validate_questionset_data` with the JSON path of each (a
+    list of keys and indexes, None for the file as a whole), so another format
+    (the spreadsheet) can name its own cell instead of the path."""
     try:
         schema_errors = list(_validator().iter_errors(data))
     except RecursionError:  # jsonschema quotes values; a 5,000-deep one is too deep
         reason = _("it is nested too deeply")
-        return [_("This is not a valid JSON file: %(error)s") % {"error": reason}]
-    errors = [_schema_message(data, error) for error in schema_errors]
+        return [
+            (None, _("This is not a valid JSON file: %(error)s") % {"error": reason})
+        ]
+    problems = [_schema_message(data, error) for error in schema_errors]
     # A list over its cap (51 dimensions, 101 questions) is reported once and its
     # entries are not read: comparing 100,000 codes would only bury that message.
     if isinstance(data, dict) and not any(
         error.validator == "maxItems" for error in schema_errors
     ):
-        errors += _cross_field_errors(data)
-    return errors
+        problems += _cross_field_errors(data)
+    return problems
 
 
 # The schema: a stricter validator and the messages for its errors.
@@ -186,9 +198,9 @@ def _subject(data: dict, path: list) -> str:
     return " ".join([label, *(f'"{key}"' if key in LANGS else key for key in rest)])
 
 
-def _at(path: list, message: str) -> str:
+def _at(path: list | None, message: str) -> str:
     """Prefix the JSON path where the message's subject does not spell it out."""
-    if path[0] == "dimensions" and len(path) > 1:
+    if path and path[0] == "dimensions" and len(path) > 1:
         return f"{_json_path(path)}: {message}"
     return message
 
@@ -211,10 +223,10 @@ def _number(value: Any) -> str:
     return number_format(value, force_grouping=True)
 
 
-def _schema_message(data: Any, error: ValidationError) -> str:
+def _schema_message(data: Any, error: ValidationError) -> Problem:
     path = list(error.absolute_path)
     if not path:
-        return _("The file must contain one JSON object.")
+        return None, _("The file must contain one JSON object.")
     schema = error.schema
     value = _MISSING if error.validator == "required" else error.instance
     low = schema.get("exclusiveMinimum", schema.get("minimum"))
@@ -228,7 +240,7 @@ def _schema_message(data: Any, error: ValidationError) -> str:
         "low": "" if low is None else _number(low),
         "high": _number(schema["maximum"]) if "maximum" in schema else "",
     }
-    return _at(path, _sentence(error, path) % params)
+    return path, _sentence(error, path) % params
 
 
 def _sentence(error: ValidationError, path: list) -> str:
@@ -288,7 +300,7 @@ def _range_sentence(schema: dict) -> str:
 # Rules that compare values: the schema sees one value at a time.
 
 
-def _cross_field_errors(data: dict) -> list[str]:
+def _cross_field_errors(data: dict) -> list[Problem]:
     return _scoring_errors(data) + _dimension_errors(data)
 
 
@@ -303,7 +315,7 @@ def _set_value(data: dict, key: str) -> Any:
     return source.get(key, QuestionSet._meta.get_field(field).get_default())
 
 
-def _scoring_errors(data: dict) -> list[str]:
+def _scoring_errors(data: dict) -> list[Problem]:
     errors = []
     value = {key: _set_value(data, key) for key in (*SCORING_FIELDS, *THRESHOLD_FIELDS)}
 
@@ -314,19 +326,32 @@ def _scoring_errors(data: dict) -> list[str]:
         value["condition_weight"] == value["link_weight"] == 0
     ):
         errors.append(
-            _('"condition_weight" and "link_weight" must be 0 or more, not both 0.')
+            (
+                ["condition_weight"],
+                _(
+                    '"condition_weight" and "link_weight" must be 0 or more, '
+                    "not both 0."
+                ),
+            )
         )
     if numbers("amber", "green") and not value["amber"] < value["green"]:
-        errors.append(_('Threshold "amber" must be below "green".'))
+        errors.append(
+            (["thresholds", "amber"], _('Threshold "amber" must be below "green".'))
+        )
     if (
         numbers("gap_attention", "gap_significant")
         and not value["gap_attention"] <= value["gap_significant"]
     ):
-        errors.append(_('Threshold "gap_attention" must be at most "gap_significant".'))
+        errors.append(
+            (
+                ["thresholds", "gap_attention"],
+                _('Threshold "gap_attention" must be at most "gap_significant".'),
+            )
+        )
     return errors
 
 
-def _dimension_errors(data: dict) -> list[str]:
+def _dimension_errors(data: dict) -> list[Problem]:
     """Unique codes, each code's kind, and all of the 14 dimensions present."""
     dimensions = data.get("dimensions")
     dims = [
@@ -357,10 +382,10 @@ def _dimension_errors(data: dict) -> list[str]:
         if expected and kind in Dimension.Kind.values and kind != expected:
             subject = _subject(data, ["dimensions", index])
             message = kind_messages[expected] % {"subject": subject}
-            errors.append(_at(["dimensions", index, "kind"], message))
+            errors.append((["dimensions", index, "kind"], message))
     present = {code for _path, code in dim_codes if isinstance(code, str)}
     errors += [
-        _("Dimension %(code)s is missing.") % {"code": code}
+        (None, _("Dimension %(code)s is missing.") % {"code": code})
         for code in KIND_OF_CODE
         if code not in present
     ]
@@ -371,13 +396,13 @@ def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
-def _duplicates(codes: list[tuple[list, Any]], template: str) -> list[str]:
+def _duplicates(codes: list[tuple[list, Any]], template: str) -> list[Problem]:
     """A message for each code (a text) that an earlier entry already has."""
     errors, seen = [], set()
     for path, code in codes:
         if not isinstance(code, str):
             continue  # the schema has said what is wrong with it
         if code in seen:
-            errors.append(_at(path, template % {"code": code}))
+            errors.append((path, template % {"code": code}))
         seen.add(code)
     return errors

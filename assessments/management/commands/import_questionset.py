@@ -6,12 +6,17 @@ from assessments.models import QuestionSet
 from assessments.questionsets import (
     QuestionSetFormatError,
     questionset_import,
+    questionset_import_xlsx,
     questionset_parse,
+    questionset_publish,
 )
 
 
 class Command(TranslatedCommand):
-    help = "Import a question set from a JSON file (docs/questionset-format.md)."
+    help = (
+        "Import a question set from a JSON file, or an edited XLSX workbook as the "
+        "next draft version of its set (docs/questionset-format.md)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -30,9 +35,14 @@ class Command(TranslatedCommand):
             ) from exc
         status = QuestionSet.Status.PUBLISHED if publish else QuestionSet.Status.DRAFT
         try:
-            question_set = questionset_import(
-                data=questionset_parse(raw), status=status
-            )
+            if file.lower().endswith(".xlsx"):
+                question_set = questionset_import_xlsx(raw=raw)
+                if publish:
+                    questionset_publish(question_set=question_set)
+            else:
+                question_set = questionset_import(
+                    data=questionset_parse(raw), status=status
+                )
         except QuestionSetFormatError as exc:
             problems = "\n".join(f"  - {error}" for error in exc.errors)
             raise CommandError(
