@@ -127,6 +127,14 @@ EXPECTED = {
     # Workspace.
     "assessments:dashboard": {"get": MINE},
     "assessments:account": {"get": MINE, "post": MINE},
+    # Two-step login (assessments/two_factor): the code page belongs to a login
+    # half-way (password given); the account pages to the consultant themselves.
+    "assessments:two-factor-verify": {"get": _same(302), "post": _same(302)},
+    "assessments:two-factor-enrol": {"get": MINE, "post": MINE},
+    # Without a device there are no codes to renew and nothing to switch off: on
+    # to the account page (the world's consultants have not enrolled).
+    "assessments:two-factor-recovery-codes": {"get": _same(302), "post": _same(302)},
+    "assessments:two-factor-disable": {"get": _same(302), "post": _same(302)},
     "assessments:branding": {"get": MINE, "post": MINE},
     # Only the owner has a logo in this world; the others have none of their own.
     "assessments:branding-logo": {"get": _row(LOGIN, LOGIN, 404, 404, 200)},
