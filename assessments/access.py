@@ -16,6 +16,7 @@ from .models import (
     Assessment,
     LiveSession,
     Partnership,
+    QuestionSet,
     Respondent,
     SharedLink,
 )
@@ -149,3 +150,15 @@ def get_shared_link_by_token(token):
     if link is None:
         raise Http404
     return link
+
+
+def may_edit_question_sets(user):
+    """Staff with the question-set change permission: the editor's audience."""
+    return user.is_staff and user.has_perm("assessments.change_questionset")
+
+
+def get_question_set_for_editor(request, pk):
+    """403 for anyone but question-set editors (before the look-up), else 404."""
+    if not may_edit_question_sets(request.user):
+        raise PermissionDenied
+    return get_object_or_404(QuestionSet, pk=pk)

@@ -6,6 +6,8 @@ from .views import (
     branding,
     exports as export_views,
     questionnaire,
+    questionset_editor,
+    questionset_preview,
     report as report_views,
     results as results_views,
     sharing as sharing_views,
@@ -40,6 +42,57 @@ urlpatterns = [
         "q/my-answers.csv",
         questionnaire.download_own_answers,
         name="questionnaire-own-answers",
+    ),
+    # The question-set editor and preview (staff with the question-set permission).
+    path(
+        "questionsets/editor/",
+        questionset_editor.editor_index,
+        name="questionset_editor_index",
+    ),
+    path(
+        "questionsets/<int:pk>/edit/",
+        questionset_editor.edit_questionset,
+        name="questionset_edit",
+    ),
+    path(
+        "questionsets/<int:pk>/new-draft/",
+        questionset_editor.new_draft,
+        name="questionset_new_draft",
+    ),
+    path(
+        "questionsets/<int:pk>/statements/<int:question_pk>/remove/",
+        questionset_editor.remove_question,
+        name="questionset_question_remove",
+    ),
+    path(
+        "questionsets/<int:pk>/dimensions/<int:dimension_pk>/remove/",
+        questionset_editor.remove_dimension,
+        name="questionset_dimension_remove",
+    ),
+    path(
+        "questionsets/<int:pk>/preview/",
+        questionset_preview.questionset_preview,
+        name="questionset_preview",
+    ),
+    path(
+        "questionsets/<int:pk>/preview/<str:lang>/",
+        questionset_preview.preview_welcome,
+        name="questionset_preview_welcome",
+    ),
+    path(
+        "questionsets/<int:pk>/preview/<str:lang>/step/<int:step>/",
+        questionset_preview.preview_step,
+        name="questionset_preview_step",
+    ),
+    path(
+        "questionsets/<int:pk>/preview/<str:lang>/review/",
+        questionset_preview.preview_review,
+        name="questionset_preview_review",
+    ),
+    path(
+        "questionsets/<int:pk>/preview/<str:lang>/submit/",
+        questionset_preview.preview_submit,
+        name="questionset_preview_submit",
     ),
     # Workshop ("samen invullen").
     path(

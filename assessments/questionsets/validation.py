@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.formats import number_format
@@ -46,6 +46,23 @@ THRESHOLD_FIELDS = {
 
 _MISSING = object()
 
+# Rules whose problems say something is not there yet (a text, a statement, a
+# dimension): a draft in the editor may be saved with them, not published.
+INCOMPLETE_RULES = frozenset({"required", "minLength", "minItems", "missing_dimension"})
+
+
+class Problem(NamedTuple):
+    """One problem of a question-set file: where it is, what rule, what to say.
+
+    `path` is the JSON path of the value (`("dimensions", 2, "questions", 0,
+    "weight")`); `rule` the schema keyword or the name of a rule that compares values.
+    The editor places the message at the field that holds the value.
+    """
+
+    path: tuple
+    rule: str
+    message: str
+
 
 def validate_questionset_data(data: Any) -> list[str]:
     """Return a list of human-readable problems; empty when `data` can be imported.
@@ -53,19 +70,30 @@ def validate_questionset_data(data: Any) -> list[str]:
     Anything JSON can hold gives a message here, never an exception: a file is
     uploaded by hand and may be hostile.
     """
+    return [problem.message for problem in questionset_problems(data)]
+
+
+def questionset_problems(data: Any) -> list[Problem]:
+    """Every problem of `data` with its place: `validate_questionset_data`'s source."""
     try:
         schema_errors = list(_validator().iter_errors(data))
     except RecursionError:  # jsonschema quotes values; a 5,000-deep one is too deep
         reason = _("it is nested too deeply")
-        return [_("This is not a valid JSON file: %(error)s") % {"error": reason}]
-    errors = [_schema_message(data, error) for error in schema_errors]
+        message = _("This is not a valid JSON file: %(error)s") % {"error": reason}
+        return [Problem((), "nesting", message)]
+    problems = [
+        Problem(
+            tuple(error.absolute_path), error.validator, _schema_message(data, error)
+        )
+        for error in schema_errors
+    ]
     # A list over its cap (51 dimensions, 101 questions) is reported once and its
     # entries are not read: comparing 100,000 codes would only bury that message.
     if isinstance(data, dict) and not any(
         error.validator == "maxItems" for error in schema_errors
     ):
-        errors += _cross_field_errors(data)
-    return errors
+        problems += _cross_field_errors(data)
+    return problems
 
 
 # The schema: a stricter validator and the messages for its errors.
@@ -288,7 +316,7 @@ def _range_sentence(schema: dict) -> str:
 # Rules that compare values: the schema sees one value at a time.
 
 
-def _cross_field_errors(data: dict) -> list[str]:
+def _cross_field_errors(data: dict) -> list[Problem]:
     return _scoring_errors(data) + _dimension_errors(data)
 
 
@@ -303,7 +331,7 @@ def _set_value(data: dict, key: str) -> Any:
     return source.get(key, QuestionSet._meta.get_field(field).get_default())
 
 
-def _scoring_errors(data: dict) -> list[str]:
+def _scoring_errors(data: dict) -> list[Problem]:
     errors = []
     value = {key: _set_value(data, key) for key in (*SCORING_FIELDS, *THRESHOLD_FIELDS)}
 
@@ -313,20 +341,23 @@ def _scoring_errors(data: dict) -> list[str]:
     if numbers("condition_weight", "link_weight") and (
         value["condition_weight"] == value["link_weight"] == 0
     ):
-        errors.append(
-            _('"condition_weight" and "link_weight" must be 0 or more, not both 0.')
+        message = _(
+            '"condition_weight" and "link_weight" must be 0 or more, not both 0.'
         )
+        errors.append(Problem(("condition_weight",), "block_weights", message))
     if numbers("amber", "green") and not value["amber"] < value["green"]:
-        errors.append(_('Threshold "amber" must be below "green".'))
+        message = _('Threshold "amber" must be below "green".')
+        errors.append(Problem(("thresholds", "amber"), "band_order", message))
     if (
         numbers("gap_attention", "gap_significant")
         and not value["gap_attention"] <= value["gap_significant"]
     ):
-        errors.append(_('Threshold "gap_attention" must be at most "gap_significant".'))
+        message = _('Threshold "gap_attention" must be at most "gap_significant".')
+        errors.append(Problem(("thresholds", "gap_attention"), "gap_order", message))
     return errors
 
 
-def _dimension_errors(data: dict) -> list[str]:
+def _dimension_errors(data: dict) -> list[Problem]:
     """Unique codes, each code's kind, and all of the 14 dimensions present."""
     dimensions = data.get("dimensions")
     dims = [
@@ -357,10 +388,15 @@ def _dimension_errors(data: dict) -> list[str]:
         if expected and kind in Dimension.Kind.values and kind != expected:
             subject = _subject(data, ["dimensions", index])
             message = kind_messages[expected] % {"subject": subject}
-            errors.append(_at(["dimensions", index, "kind"], message))
+            path = ["dimensions", index, "kind"]
+            errors.append(Problem(tuple(path), "kind", _at(path, message)))
     present = {code for _path, code in dim_codes if isinstance(code, str)}
     errors += [
-        _("Dimension %(code)s is missing.") % {"code": code}
+        Problem(
+            ("dimensions",),
+            "missing_dimension",
+            _("Dimension %(code)s is missing.") % {"code": code},
+        )
         for code in KIND_OF_CODE
         if code not in present
     ]
@@ -371,13 +407,14 @@ def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
-def _duplicates(codes: list[tuple[list, Any]], template: str) -> list[str]:
-    """A message for each code (a text) that an earlier entry already has."""
+def _duplicates(codes: list[tuple[list, Any]], template: str) -> list[Problem]:
+    """A problem for each code (a text) that an earlier entry already has."""
     errors, seen = [], set()
     for path, code in codes:
         if not isinstance(code, str):
             continue  # the schema has said what is wrong with it
         if code in seen:
-            errors.append(_at(path, template % {"code": code}))
+            message = _at(path, template % {"code": code})
+            errors.append(Problem(tuple(path), "duplicate_code", message))
         seen.add(code)
     return errors
