@@ -67,7 +67,7 @@ def parse_number(raw: str) -> float | str:
 
 def shown_number(value: float) -> str:
     """A number as the form shows it: at most two decimals, a point (HTML's)."""
-    return number_format(round(value, 2), decimal_pos=None, use_l10n=False)
+    return format(round(value, 2), "g")
 
 
 def scale_equivalent(score: Any) -> str:

@@ -63,6 +63,11 @@ class Problem(NamedTuple):
     rule: str
     message: str
 
+    @property
+    def at_field(self) -> str:
+        """The message as shown beside its field, which needs no JSON path."""
+        return self.message.removeprefix(f"{_json_path(list(self.path))}: ")
+
 
 def validate_questionset_data(data: Any) -> list[str]:
     """Return a list of human-readable problems; empty when `data` can be imported.
@@ -82,9 +87,7 @@ def questionset_problems(data: Any) -> list[Problem]:
         message = _("This is not a valid JSON file: %(error)s") % {"error": reason}
         return [Problem((), "nesting", message)]
     problems = [
-        Problem(
-            tuple(error.absolute_path), error.validator, _schema_message(data, error)
-        )
+        Problem(tuple(error.absolute_path), _rule(error), _schema_message(data, error))
         for error in schema_errors
     ]
     # A list over its cap (51 dimensions, 101 questions) is reported once and its
@@ -94,6 +97,18 @@ def questionset_problems(data: Any) -> list[Problem]:
     ):
         problems += _cross_field_errors(data)
     return problems
+
+
+def _rule(error: ValidationError) -> str:
+    """The schema keyword; a blank text fails `pattern` too, which means missing."""
+    instance = error.instance
+    if (
+        error.validator == "pattern"
+        and isinstance(instance, str)
+        and not instance.strip()
+    ):
+        return "minLength"
+    return error.validator
 
 
 # The schema: a stricter validator and the messages for its errors.

@@ -15,7 +15,7 @@
   function say(key, values) {
     var text = (messages && messages.dataset[key]) || "";
     Object.keys(values || {}).forEach(function (name) {
-      text = text.replace("%(" + name + ")s", values[name]);
+      text = text.replace("{" + name + "}", values[name]);
     });
     return text;
   }
