@@ -14,7 +14,6 @@ from assessments.questionsets.editing import (
     dimension_move,
     dimension_remove,
     english_outdated,
-    next_question_code,
     question_add,
     question_move,
     question_remove,

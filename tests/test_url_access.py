@@ -44,6 +44,8 @@ MINE = _row(LOGIN, LOGIN, 200, 200, 200)  # a consultant's own page (dashboard, 
 EDIT_FORM = _row(LOGIN, LOGIN, 404, 403, 200)  # GET of a form that writes
 POST_ONLY_GET = _row(LOGIN, LOGIN, 405, 405, 405)  # require_POST before any lookup
 ADMIN = _same(302)  # non-staff are sent to the admin's login page
+# The question-set editor: staff with the permission only, refused before any lookup.
+EDITOR = _row(LOGIN, LOGIN, 403, 403, 403)
 
 
 def _write(owner_status):
@@ -206,6 +208,17 @@ EXPECTED = {
     "assessments:shared-results": {"get": _same(200)},
     "assessments:shared-report": {"get": _same(200)},
     "assessments:shared-report-status": {"get": _same(200)},
+    # The question-set editor and its preview (tests/views/test_questionset_*.py).
+    "assessments:questionset_editor_index": {"get": EDITOR},
+    "assessments:questionset_edit": {"get": EDITOR, "post": EDITOR},
+    "assessments:questionset_new_draft": {"get": POST_ONLY_GET, "post": EDITOR},
+    "assessments:questionset_question_remove": {"get": EDITOR, "post": EDITOR},
+    "assessments:questionset_dimension_remove": {"get": EDITOR, "post": EDITOR},
+    "assessments:questionset_preview": {"get": EDITOR},
+    "assessments:questionset_preview_welcome": {"get": EDITOR},
+    "assessments:questionset_preview_step": {"get": EDITOR, "post": EDITOR},
+    "assessments:questionset_preview_review": {"get": EDITOR},
+    "assessments:questionset_preview_submit": {"get": POST_ONLY_GET, "post": EDITOR},
 }
 
 # The admin: every page sends non-staff to the admin's own login, which is public.
@@ -341,6 +354,9 @@ def _values(key, world):
         "action_pk": world["action"].pk,
         "link_pk": world["shared_link"].pk,
         "step": 1,
+        "question_pk": 1,
+        "dimension_pk": 1,
+        "lang": "nl",
         "fmt": "csv",
         "uidb64": "MQ",
         "app_label": "assessments",
