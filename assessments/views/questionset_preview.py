@@ -58,7 +58,7 @@ def questionset_preview(request, pk):
     width = request.GET.get("width", "phone")
     width = width if width in WIDTHS else "phone"
     step = request.GET.get("step", "")
-    steps = questionnaire_steps(question_set)
+    steps = questionnaire_steps(question_set, fresh=True)
     if step.isdigit() and 1 <= int(step) <= len(steps):
         page_url = _preview_url("step", question_set, lang, int(step))
     else:
@@ -125,7 +125,7 @@ def _render(request, question_set, lang, template, context):
 @xframe_options_sameorigin
 def preview_welcome(request, pk, lang):
     question_set = get_question_set_for_editor(request, pk)
-    steps = questionnaire_steps(question_set)
+    steps = questionnaire_steps(question_set, fresh=True)
 
     def context(respondent):
         statements = sum(len(step.questions) for step in steps)
@@ -150,7 +150,7 @@ def preview_welcome(request, pk, lang):
 @xframe_options_sameorigin
 def preview_step(request, pk, lang, step):
     question_set = get_question_set_for_editor(request, pk)
-    steps = questionnaire_steps(question_set)
+    steps = questionnaire_steps(question_set, fresh=True)
     current = step_or_404(steps, step)
     if request.method == "POST":  # the step's buttons: move on, save nothing
         return redirect(
@@ -190,7 +190,7 @@ def _next_page(nav, question_set, lang, number, steps):
 @xframe_options_sameorigin
 def preview_review(request, pk, lang):
     question_set = get_question_set_for_editor(request, pk)
-    steps = questionnaire_steps(question_set)
+    steps = questionnaire_steps(question_set, fresh=True)
 
     def context(respondent):
         sections = review_sections(steps, [respondent], {}, {})

@@ -104,3 +104,15 @@ def test_the_framing_page_offers_language_width_and_step(client, editor, draft):
     framed = client.get(_url("_step", draft, "en", 3))
     assert framed["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in framed["Content-Security-Policy"]
+
+
+def test_a_published_set_not_in_use_shows_its_latest_texts(
+    client, editor, question_set
+):
+    client.force_login(editor)
+    url = _url("_step", question_set, "nl", 1)
+    assert client.get(url).status_code == 200  # the steps are read once
+    statement = question_set.dimensions.order_by("position")[0].questions.first()
+    statement.text_nl = "Net in de editor herschreven."
+    statement.save()
+    assert "Net in de editor herschreven." in client.get(url).content.decode()
