@@ -113,6 +113,7 @@ class QuestionSetEditorForm:
         self.errors: dict[str, list[str]] = {}
         self.incomplete: dict[str, list[str]] = {}
         self.general: list[str] = []
+        self.todo: list[tuple[str, str]] = []
         self._blocking = False
         self._check()
 
@@ -207,6 +208,8 @@ class QuestionSetEditorForm:
             name = _field_at(problem.path, paths)
             incomplete = problem.rule in INCOMPLETE_RULES
             message = _own_message(name, problem)
+            if incomplete and name is not None:  # also listed at the top, linked
+                self.todo.append((name, problem.at_field))
             if name is None:
                 target = self.general
             else:
@@ -260,4 +263,6 @@ def _own_message(name: str | None, problem: Problem) -> str:
         return _("Enter a percentage above 0 and at most 100.")
     if name == "condition_share":
         return _("Enter a share between 0 and 100 %.")
-    return problem.message
+    if name and problem.rule in INCOMPLETE_RULES and not name.endswith("-questions"):
+        return _("This text is missing.")  # beside the text box that is empty
+    return problem.at_field if name else problem.message

@@ -163,6 +163,7 @@ def test_a_problem_is_named_at_its_field_in_dutch_and_nothing_is_saved(
     html = response.content.decode()
     assert "Er is niets opgeslagen" in html
     assert _shown_at(html, f"id-{name}", message)
+    assert "dimensions[0]" not in html  # the JSON path is for files, not fields
     assert f'name="q{statement.pk}-text_en"' in html and "Changed as well" in html
     assert questionset_to_dict(draft) == before
 
@@ -176,7 +177,8 @@ def test_a_missing_translation_is_saved_as_a_draft_and_shown_at_its_field(
     assert client.post(_edit_url(draft), data).status_code == 302
     html = client.get(_edit_url(draft)).content.decode()
     assert "Nog te doen" in html
-    assert _shown_at(html, f"id-q{statement.pk}-text_en", "ontbreekt")
+    assert _shown_at(html, f"id-q{statement.pk}-text_en", "Deze tekst ontbreekt.")
+    assert f'href="#id-q{statement.pk}-text_en"' in html  # listed at the top too
 
 
 def test_a_dimension_without_statements_is_named_at_its_statements(
