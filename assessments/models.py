@@ -163,6 +163,10 @@ class QuestionSet(models.Model):
     gap_significant = _percentage_field(_("gap is significant from"), 40)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # As Dimension.texts_changed_at, for the set's description.
+    texts_changed_at = models.JSONField(
+        _("texts changed at"), default=dict, blank=True, editable=False
+    )
 
     objects = QuestionSetQuerySet.as_manager()
 
@@ -314,6 +318,12 @@ class Dimension(models.Model):
     quick_win_en = models.TextField(
         _("quick win (English)"), blank=True, max_length=GUIDANCE_MAX
     )
+    # When each text was last changed in the editor, {"text_nl": ISO time, ...}: a
+    # Dutch text changed after its English one marks the English as out of date
+    # ("Engels ouder dan Nederlands"). Empty for imported texts: nothing is stale.
+    texts_changed_at = models.JSONField(
+        _("texts changed at"), default=dict, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("dimension")
@@ -391,6 +401,10 @@ class Question(models.Model):
         _("reverse scored"),
         default=False,
         help_text=_("Agreeing is a bad sign: 5 scores 0 and 1 scores 100."),
+    )
+    # As Dimension.texts_changed_at.
+    texts_changed_at = models.JSONField(
+        _("texts changed at"), default=dict, blank=True, editable=False
     )
 
     class Meta:

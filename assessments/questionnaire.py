@@ -106,17 +106,20 @@ def _cache_key(question_set: QuestionSet) -> tuple[int, str, int, datetime] | No
     )
 
 
-def questionnaire_steps(question_set: QuestionSet) -> tuple[Step, ...]:
+def questionnaire_steps(
+    question_set: QuestionSet, *, fresh: bool = False
+) -> tuple[Step, ...]:
     """The steps of an assessment's question set, one per dimension in order.
 
     Two queries the first time; then remembered on the instance (for the rest of the
     request) and, for a locked set, in the process. Drafts are read afresh on every
-    request: an admin may still be editing them.
+    request: an admin may still be editing them. `fresh` reads any set afresh (the
+    editor's preview: a published set that no scan uses yet can still change).
     """
     steps = getattr(question_set, "_questionnaire_steps", None)
     if steps is not None:
         return steps
-    key = _cache_key(question_set)
+    key = None if fresh else _cache_key(question_set)
     steps = _locked_steps(*key) if key else _load_steps(question_set.pk)
     question_set._questionnaire_steps = steps
     return steps

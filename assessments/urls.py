@@ -6,6 +6,8 @@ from .views import (
     branding,
     exports as export_views,
     questionnaire,
+    questionset_editor,
+    questionset_preview,
     questionsets as questionset_views,
     report as report_views,
     results as results_views,
@@ -42,6 +44,52 @@ urlpatterns = [
         "q/my-answers.csv",
         questionnaire.download_own_answers,
         name="questionnaire-own-answers",
+    ),
+    # The question-set editor and preview (staff with the question-set permission).
+    path(
+        "questionsets/<int:pk>/edit/",
+        questionset_editor.edit_questionset,
+        name="questionset-edit",
+    ),
+    path(
+        "questionsets/<int:pk>/new-draft/",
+        questionset_editor.new_draft,
+        name="questionset-new-draft",
+    ),
+    path(
+        "questionsets/<int:pk>/statements/<int:question_pk>/remove/",
+        questionset_editor.remove_question,
+        name="questionset-question-remove",
+    ),
+    path(
+        "questionsets/<int:pk>/dimensions/<int:dimension_pk>/remove/",
+        questionset_editor.remove_dimension,
+        name="questionset-dimension-remove",
+    ),
+    path(
+        "questionsets/<int:pk>/preview/",
+        questionset_preview.questionset_preview,
+        name="questionset-preview",
+    ),
+    path(
+        "questionsets/<int:pk>/preview/<str:lang>/",
+        questionset_preview.preview_welcome,
+        name="questionset-preview-welcome",
+    ),
+    path(
+        "questionsets/<int:pk>/preview/<str:lang>/step/<int:step>/",
+        questionset_preview.preview_step,
+        name="questionset-preview-step",
+    ),
+    path(
+        "questionsets/<int:pk>/preview/<str:lang>/review/",
+        questionset_preview.preview_review,
+        name="questionset-preview-review",
+    ),
+    path(
+        "questionsets/<int:pk>/preview/<str:lang>/submit/",
+        questionset_preview.preview_submit,
+        name="questionset-preview-submit",
     ),
     # Workshop ("samen invullen").
     path(

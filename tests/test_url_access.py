@@ -223,6 +223,16 @@ EXPECTED = {
     "assessments:questionset-retire": {"get": SET_ADMIN, "post": SET_ADMIN},
     "assessments:questionset-download": {"get": SET_ADMIN},
     "assessments:questionset-upload": {"get": POST_ONLY_GET, "post": SET_ADMIN},
+    # The question-set editor and its preview (tests/views/test_questionset_*.py).
+    "assessments:questionset-edit": {"get": SET_ADMIN, "post": SET_ADMIN},
+    "assessments:questionset-new-draft": {"get": POST_ONLY_GET, "post": SET_ADMIN},
+    "assessments:questionset-question-remove": {"get": SET_ADMIN, "post": SET_ADMIN},
+    "assessments:questionset-dimension-remove": {"get": SET_ADMIN, "post": SET_ADMIN},
+    "assessments:questionset-preview": {"get": SET_ADMIN},
+    "assessments:questionset-preview-welcome": {"get": SET_ADMIN},
+    "assessments:questionset-preview-step": {"get": SET_ADMIN, "post": SET_ADMIN},
+    "assessments:questionset-preview-review": {"get": SET_ADMIN},
+    "assessments:questionset-preview-submit": {"get": POST_ONLY_GET, "post": SET_ADMIN},
 }
 
 # The admin: every page sends non-staff to the admin's own login, which is public.
@@ -358,6 +368,9 @@ def _values(key, world):
         "action_pk": world["action"].pk,
         "link_pk": world["shared_link"].pk,
         "step": 1,
+        "question_pk": 1,
+        "dimension_pk": 1,
+        "lang": "nl",
         "fmt": "csv",
         "uidb64": "MQ",
         "app_label": "assessments",

@@ -22,7 +22,7 @@ from ..export_formats import xlsx_escape, xlsx_unescape
 from ..imports.problems import ResponsesImportError
 from ..imports.reading import _check_workbook_size
 from ..models import QuestionSet
-from .validation import LANGS, questionset_problems
+from .validation import LANGS, Problem, questionset_problems
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
@@ -343,8 +343,7 @@ def _read(workbook: Any, as_next_version: bool) -> tuple[dict[str, Any], list[st
     if as_next_version and isinstance(data.get("slug"), str):
         data["version"] = next_version(data["slug"])
     return data, [
-        _in_cell(reader.cells, path, message)
-        for path, message in questionset_problems(data)
+        _in_cell(reader.cells, problem) for problem in questionset_problems(data)
     ]
 
 
@@ -418,14 +417,15 @@ def _read_statements(
         questions.append(question)
 
 
-def _in_cell(cells: dict[tuple, str], path: list | None, message: str) -> str:
-    """The message after the cell its path came from (the nearest one known)."""
-    key = tuple(path or ())
+def _in_cell(cells: dict[tuple, str], problem: Problem) -> str:
+    """The message after the cell its path came from (the nearest one known); with
+    no cell for it, the message as the JSON import words it."""
+    key = tuple(problem.path)
     while key:
         if key in cells:
-            return f"{cells[key]}: {message}"
+            return f"{cells[key]}: {problem.at_field}"
         key = key[:-1]
-    return message
+    return problem.message
 
 
 def next_version(slug: str) -> int:

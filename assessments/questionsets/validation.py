@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.formats import number_format
@@ -46,6 +46,28 @@ THRESHOLD_FIELDS = {
 
 _MISSING = object()
 
+# Rules whose problems say something is not there yet (a text, a statement, a
+# dimension): a draft in the editor may be saved with them, not published.
+INCOMPLETE_RULES = frozenset({"required", "minLength", "minItems", "missing_dimension"})
+
+
+class Problem(NamedTuple):
+    """One problem of a question-set file: where it is, what rule, what to say.
+
+    `path` is the JSON path of the value (`("dimensions", 2, "questions", 0,
+    "weight")`); `rule` the schema keyword or the name of a rule that compares values.
+    The editor places the message at the field that holds the value.
+    """
+
+    path: tuple
+    rule: str
+    message: str
+
+    @property
+    def at_field(self) -> str:
+        """The message as shown beside its field, which needs no JSON path."""
+        return self.message.removeprefix(f"{_json_path(list(self.path))}: ")
+
 
 def validate_questionset_data(data: Any) -> list[str]:
     """Return a list of human-readable problems; empty when `data` can be imported.
@@ -53,24 +75,21 @@ def validate_questionset_data(data: Any) -> list[str]:
     Anything JSON can hold gives a message here, never an exception: a file is
     uploaded by hand and may be hostile.
     """
-    return [_at(path, message) for path, message in questionset_problems(data)]
-
-
-Problem = tuple[list | None, str]
+    return [problem.message for problem in questionset_problems(data)]
 
 
 def questionset_problems(data: Any) -> list[Problem]:
-    """The problems of `validate_questionset_data` with the JSON path of each (a
-    list of keys and indexes, None for the file as a whole), so another format
-    (the spreadsheet) can name its own cell instead of the path."""
+    """Every problem of `data` with its place: `validate_questionset_data`'s source."""
     try:
         schema_errors = list(_validator().iter_errors(data))
     except RecursionError:  # jsonschema quotes values; a 5,000-deep one is too deep
         reason = _("it is nested too deeply")
-        return [
-            (None, _("This is not a valid JSON file: %(error)s") % {"error": reason})
-        ]
-    problems = [_schema_message(data, error) for error in schema_errors]
+        message = _("This is not a valid JSON file: %(error)s") % {"error": reason}
+        return [Problem((), "nesting", message)]
+    problems = [
+        Problem(tuple(error.absolute_path), _rule(error), _schema_message(data, error))
+        for error in schema_errors
+    ]
     # A list over its cap (51 dimensions, 101 questions) is reported once and its
     # entries are not read: comparing 100,000 codes would only bury that message.
     if isinstance(data, dict) and not any(
@@ -78,6 +97,18 @@ def questionset_problems(data: Any) -> list[Problem]:
     ):
         problems += _cross_field_errors(data)
     return problems
+
+
+def _rule(error: ValidationError) -> str:
+    """The schema keyword; a blank text fails `pattern` too, which means missing."""
+    instance = error.instance
+    if (
+        error.validator == "pattern"
+        and isinstance(instance, str)
+        and not instance.strip()
+    ):
+        return "minLength"
+    return error.validator
 
 
 # The schema: a stricter validator and the messages for its errors.
@@ -198,9 +229,9 @@ def _subject(data: dict, path: list) -> str:
     return " ".join([label, *(f'"{key}"' if key in LANGS else key for key in rest)])
 
 
-def _at(path: list | None, message: str) -> str:
+def _at(path: list, message: str) -> str:
     """Prefix the JSON path where the message's subject does not spell it out."""
-    if path and path[0] == "dimensions" and len(path) > 1:
+    if path[0] == "dimensions" and len(path) > 1:
         return f"{_json_path(path)}: {message}"
     return message
 
@@ -223,10 +254,10 @@ def _number(value: Any) -> str:
     return number_format(value, force_grouping=True)
 
 
-def _schema_message(data: Any, error: ValidationError) -> Problem:
+def _schema_message(data: Any, error: ValidationError) -> str:
     path = list(error.absolute_path)
     if not path:
-        return None, _("The file must contain one JSON object.")
+        return _("The file must contain one JSON object.")
     schema = error.schema
     value = _MISSING if error.validator == "required" else error.instance
     low = schema.get("exclusiveMinimum", schema.get("minimum"))
@@ -240,7 +271,7 @@ def _schema_message(data: Any, error: ValidationError) -> Problem:
         "low": "" if low is None else _number(low),
         "high": _number(schema["maximum"]) if "maximum" in schema else "",
     }
-    return path, _sentence(error, path) % params
+    return _at(path, _sentence(error, path) % params)
 
 
 def _sentence(error: ValidationError, path: list) -> str:
@@ -325,29 +356,19 @@ def _scoring_errors(data: dict) -> list[Problem]:
     if numbers("condition_weight", "link_weight") and (
         value["condition_weight"] == value["link_weight"] == 0
     ):
-        errors.append(
-            (
-                ["condition_weight"],
-                _(
-                    '"condition_weight" and "link_weight" must be 0 or more, '
-                    "not both 0."
-                ),
-            )
+        message = _(
+            '"condition_weight" and "link_weight" must be 0 or more, not both 0.'
         )
+        errors.append(Problem(("condition_weight",), "block_weights", message))
     if numbers("amber", "green") and not value["amber"] < value["green"]:
-        errors.append(
-            (["thresholds", "amber"], _('Threshold "amber" must be below "green".'))
-        )
+        message = _('Threshold "amber" must be below "green".')
+        errors.append(Problem(("thresholds", "amber"), "band_order", message))
     if (
         numbers("gap_attention", "gap_significant")
         and not value["gap_attention"] <= value["gap_significant"]
     ):
-        errors.append(
-            (
-                ["thresholds", "gap_attention"],
-                _('Threshold "gap_attention" must be at most "gap_significant".'),
-            )
-        )
+        message = _('Threshold "gap_attention" must be at most "gap_significant".')
+        errors.append(Problem(("thresholds", "gap_attention"), "gap_order", message))
     return errors
 
 
@@ -382,10 +403,15 @@ def _dimension_errors(data: dict) -> list[Problem]:
         if expected and kind in Dimension.Kind.values and kind != expected:
             subject = _subject(data, ["dimensions", index])
             message = kind_messages[expected] % {"subject": subject}
-            errors.append((["dimensions", index, "kind"], message))
+            path = ["dimensions", index, "kind"]
+            errors.append(Problem(tuple(path), "kind", _at(path, message)))
     present = {code for _path, code in dim_codes if isinstance(code, str)}
     errors += [
-        (None, _("Dimension %(code)s is missing.") % {"code": code})
+        Problem(
+            ("dimensions",),
+            "missing_dimension",
+            _("Dimension %(code)s is missing.") % {"code": code},
+        )
         for code in KIND_OF_CODE
         if code not in present
     ]
@@ -397,12 +423,13 @@ def _list(value: Any) -> list:
 
 
 def _duplicates(codes: list[tuple[list, Any]], template: str) -> list[Problem]:
-    """A message for each code (a text) that an earlier entry already has."""
+    """A problem for each code (a text) that an earlier entry already has."""
     errors, seen = [], set()
     for path, code in codes:
         if not isinstance(code, str):
             continue  # the schema has said what is wrong with it
         if code in seen:
-            errors.append((path, template % {"code": code}))
+            message = _at(path, template % {"code": code})
+            errors.append(Problem(tuple(path), "duplicate_code", message))
         seen.add(code)
     return errors
