@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0011_quick_wins'),
+        ('assessments', '0013_questionset_versions'),
     ]
 
     operations = [

@@ -9,7 +9,6 @@ read-only with a button for a new draft version. The writes are the services in
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
-from ..access import get_question_set_for_admin, can_manage_question_sets
+from ..access import get_question_set_for_admin
 from ..forms.questionset_editor import (
     BANDS,
     THRESHOLD_FIELDS,
@@ -34,7 +33,6 @@ from ..models import (
     WEIGHT_MAX,
     Dimension,
     Question,
-    QuestionSet,
 )
 from ..questionsets import questionset_clone
 from ..questionsets.editing import (
