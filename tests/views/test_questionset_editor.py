@@ -91,11 +91,15 @@ def test_staff_with_the_permission_see_the_whole_set_on_one_page(
     assert "Django" not in html
 
 
-def test_the_staff_navigation_and_the_index_link_to_the_editor(client, editor, draft):
+def test_the_staff_navigation_and_the_set_pages_link_to_the_editor(
+    client, editor, draft
+):
     client.force_login(editor)
     index = reverse("assessments:questionset-list")
     assert index in client.get(reverse("assessments:dashboard")).content.decode()
-    assert _edit_url(draft) in client.get(index).content.decode()
+    detail = reverse("assessments:questionset-detail", args=[draft.pk])
+    assert detail in client.get(index).content.decode()
+    assert _edit_url(draft) in client.get(detail).content.decode()
 
 
 def test_saving_rewords_a_statement_and_changes_weights(client, editor, draft):
