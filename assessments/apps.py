@@ -7,5 +7,12 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Partnerscan")
 
     def ready(self):
-        # Connects the signal that deletes a prepared file's stored file with its row.
+        # `background.files` connects the signal that deletes a prepared file's
+        # stored file with its row; `audit.receivers` records logins, and
+        # `register_models` tells django-auditlog which changes to record
+        # (assessments/audit/).
+        from .audit import receivers  # noqa: F401
+        from .audit.registry import register_models
         from .background import files  # noqa: F401
+
+        register_models()

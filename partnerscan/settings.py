@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "auditlog",
     "assessments",
 ]
 
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     # Deny by default: every view needs a login unless marked @login_not_required
     # (landing page, invitation and questionnaire views, login itself).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Tells django-auditlog who made a recorded change (assessments/audit/).
+    "assessments.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -362,6 +365,24 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# The audit trail (assessments/audit/, docs/privacy.md "Wie heeft wat gezien"):
+# django-auditlog records changes in our own table, which keeps nothing personal.
+AUDITLOG_LOGENTRY_MODEL = "assessments.ChangeLogEntry"
+AUDITLOG_STORE_JSON_CHANGES = True
+# Entries older than this are deleted by the schedule ("audit_retention").
+PARTNERSCAN_AUDIT_RETENTION_DAYS = int(
+    os.environ.get("PARTNERSCAN_AUDIT_RETENTION_DAYS", "730")
+)
+# Keep the client's address with what consultants (logged in) do: on by default,
+# a stolen password should leave a trace. With what participants and partners
+# opening a shared link do: off by default, we promise them no tracking.
+PARTNERSCAN_AUDIT_CONSULTANT_ADDRESSES = _env_bool(
+    "PARTNERSCAN_AUDIT_CONSULTANT_ADDRESSES", default=True
+)
+PARTNERSCAN_AUDIT_PARTICIPANT_ADDRESSES = _env_bool(
+    "PARTNERSCAN_AUDIT_PARTICIPANT_ADDRESSES", default=False
+)
 
 # Outside production WhiteNoise serves straight from the app's static folders, so
 # `make run` and the tests need no collectstatic.

@@ -288,7 +288,7 @@ class QuestionSetAdmin(LockedWhenInUseMixin, admin.ModelAdmin):
                 button=_("Publish"),
             )
         for question_set in drafts:
-            questionset_publish(question_set=question_set)
+            questionset_publish(question_set=question_set, by=request.user)
         if queryset.exclude(status=QuestionSet.Status.PUBLISHED).exists():
             self.message_user(
                 request,

@@ -11,10 +11,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..audit import Event, audit_event
 from ..models import Dimension, Question, QuestionSet
 from .validation import (
     LANGS,
@@ -246,11 +248,15 @@ def questionset_clone(*, question_set: QuestionSet) -> QuestionSet:
 
 
 @transaction.atomic
-def questionset_publish(*, question_set: QuestionSet) -> QuestionSet:
-    """Publish a draft; other published versions of the same slug stay available."""
+def questionset_publish(
+    *, question_set: QuestionSet, by: AbstractBaseUser | None = None
+) -> QuestionSet:
+    """Publish a draft; other published versions of the same slug stay available.
+    `by` is who published it, for the audit trail."""
     question_set.status = QuestionSet.Status.PUBLISHED
     question_set.published_at = timezone.now()
     question_set.save(update_fields=["status", "published_at"])
+    audit_event(by, Event.QUESTIONSET_PUBLISHED, question_set)
     return question_set
 
 

@@ -14,6 +14,7 @@ from ...access import (
     get_partnership_for_user,
     get_partnership_for_user_rw,
 )
+from ...audit import Event, audit_event
 from ...forms.workspace import (
     CollaboratorForm,
     CollaboratorRightsForm,
@@ -135,6 +136,7 @@ def add_collaborator(request, pk):
             user=form.cleaned_data["user"],
             can_edit=form.cleaned_data["can_edit"],
         )
+        audit_event(request, Event.COLLABORATOR_ADDED, collaboration)
         messages.success(
             request,
             _("%(user)s now shares this partnership.")
