@@ -99,7 +99,10 @@ def audit_event(
     if isinstance(request_or_user, HttpRequest):
         user = getattr(request_or_user, "user", None)
         actor = user if user is not None and user.is_authenticated else None
-        address = client_address(request_or_user, consultant=actor is not None)
+        # A failed login is aimed at a consultant's account: it is theirs to know
+        # where the guesses came from, under the consultants' setting.
+        consultant = actor is not None or event == Event.LOGIN_FAILED
+        address = client_address(request_or_user, consultant=consultant)
     else:
         actor, address = request_or_user, None
     object_type, object_id, partnership_id, assessment_id = _scope(obj)
