@@ -74,7 +74,8 @@ class TestEventsFromViews:
         assert client.get(_url("assessment-results", assessment.pk)).status_code == 404
         assert not AuditEvent.objects.exists()
 
-    def test_downloading_the_report(self, consultant, owner, assessment):
+    def test_downloading_the_report(self, consultant, owner, assessment, settings):
+        settings.PDF_RENDER_TIMEOUT = 120  # a busy test machine is no failure here
         answer_all(make_respondent(assessment))
         response = download_prepared(
             consultant, _url("assessment-report", assessment.pk)
