@@ -349,3 +349,24 @@ def test_every_event_has_words_in_both_languages():
         with translation.override("en"):
             english = str(sentence)
         assert dutch != english
+
+
+class TestStaff:
+    def test_staff_read_every_entry_in_the_admin_and_cannot_change_one(
+        self, client, owner, assessment
+    ):
+        audit_event(owner, Event.RESULTS_OPENED, assessment)
+        client.force_login(make_user("staff", is_staff=True, is_superuser=True))
+        events = client.get(reverse("admin:assessments_auditevent_changelist"))
+        assert events.status_code == 200
+        assert "results-opened" in events.text or "opened the results" in events.text
+        changes = client.get(reverse("admin:assessments_changelogentry_changelist"))
+        assert changes.status_code == 200
+        entry = AuditEvent.objects.get(event=Event.RESULTS_OPENED)
+        change_url = reverse("admin:assessments_auditevent_change", args=[entry.pk])
+        client.post(change_url, {"event": Event.ERASURE})
+        entry.refresh_from_db()
+        assert entry.event == Event.RESULTS_OPENED
+        assert (
+            client.get(reverse("admin:assessments_auditevent_add")).status_code == 403
+        )

@@ -10,8 +10,13 @@ Two sources, one rule (nothing personal that an erasure could not reach):
 Whether the client's address is kept depends on who acted: consultants
 (`PARTNERSCAN_AUDIT_CONSULTANT_ADDRESSES`, on by default: their accounts open every
 scan they own, so a stolen password should leave a trace) and everyone else
-(participants, partners opening a shared link: `PARTNERSCAN_AUDIT_PARTICIPANT_
-ADDRESSES`, off by default: we promise them no tracking). docs/privacy.md.
+(participants, partners opening a shared link:
+`PARTNERSCAN_AUDIT_PARTICIPANT_ADDRESSES`, off by default: we promise them no
+tracking). docs/privacy.md.
+
+An erasure records itself with counts, before the rows go (a deleted instance has
+no pk left), inside the erasure's transaction so that both or neither happen:
+`audit_event(request, Event.ERASURE, respondent, answers=40, comments=2)`.
 """
 
 import ipaddress
