@@ -367,8 +367,8 @@ LOGGING = {
 }
 
 # The audit trail (assessments/audit/, docs/privacy.md "Wie heeft wat gezien"):
-# django-auditlog records changes in our own table, which keeps nothing personal.
-AUDITLOG_LOGENTRY_MODEL = "assessments.ChangeLogEntry"
+# django-auditlog records changes; assessments/audit/receivers.py keeps anything
+# personal out of its rows.
 AUDITLOG_STORE_JSON_CHANGES = True
 # Entries older than this are deleted by the schedule ("audit_retention").
 PARTNERSCAN_AUDIT_RETENTION_DAYS = int(

@@ -10,11 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.audit import audit_event, audit_prune
+from assessments.audit import ChangeLogEntry, audit_event, audit_prune
 from assessments.background.schedule import JOBS, schedule_tick
 from assessments.models import (
     AuditEvent,
-    ChangeLogEntry,
     Collaboration,
     LiveSession,
     Question,
@@ -360,7 +359,7 @@ class TestStaff:
         events = client.get(reverse("admin:assessments_auditevent_changelist"))
         assert events.status_code == 200
         assert "results-opened" in events.text or "opened the results" in events.text
-        changes = client.get(reverse("admin:assessments_changelogentry_changelist"))
+        changes = client.get(reverse("admin:auditlog_logentry_changelist"))
         assert changes.status_code == 200
         entry = AuditEvent.objects.get(event=Event.RESULTS_OPENED)
         change_url = reverse("admin:assessments_auditevent_change", args=[entry.pk])

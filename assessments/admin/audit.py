@@ -1,5 +1,5 @@
 """The whole audit trail for staff, read-only: the events (`AuditEvent`) here, the
-recorded model changes in django-auditlog's own admin ("Changes"). Nobody edits or
+recorded model changes in django-auditlog's own admin ("Log entries"). Nobody edits or
 deletes an entry by hand; the schedule prunes old ones (assessments/audit/)."""
 
 from django.contrib import admin

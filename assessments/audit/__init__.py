@@ -23,13 +23,14 @@ import ipaddress
 import re
 from datetime import datetime, timedelta
 
+from auditlog.models import LogEntry as ChangeLogEntry
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
 from ..models import Assessment, Collaboration, Partnership, QuestionSet
 from ..web.throttle import client_key
-from .models import AuditEvent, ChangeLogEntry
+from .models import AuditEvent
 
 Event = AuditEvent.Event
 

@@ -1,17 +1,22 @@
-"""django-auditlog's middleware (it tells a recorded change who made it), with our
-address policy: the same proxy handling as the throttle and the same settings as
-`audit_event`, instead of trusting the left-most X-Forwarded-For entry."""
+"""Who made a change that django-auditlog records: the request being answered,
+kept for the duration of the request (`receivers.scrub_change` reads it).
 
-from auditlog.middleware import AuditlogMiddleware
+Not auditlog's own middleware: that one copies the actor's e-mail address into
+every entry, where an erasure of the account would not find it, and trusts the
+left-most X-Forwarded-For entry for the address."""
 
-from . import client_address
+from contextvars import ContextVar
+
+current_request: ContextVar = ContextVar("audit_current_request", default=None)
 
 
-class AuditMiddleware(AuditlogMiddleware):
-    def get_extra_data(self, request):
-        actor = self._get_actor(request)
-        return {
-            "actor": actor,
-            "remote_addr": client_address(request, consultant=actor is not None),
-            "remote_port": None,
-        }
+class AuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)

@@ -1,11 +1,11 @@
-"""The audit trail's two tables.
+"""The audit trail's two tables: ours and django-auditlog's.
 
 - `AuditEvent`: what a model signal cannot see (logins, opening results, downloads,
   links, erasures), written by `assessments.audit.audit_event`. It is what the
   owner reads on a partnership's page ("Activiteit") and staff in the admin.
-- `ChangeLogEntry`: django-auditlog's row for a change to a registered model
-  (assessments/audit/registry.py), swapped in through AUDITLOG_LOGENTRY_MODEL so
-  that nothing personal lands in it (see `save`).
+- django-auditlog's `LogEntry`: a change to a registered model
+  (assessments/audit/registry.py), scrubbed of what is personal as it is saved
+  (`receivers.scrub_change`).
 
 Neither stores free text someone typed: objects are referred to by type and id and
 named when the trail is shown, from the live rows. An erasure therefore needs no
@@ -14,9 +14,7 @@ read "a deleted scan" and hold nothing that could identify anyone but the
 consultant who acted (a foreign key, emptied when that account is erased).
 """
 
-from auditlog.models import AbstractLogEntry
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -96,21 +94,3 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.event}"
-
-
-class ChangeLogEntry(AbstractLogEntry):
-    """django-auditlog's change record, minus what would outlive an erasure."""
-
-    class Meta(AbstractLogEntry.Meta):
-        verbose_name = _("change")
-        verbose_name_plural = _("changes")
-
-    def save(self, *args, **kwargs):
-        # auditlog copies the actor's e-mail address and `str(instance)` (a
-        # respondent's name, a partnership's name) into every row, where no erasure
-        # would find them. The actor stays as a foreign key (emptied with the
-        # account); the object is named by type and id.
-        self.actor_email = None
-        model = ContentType.objects.get_for_id(self.content_type_id).model
-        self.object_repr = f"{model} #{self.object_pk}"
-        super().save(*args, **kwargs)
