@@ -1050,6 +1050,7 @@ class DimensionComment(models.Model):
 # sessions keep their models beside the code that uses them; importing them here
 # makes them models of this app.
 from .actions.models import Action, ActionListing, ActionStatusChange  # noqa: E402, F401
+from .audit.models import AuditEvent  # noqa: E402, F401
 from .background.models import OutgoingMail, PreparedFile  # noqa: E402, F401
 from .branding.models import BrandingProfile, ConsultantWord  # noqa: E402, F401
 from .live.models import (  # noqa: E402, F401

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     accounts,
     actions as action_views,
+    activity,
     branding,
     exports as export_views,
     questionnaire,
@@ -242,6 +243,11 @@ urlpatterns = [
         "partnerships/<int:pk>/unarchive/",
         partnerships.unarchive_partnership,
         name="partnership-unarchive",
+    ),
+    path(
+        "partnerships/<int:pk>/activity/",
+        activity.show_activity,
+        name="partnership-activity",
     ),
     path(
         "partnerships/<int:pk>/collaborators/add/",

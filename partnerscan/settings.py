@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # stored hashed (assessments/two_factor/models.py).
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "auditlog",
     "assessments",
 ]
 
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     # who must give a code, or enrol first, can open nothing else until they have.
     "django_otp.middleware.OTPMiddleware",
     "assessments.two_factor.middleware.TwoFactorMiddleware",
+    # Tells django-auditlog who made a recorded change (assessments/audit/).
+    "assessments.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -390,6 +393,24 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# The audit trail (assessments/audit/, docs/privacy.md "Wie heeft wat gezien"):
+# django-auditlog records changes; assessments/audit/receivers.py keeps anything
+# personal out of its rows.
+AUDITLOG_STORE_JSON_CHANGES = True
+# Entries older than this are deleted by the schedule ("audit_retention").
+PARTNERSCAN_AUDIT_RETENTION_DAYS = int(
+    os.environ.get("PARTNERSCAN_AUDIT_RETENTION_DAYS", "730")
+)
+# Keep the client's address with what consultants (logged in) do: on by default,
+# a stolen password should leave a trace. With what participants and partners
+# opening a shared link do: off by default, we promise them no tracking.
+PARTNERSCAN_AUDIT_CONSULTANT_ADDRESSES = _env_bool(
+    "PARTNERSCAN_AUDIT_CONSULTANT_ADDRESSES", default=True
+)
+PARTNERSCAN_AUDIT_PARTICIPANT_ADDRESSES = _env_bool(
+    "PARTNERSCAN_AUDIT_PARTICIPANT_ADDRESSES", default=False
+)
 
 # Outside production WhiteNoise serves straight from the app's static folders, so
 # `make run` and the tests need no collectstatic.

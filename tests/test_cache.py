@@ -53,7 +53,10 @@ def database_cache(settings, transactional_db):
 
 
 @pytest.fixture
-def redis_cache(settings):
+def redis_cache(settings, transactional_db):
+    # Committed data, as with the database cache: a failed login writes an audit
+    # entry (assessments/audit/), which the guessing threads' own connections could
+    # not do on SQLite while the test's transaction held the write lock.
     location = redis_or_skip()
     prefix = f"test-{secrets.token_hex(4)}"
     settings.CACHES = {

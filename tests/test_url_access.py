@@ -42,6 +42,7 @@ LOGIN = 302  # LoginRequiredMiddleware sends the visitor to the login page
 READ = _row(LOGIN, LOGIN, 404, 200, 200)  # a page about one of the owner's objects
 MINE = _row(LOGIN, LOGIN, 200, 200, 200)  # a consultant's own page (dashboard, ...)
 EDIT_FORM = _row(LOGIN, LOGIN, 404, 403, 200)  # GET of a form that writes
+OWNER_PAGE = _row(LOGIN, LOGIN, 404, 403, 200)  # the owner's alone (the audit trail)
 POST_ONLY_GET = _row(LOGIN, LOGIN, 405, 405, 405)  # require_POST before any lookup
 ADMIN = _same(302)  # non-staff are sent to the admin's login page
 SET_ADMIN = _row(LOGIN, LOGIN, 403, 403, 403)  # staff with a permission only
@@ -143,6 +144,7 @@ EXPECTED = {
     "assessments:assessment-word": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:partnership-create": {"get": MINE, "post": MINE},
     "assessments:partnership-detail": {"get": READ},
+    "assessments:partnership-activity": {"get": OWNER_PAGE},
     "assessments:partnership-edit": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:partnership-archive": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:partnership-unarchive": {"get": POST_ONLY_GET, "post": _write(302)},

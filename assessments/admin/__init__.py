@@ -7,8 +7,9 @@ models.
 - `people`: partnerships, organisations, collaborators, respondents, user accounts.
 - `records`: assessments, answers, comments.
 - `background`: prepared files and outgoing mail, read-only.
+- `audit`: the audit trail's events, read-only (changes: django-auditlog's admin).
 """
 
-from . import background, people, questionsets, records
+from . import audit, background, people, questionsets, records
 
-__all__ = ["background", "people", "questionsets", "records"]
+__all__ = ["audit", "background", "people", "questionsets", "records"]

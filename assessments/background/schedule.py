@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from ..audit import audit_prune
 from .automation import (
     close_due_scans,
     notify_complete_organisations,
@@ -32,6 +33,7 @@ JOBS: list[tuple[str, Job]] = [
     ("organisation_complete", notify_complete_organisations),
     ("prepared_files", files_requeue),
     ("action_digests", queue_action_digests),
+    ("audit_retention", audit_prune),
 ]
 
 

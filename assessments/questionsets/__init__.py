@@ -11,10 +11,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..audit import Event, audit_event
 from ..models import Dimension, Question, QuestionSet
 from .diff import questionset_diff
 from .validation import (
@@ -287,12 +289,15 @@ def questionset_import_xlsx(*, raw: bytes, slug: str | None = None) -> QuestionS
 
 
 @transaction.atomic
-def questionset_publish(*, question_set: QuestionSet) -> list[QuestionSet]:
+def questionset_publish(
+    *, question_set: QuestionSet, by: AbstractBaseUser | None = None
+) -> list[QuestionSet]:
     """Publish a draft: from now on new scans of its slug use it.
 
     The slug's previously published version is retired in the same transaction
     (the database allows one published version per slug): new scans can no longer
     choose it, and scans that use it keep it unchanged. Returns the retired sets.
+    `by` is who published it, for the audit trail.
     """
     # Lock the slug's rows so two publications at once cannot both win.
     siblings = list(
@@ -315,6 +320,7 @@ def questionset_publish(*, question_set: QuestionSet) -> list[QuestionSet]:
     question_set.status = QuestionSet.Status.PUBLISHED
     question_set.published_at = timezone.now()
     question_set.save(update_fields=["status", "published_at"])
+    audit_event(by, Event.QUESTIONSET_PUBLISHED, question_set)
     return retired
 
 

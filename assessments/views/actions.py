@@ -32,6 +32,7 @@ from ..actions.writes import (
     action_delete,
     action_update,
 )
+from ..audit import Event, audit_event
 from ..export_formats import CONTENT_TYPES, actions_csv, export_filename
 from ..forms.actions import ActionForm, ActionStatusForm
 from ..models import Assessment, LiveSession
@@ -185,4 +186,5 @@ def export_actions(request, pk):
         True, export_filename(assessment, "csv", what="actions")
     )
     response["Cache-Control"] = "private, no-store"
+    audit_event(request, Event.EXPORT_DOWNLOADED, assessment, fmt="actions-csv")
     return response

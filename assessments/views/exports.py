@@ -21,6 +21,7 @@ from ..access import (
     get_assessment_for_user,
     get_assessment_for_user_rw,
 )
+from ..audit import Event, audit_event
 from ..background.files import file_retry
 from ..export_formats import (
     CONTENT_TYPES,
@@ -68,6 +69,7 @@ def export_results(request, pk, fmt):
     )
     # Answers and scores are personal data: keep them out of shared caches.
     response["Cache-Control"] = "private, no-store"
+    audit_event(request, Event.EXPORT_DOWNLOADED, assessment, fmt=fmt)
     return response
 
 
@@ -131,6 +133,14 @@ def import_responses(request, pk):
         except ResponsesImportError as exc:
             problems = exc.problems
         else:
+            audit_event(
+                request,
+                Event.ANSWERS_IMPORTED,
+                assessment,
+                created=summary.respondents_created,
+                updated=summary.respondents_updated,
+                answers=summary.answers_written,
+            )
             messages.success(
                 request,
                 _(
@@ -232,6 +242,7 @@ def replace_imported_answers(request, pk):
     except ResponsesImportError as exc:
         messages.error(request, "; ".join(str(p) for p in exc.problems))
     else:
+        audit_event(request, Event.ANSWERS_IMPORTED, assessment, replaced=len(held))
         messages.success(
             request,
             ngettext(

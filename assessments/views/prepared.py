@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from ..audit import Event, audit_event
 from ..background.files import FileState, file_state, usual_seconds
 from ..background.models import PreparedFile
 from ..background.retry import MAX_ATTEMPTS
@@ -70,7 +71,11 @@ def download(request, assessment, prepared: Prepared) -> HttpResponse:
     state = _state(assessment, prepared, since)
     if state.ready:
         try:
-            return _file_response(state.row, prepared)
+            response = _file_response(state.row, prepared)
+            audit_event(
+                request, _download_event(prepared), assessment, fmt=prepared.kind
+            )
+            return response
         except OSError:  # replaced by a newer file a moment ago
             state = _state(assessment, prepared, since)
     response = render(
@@ -80,6 +85,12 @@ def download(request, assessment, prepared: Prepared) -> HttpResponse:
     )
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _download_event(prepared: Prepared) -> str:
+    if prepared.kind == PreparedFile.Kind.REPORT:
+        return Event.REPORT_DOWNLOADED
+    return Event.EXPORT_DOWNLOADED
 
 
 def status(request, assessment, prepared: Prepared) -> HttpResponse:

@@ -203,7 +203,7 @@ def questionset_publish_view(request, pk):
             },
         )
     try:
-        retired = questionset_publish(question_set=question_set)
+        retired = questionset_publish(question_set=question_set, by=request.user)
     except QuestionSetStateError as exc:
         messages.error(request, str(exc))
         return redirect(_detail_url(question_set))

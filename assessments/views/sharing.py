@@ -21,6 +21,7 @@ from ..access import (
     get_shared_link_by_token,
     get_shared_link_of,
 )
+from ..audit import Event, audit_event
 from ..background.models import PreparedFile
 from ..forms.sharing import SharedLinkForm
 from ..report import report_filename
@@ -46,12 +47,13 @@ def share_results(request, pk):
     assessment = get_assessment_for_user_rw(request, pk)
     form = SharedLinkForm(request.POST or None, assessment=assessment)
     if request.method == "POST" and form.is_valid():
-        shared_link_create(
+        link = shared_link_create(
             assessment=assessment,
             organisation=form.cleaned_data["organisation"],
             last_day=form.cleaned_data["last_day"],
             created_by=request.user,
         )
+        audit_event(request, Event.SHARED_LINK_CREATED, link)
         messages.success(request, _("The link is ready: copy it below."))
         return redirect(_links_url(assessment))
     context = {"assessment": assessment, "partnership": assessment.partnership}
@@ -77,6 +79,7 @@ def revoke_shared_link(request, pk, link_pk):
         )
     if not link.is_revoked:
         shared_link_revoke(link=link)
+        audit_event(request, Event.SHARED_LINK_REVOKED, link)
     messages.success(request, _("The shared link has been revoked."))
     return redirect(_links_url(assessment))
 
@@ -109,6 +112,7 @@ def shared_results(request, token):
     if refused:
         return refused
     shared_link_open(link=link)
+    audit_event(request, Event.SHARED_LINK_OPENED, link)
     context = shared_page_context(link)
     context["report_url"] = reverse("assessments:shared-report", args=[token])
     response = render(request, "assessments/shared_results.html", context)

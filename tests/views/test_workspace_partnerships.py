@@ -151,7 +151,9 @@ class TestDetail:
 
         client.force_login(owner)
         make_assessment(partnership, question_set)
-        with django_assert_max_num_queries(12) as few:
+        # 13: one of them is the owner's activity (the audit trail), whose cost
+        # tests/views/test_activity.py pins as it grows.
+        with django_assert_max_num_queries(13) as few:
             client.get(self._url(partnership))
         for _ in range(10):
             make_assessment(partnership, question_set)

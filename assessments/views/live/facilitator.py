@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ...access import get_assessment_for_user_rw, get_live_session_of
 from ...actions.listing import action_rows
+from ...audit import Event, audit_event
 from ...forms.actions import ActionForm
 from ...forms.live import AgreementForm, LiveSessionForm
 from ...live import polling, screens
@@ -68,6 +69,7 @@ def start_live_session(request, pk):
         except LiveRefused as refused:
             messages.error(request, refused.message)
             return redirect("assessments:assessment-detail", pk=assessment.pk)
+        audit_event(request, Event.LIVE_SESSION_STARTED, session)
         return redirect(_facilitator_url(session))
     context = {
         "assessment": assessment,

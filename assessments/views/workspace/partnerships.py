@@ -14,6 +14,7 @@ from ...access import (
     get_partnership_for_user,
     get_partnership_for_user_rw,
 )
+from ...audit import Event, audit_event
 from ...forms.workspace import (
     CollaboratorForm,
     CollaboratorRightsForm,
@@ -22,6 +23,7 @@ from ...forms.workspace import (
 )
 from ...models import Partnership
 from ...workspace.progress import partnership_assessments
+from ..activity import recent_activity
 from ..confirm import confirm_page, is_confirmed
 
 ORGANISATIONS = "organisations"
@@ -64,6 +66,8 @@ def show_partnership(request, pk):
         "collaborator_form": CollaboratorForm(partnership=partnership)
         if is_owner
         else None,
+        # The trail is the owner's alone (views/activity.py).
+        "activity": recent_activity(partnership) if is_owner else None,
     }
     return render(request, "assessments/show_partnership.html", context)
 
@@ -134,6 +138,9 @@ def add_collaborator(request, pk):
             partnership=partnership,
             user=form.cleaned_data["user"],
             can_edit=form.cleaned_data["can_edit"],
+        )
+        audit_event(
+            request, Event.COLLABORATOR_ADDED, partnership, user=collaboration.user_id
         )
         messages.success(
             request,

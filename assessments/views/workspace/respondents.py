@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ... import workspace
 from ...access import get_assessment_for_user_rw, get_respondent_of
+from ...audit import Event, audit_event
 from ...background.mail import mail_retry
 from ...forms.respondents import RespondentForm, RespondentPasteForm, paste_examples
 from ...workspace import invitations
@@ -52,7 +53,8 @@ def add_respondent(request, pk):
     assessment = get_assessment_for_user_rw(request, pk)
     form = RespondentForm(request.POST or None, assessment=assessment)
     if request.method == "POST" and form.is_valid():
-        workspace.respondent_add_many(assessment=assessment, rows=[form.row()])
+        added = workspace.respondent_add_many(assessment=assessment, rows=[form.row()])
+        audit_event(request, Event.LINK_CREATED, added[0])
         messages.success(
             request, _("%(name)s added.") % {"name": form.cleaned_data["label"]}
         )
@@ -68,6 +70,7 @@ def paste_respondents(request, pk):
         added = workspace.respondent_add_many(
             assessment=assessment, rows=form.cleaned_data["rows"]
         )
+        audit_event(request, Event.LINK_CREATED, assessment, respondents=len(added))
         messages.success(
             request,
             ngettext("%(n)d respondent added.", "%(n)d respondents added.", len(added))
@@ -159,6 +162,7 @@ def revoke_link(request, pk, respondent_pk):
             button=_("Revoke the link"),
         )
     workspace.respondent_revoke_link(respondent=respondent)
+    audit_event(request, Event.LINK_REVOKED, respondent)
     messages.success(
         request,
         _("The link of %(name)s no longer works.") % {"name": respondent.label},
@@ -189,6 +193,7 @@ def replace_link(request, pk, respondent_pk):
             button=_("Make a new link"),
         )
     workspace.respondent_replace_link(respondent=respondent)
+    audit_event(request, Event.LINK_REISSUED, respondent)
     messages.success(
         request,
         _("%(name)s has a new link; the old one no longer works.")
