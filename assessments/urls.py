@@ -4,6 +4,7 @@ from .views import (
     accounts,
     actions as action_views,
     branding,
+    erasure as erasure_views,
     exports as export_views,
     questionnaire,
     report as report_views,
@@ -31,11 +32,17 @@ urlpatterns = [
     path("i/<str:token>/", questionnaire.open_invitation, name="invitation"),
     path("q/", questionnaire.show_welcome, name="questionnaire-welcome"),
     path("q/logo/", questionnaire.show_welcome_logo, name="questionnaire-logo"),
+    path("q/consent/", questionnaire.give_consent, name="questionnaire-consent"),
     path("q/step/<int:step>/", questionnaire.answer_step, name="questionnaire-step"),
     path("q/save/", questionnaire.save_answers, name="questionnaire-save"),
     path("q/review/", questionnaire.review_answers, name="questionnaire-review"),
     path("q/submit/", questionnaire.submit_answers, name="questionnaire-submit"),
     path("q/thanks/", questionnaire.show_thanks, name="questionnaire-thanks"),
+    path(
+        "q/my-data.json",
+        questionnaire.download_own_data,
+        name="questionnaire-own-data",
+    ),
     path(
         "q/my-answers.csv",
         questionnaire.download_own_answers,
@@ -140,6 +147,7 @@ urlpatterns = [
     # Consultant workspace: dashboard, partnerships, assessments, respondents.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/", accounts.account, name="account"),
+    path("account/delete/", erasure_views.delete_account, name="account-delete"),
     path("account/branding/", branding.edit_branding, name="branding"),
     path("account/branding/logo/", branding.show_own_logo, name="branding-logo"),
     path(
@@ -179,6 +187,11 @@ urlpatterns = [
         "partnerships/<int:pk>/unarchive/",
         partnerships.unarchive_partnership,
         name="partnership-unarchive",
+    ),
+    path(
+        "partnerships/<int:pk>/delete/",
+        erasure_views.delete_partnership,
+        name="partnership-delete",
     ),
     path(
         "partnerships/<int:pk>/collaborators/add/",
@@ -221,6 +234,11 @@ urlpatterns = [
         name="assessment-reopen",
     ),
     path(
+        "assessments/<int:pk>/delete/",
+        erasure_views.delete_assessment,
+        name="assessment-delete",
+    ),
+    path(
         "assessments/<int:pk>/follow-up/",
         ws_assessments.start_follow_up,
         name="assessment-follow-up",
@@ -254,6 +272,11 @@ urlpatterns = [
         "assessments/<int:pk>/respondents/<int:respondent_pk>/delete/",
         respondents.delete_respondent,
         name="respondent-delete",
+    ),
+    path(
+        "assessments/<int:pk>/respondents/<int:respondent_pk>/data.json",
+        erasure_views.download_respondent_data,
+        name="respondent-data",
     ),
     path(
         "assessments/<int:pk>/respondents/<int:respondent_pk>/revoke/",

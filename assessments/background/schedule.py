@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from ..erasure.retention import anonymise_due, retention_warn
 from .automation import (
     close_due_scans,
     notify_complete_organisations,
@@ -32,6 +33,10 @@ JOBS: list[tuple[str, Job]] = [
     ("organisation_complete", notify_complete_organisations),
     ("prepared_files", files_requeue),
     ("action_digests", queue_action_digests),
+    # Warn before anonymising: a scan whose period was shortened to the past goes
+    # at once, without a warning for a date already gone.
+    ("retention_warnings", retention_warn),
+    ("retention", anonymise_due),
 ]
 
 
