@@ -214,5 +214,7 @@ def test_the_schedule_runs_every_job_at_the_given_time(assessment):
         "organisation_complete": 0,
         "prepared_files": 0,
         "action_digests": 0,
+        "retention_warnings": 0,
+        "retention": 0,
     }
     assert schedule_tick(NOW)["close_due_scans"] == 0
