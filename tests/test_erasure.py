@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import reverse
 
 from assessments import erasure
@@ -56,7 +57,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _empty_storage():
+    # Stored files and the local-memory cache outlive each test's rows.
     empty_storage()
+    cache.clear()
 
 
 def _nowhere(marker=MARKER):

@@ -27,6 +27,13 @@ from .conftest import answer_all, make_assessment, make_respondent, run_tasks
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The local-memory cache outlives each test: start without other tests' names.
+    caches["default"].clear()
+
+
 CLOSED = datetime(2026, 1, 31, 10, 0, tzinfo=UTC)
 
 
