@@ -4,8 +4,10 @@ See docs/domain.md for the picture. Derived figures (scores, gaps, verdicts) are
 stored: `assessments.scoring` recomputes them from answers and the pinned question set.
 """
 
+import calendar
 import hashlib
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -609,6 +611,14 @@ class Collaboration(models.Model):
         return f"{self.user} @ {self.partnership}"
 
 
+# Ten years: long enough for any real agreement, short enough to stay a date.
+RETENTION_MONTHS_MAX = 120
+
+
+def default_retention_months():
+    return settings.PARTNERSCAN_RETENTION_MONTHS
+
+
 class AssessmentQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(partnership__in=Partnership.objects.for_user(user))
@@ -706,6 +716,28 @@ class Assessment(models.Model):
     notify_organisation_complete = models.BooleanField(
         _("e-mail me when an organisation has all its answers in"), default=True
     )
+    # Personal data (assessments/erasure/, docs/privacy.md): how long names,
+    # addresses and comments stay after closing, and whether participants agree to
+    # the privacy notice before their first step.
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep personal data for (months after closing)"),
+        default=default_retention_months,
+        validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MONTHS_MAX)],
+        help_text=_(
+            "Then names, e-mail addresses and comments are anonymised; the scores "
+            "and the report remain."
+        ),
+    )
+    require_consent = models.BooleanField(
+        _("participants agree to the privacy notice before they start"),
+        default=False,
+    )
+    retention_warned_at = models.DateTimeField(
+        _("retention warning sent at"), null=True, blank=True, editable=False
+    )
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -725,6 +757,11 @@ class Assessment(models.Model):
                 condition=~Q(previous=models.F("id")),
                 name="assessments_assessment_not_own_previous",
             ),
+            models.CheckConstraint(
+                condition=Q(retention_months__gte=1)
+                & Q(retention_months__lte=RETENTION_MONTHS_MAX),
+                name="assessments_assessment_retention_range",
+            ),
         ]
 
     def __str__(self):
@@ -735,6 +772,21 @@ class Assessment(models.Model):
         if self.status != self.Status.OPEN:
             return False
         return self.closes_on is None or timezone.localdate() <= self.closes_on
+
+    @property
+    def retention_ends_on(self):
+        """The day names, addresses and comments are anonymised; None while open
+        (the period runs from closing)."""
+        if self.closed_at is None:
+            return None
+        return add_months(timezone.localdate(self.closed_at), self.retention_months)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus `months` calendar months; the 31st becomes the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _hash_token(token):
@@ -874,6 +926,10 @@ class Respondent(models.Model):
     # Whether someone has *started* is decided by their answers (`has_started`).
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # When they agreed to the privacy notice (scans that ask for it).
+    consented_at = models.DateTimeField(
+        _("agreed to the privacy notice at"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -248,6 +248,22 @@ def respondent_open(*, respondent: Respondent) -> None:
         )
 
 
+def respondent_consent(*, respondent: Respondent) -> None:
+    """Note that the participant agreed to the scan's privacy notice (once: the
+    first time counts)."""
+    if respondent.consented_at is None:
+        respondent.consented_at = timezone.now()
+        Respondent.objects.filter(pk=respondent.pk, consented_at__isnull=True).update(
+            consented_at=respondent.consented_at, updated_at=respondent.consented_at
+        )
+
+
+def needs_consent(respondent: Respondent) -> bool:
+    """The scan asks for agreement to its privacy notice and this participant has
+    not given it yet: no answer is taken until they do."""
+    return respondent.assessment.require_consent and respondent.consented_at is None
+
+
 def respondent_set_language(*, respondent: Respondent, language: str) -> None:
     """Remember the participant's language for the next visit (and for reminders)."""
     if language in LANGUAGE_CODES and respondent.language != language:

@@ -5,6 +5,7 @@ from .views import (
     actions as action_views,
     activity,
     branding,
+    erasure as erasure_views,
     exports as export_views,
     questionnaire,
     questionset_editor,
@@ -36,11 +37,17 @@ urlpatterns = [
     path("i/<str:token>/", questionnaire.open_invitation, name="invitation"),
     path("q/", questionnaire.show_welcome, name="questionnaire-welcome"),
     path("q/logo/", questionnaire.show_welcome_logo, name="questionnaire-logo"),
+    path("q/consent/", questionnaire.give_consent, name="questionnaire-consent"),
     path("q/step/<int:step>/", questionnaire.answer_step, name="questionnaire-step"),
     path("q/save/", questionnaire.save_answers, name="questionnaire-save"),
     path("q/review/", questionnaire.review_answers, name="questionnaire-review"),
     path("q/submit/", questionnaire.submit_answers, name="questionnaire-submit"),
     path("q/thanks/", questionnaire.show_thanks, name="questionnaire-thanks"),
+    path(
+        "q/my-data.json",
+        questionnaire.download_own_data,
+        name="questionnaire-own-data",
+    ),
     path(
         "q/my-answers.csv",
         questionnaire.download_own_answers,
@@ -204,6 +211,7 @@ urlpatterns = [
         two_factor.disable_two_factor,
         name="two-factor-disable",
     ),
+    path("account/delete/", erasure_views.delete_account, name="account-delete"),
     path("account/branding/", branding.edit_branding, name="branding"),
     path("account/branding/logo/", branding.show_own_logo, name="branding-logo"),
     path(
@@ -250,6 +258,11 @@ urlpatterns = [
         name="partnership-activity",
     ),
     path(
+        "partnerships/<int:pk>/delete/",
+        erasure_views.delete_partnership,
+        name="partnership-delete",
+    ),
+    path(
         "partnerships/<int:pk>/collaborators/add/",
         partnerships.add_collaborator,
         name="collaborator-add",
@@ -290,6 +303,11 @@ urlpatterns = [
         name="assessment-reopen",
     ),
     path(
+        "assessments/<int:pk>/delete/",
+        erasure_views.delete_assessment,
+        name="assessment-delete",
+    ),
+    path(
         "assessments/<int:pk>/follow-up/",
         ws_assessments.start_follow_up,
         name="assessment-follow-up",
@@ -323,6 +341,11 @@ urlpatterns = [
         "assessments/<int:pk>/respondents/<int:respondent_pk>/delete/",
         respondents.delete_respondent,
         name="respondent-delete",
+    ),
+    path(
+        "assessments/<int:pk>/respondents/<int:respondent_pk>/data.json",
+        erasure_views.download_respondent_data,
+        name="respondent-data",
     ),
     path(
         "assessments/<int:pk>/respondents/<int:respondent_pk>/revoke/",

@@ -268,6 +268,14 @@ REPORT_DEBOUNCE_SECONDS = int(os.environ.get("REPORT_DEBOUNCE_SECONDS", "60"))
 # How often the worker runs the periodic work (reminders, closing, digests).
 SCHEDULE_INTERVAL_SECONDS = int(os.environ.get("SCHEDULE_INTERVAL_SECONDS", "60"))
 
+# Personal data (docs/privacy.md). A scan's answers keep their names, addresses and
+# comments this many months after it closes (each scan can change it); then the
+# schedule anonymises them. The controller named on the participants' privacy
+# notice when the consultant has no branding profile.
+PARTNERSCAN_RETENTION_MONTHS = int(os.environ.get("PARTNERSCAN_RETENTION_MONTHS", "24"))
+PARTNERSCAN_CONTROLLER_NAME = os.environ.get("PARTNERSCAN_CONTROLLER_NAME", "")
+PARTNERSCAN_CONTROLLER_CONTACT = os.environ.get("PARTNERSCAN_CONTROLLER_CONTACT", "")
+
 # E-mail: printed on the console unless an SMTP host is configured.
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

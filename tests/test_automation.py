@@ -215,5 +215,7 @@ def test_the_schedule_runs_every_job_at_the_given_time(assessment):
         "prepared_files": 0,
         "action_digests": 0,
         "audit_retention": 0,
+        "retention_warnings": 0,
+        "retention": 0,
     }
     assert schedule_tick(NOW)["close_due_scans"] == 0

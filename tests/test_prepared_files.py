@@ -25,6 +25,7 @@ from assessments.background.files import (
 from assessments.background.making import file_fingerprint
 from assessments.background.models import PreparedFile
 from assessments.background.retry import MAX_ATTEMPTS
+from assessments.erasure import respondent_erase
 from assessments.models import Answer, Assessment, DimensionComment
 from assessments.questionnaire import (
     answers_save,
@@ -33,11 +34,7 @@ from assessments.questionnaire import (
     workshop_start,
 )
 from assessments.report import render_guard
-from assessments.workspace import (
-    assessment_close,
-    assessment_reopen,
-    respondent_delete,
-)
+from assessments.workspace import assessment_close, assessment_reopen
 
 from .conftest import answer_all, make_assessment, make_respondent, run_tasks
 from .test_report import fill
@@ -240,7 +237,7 @@ def test_these_make_the_report_due_at_once(assessment, respondent, event):
 def test_a_deleted_respondent_makes_the_report_due_after_the_quiet_period(
     assessment, respondent
 ):
-    respondent_delete(respondent=respondent)
+    respondent_erase(respondent=respondent)
     assert report_row(assessment).due_at > timezone.now()
     assert len(queued()) == 1
 

@@ -97,6 +97,12 @@ EXPECTED = {
     "assessments:questionnaire-thanks": {"get": _row(404, 302, 404, 404, 404)},
     # Only a receipt (right after submitting) downloads; a running session does not.
     "assessments:questionnaire-own-answers": {"get": _same(404)},
+    "assessments:questionnaire-own-data": {"get": _same(404)},
+    # Agreeing to the privacy notice without ticking the box is refused.
+    "assessments:questionnaire-consent": {
+        "get": _same(405),
+        "post": _row(404, 400, 404, 404, 404),
+    },
     # Workshop: the consultant runs it under their own login, with edit rights.
     "assessments:workshop-start": {"get": POST_ONLY_GET, "post": _write(302)},
     "assessments:workshop-step": {"get": EDIT_FORM},
@@ -148,6 +154,19 @@ EXPECTED = {
     "assessments:partnership-edit": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:partnership-archive": {"get": EDIT_FORM, "post": _write(200)},
     "assessments:partnership-unarchive": {"get": POST_ONLY_GET, "post": _write(302)},
+    # Erasure: the owner only; it asks first (assessments/erasure/).
+    "assessments:partnership-delete": {
+        "get": _owner_only(200),
+        "post": _owner_only(200),
+    },
+    "assessments:assessment-delete": {
+        "get": _owner_only(200),
+        "post": _owner_only(200),
+    },
+    # Everything about one respondent: who may read individual answers.
+    "assessments:respondent-data": {"get": EDIT_FORM},
+    # One's own account: an empty form (no password) deletes nothing.
+    "assessments:account-delete": {"get": MINE, "post": MINE},
     "assessments:collaborator-add": {"get": EDIT_FORM, "post": _owner_only(200)},
     "assessments:collaborator-rights": {
         "get": POST_ONLY_GET,

@@ -51,6 +51,9 @@ REASONS = {
         "not needed any more: no action was overdue or due soon when it was to go"
     ),
     "no_link": _("the personal link no longer works"),
+    "retention": _(
+        "not needed any more: the scan was anonymised or reopened before it went out"
+    ),
     "refused": _("the mail server refused it"),
     "deferred": _("the mail server kept postponing it"),
     "unreachable": _("the mail server could not be reached"),

@@ -99,6 +99,8 @@ class OutgoingMail(models.Model):
         SCAN_CLOSED = "scan_closed", _("scan closed")
         # The weekly digest of a consultant's actions due soon or overdue.
         ACTIONS_DUE = "actions_due", _("weekly actions digest")
+        # A month before a scan's personal data is anonymised.
+        RETENTION_WARNING = "retention", _("retention warning")
         PASSWORD_RESET = "password", _("password reset")
 
     class Status(models.TextChoices):

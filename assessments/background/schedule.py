@@ -12,6 +12,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from ..audit import audit_prune
+from ..erasure.retention import anonymise_due, retention_warn
 from .automation import (
     close_due_scans,
     notify_complete_organisations,
@@ -34,6 +35,10 @@ JOBS: list[tuple[str, Job]] = [
     ("prepared_files", files_requeue),
     ("action_digests", queue_action_digests),
     ("audit_retention", audit_prune),
+    # Warn before anonymising: a scan whose period was shortened to the past goes
+    # at once, without a warning for a date already gone.
+    ("retention_warnings", retention_warn),
+    ("retention", anonymise_due),
 ]
 
 

@@ -76,8 +76,23 @@ class JoinForm(forms.Form):
         help_text=_("Shown to the consultant only, never on the screen in the room."),
     )
 
-    def __init__(self, *args, organisations, ask_names, **kwargs):
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree that my answers are "
+            "processed as it says."
+        ),
+        error_messages={
+            "required": _(
+                "This scan asks you to agree to its privacy notice before you "
+                "answer. Tick the box to take part."
+            )
+        },
+    )
+
+    def __init__(self, *args, organisations, ask_names, ask_consent=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not ask_consent:
+            del self.fields["consent"]
         self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
         if ask_names:
             self.fields["label"].required = True

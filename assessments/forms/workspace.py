@@ -18,6 +18,7 @@ from ..models import (
     Organisation,
     Partnership,
     QuestionSet,
+    default_retention_months,
 )
 from ..workspace import OrganisationRow
 from .fields import NameField
@@ -231,6 +232,8 @@ class AssessmentSettingsForm(forms.ModelForm):
             "remind_before_close_days",
             "close_automatically",
             "notify_organisation_complete",
+            "retention_months",
+            "require_consent",
         ]
         field_classes = {"title": NameField}
         help_texts = {
@@ -255,6 +258,16 @@ class AssessmentSettingsForm(forms.ModelForm):
                 "One e-mail to the owner per organisation, once all its "
                 "respondents have sent their answers."
             ),
+            "retention_months": _(
+                "Counted from the day the scan closes; the participants' welcome "
+                "page says it. Then names, e-mail addresses and comments are "
+                "anonymised, and the owner hears a month before. Scores and the "
+                "report remain."
+            ),
+            "require_consent": _(
+                "Participants tick that they have read the privacy notice before "
+                "their first step; the time is stored with their answers."
+            ),
         }
 
     def clean(self):
@@ -268,6 +281,22 @@ class AssessmentSettingsForm(forms.ModelForm):
                 ),
             )
         return cleaned
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "retention_months" in self.fields:
+            # Empty means the default period (the setting).
+            self.fields["retention_months"].required = False
+
+    def clean_retention_months(self):
+        value = self.cleaned_data["retention_months"]
+        return default_retention_months() if value is None else value
+
+    def save(self, commit=True):
+        # A changed retention period gets its own warning a month before it ends.
+        if "retention_months" in self.changed_data:
+            self.instance.retention_warned_at = None
+        return super().save(commit)
 
     def clean_closes_on(self):
         value = self.cleaned_data["closes_on"]

@@ -49,11 +49,13 @@ def live_participant_join(
     organisation: Organisation,
     label: str = "",
     language: str = "nl",
+    consented: bool = False,
 ) -> LiveParticipant:
     """A new respondent of the scan for `organisation`, taking part by phone.
 
     `label` is the name or pseudonym given (numbered when taken); without one the
-    phone is "<organisation> (live)", numbered."""
+    phone is "<organisation> (live)", numbered. `consented`: they ticked the scan's
+    privacy notice (stored with the time)."""
     session = locked_session(session)
     if session.is_over:
         raise LiveRefused(LiveRefused.ENDED)
@@ -70,6 +72,7 @@ def live_participant_join(
         label=free_label(session.assessment, base),
         language=language,
         started_at=timezone.now(),
+        consented_at=timezone.now() if consented else None,
     )
     respondent.issue_token()
     respondent.save()

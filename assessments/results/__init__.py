@@ -10,7 +10,11 @@
 - `json_export`: `results_json`, the same figures in the documented JSON format.
 """
 
-from .context import build_results_context, organisations_awaiting_minimum
+from .context import (
+    build_results_context,
+    forget_cached,
+    organisations_awaiting_minimum,
+)
 from .json_export import results_json, results_json_from_context
 from .labels import (
     BAND_LABELS,
@@ -28,6 +32,7 @@ __all__ = [
     "KIND_LABELS",
     "VERDICT_LABELS",
     "build_results_context",
+    "forget_cached",
     "method_for",
     "organisations_awaiting_minimum",
     "results_json",

@@ -16,7 +16,7 @@ counts stay visible (that is how the consultant sees why).
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.cache import cache
@@ -24,7 +24,7 @@ from django.utils import translation
 
 from .. import charts, scoring
 from ..actions.listing import add_action_figures
-from ..models import Assessment, DimensionComment, Organisation
+from ..models import LANGUAGE_CODES, Assessment, DimensionComment, Organisation
 from . import loading
 from .discussion import add_discussion_rows, agreement_notes
 from .fingerprint import fingerprint
@@ -128,6 +128,26 @@ def build_results_context(
         return _build(assessment, language, with_charts)
 
 
+def _page_key(assessment_id: int, language: str, with_charts: bool) -> str:
+    return f"partnerscan:results-page:{assessment_id}:{language}:{int(with_charts)}"
+
+
+def forget_cached(assessment_ids: Iterable[int]) -> None:
+    """Drop every cached output of these scans (the scored result, the page's
+    figures in each language): an erased or anonymised scan leaves no names or
+    comments behind in the cache, where a stale entry would otherwise wait for its
+    timeout."""
+    keys = []
+    for pk in assessment_ids:
+        keys.append(loading.scored_key(pk))
+        keys += [
+            _page_key(pk, language, charts)
+            for language in LANGUAGE_CODES
+            for charts in (False, True)
+        ]
+    cache.delete_many(keys)
+
+
 def _build(assessment: Assessment, language: str, with_charts: bool) -> dict[str, Any]:
     """The cached figures while the scan's fingerprint holds, else fresh ones."""
     organisations = list(
@@ -135,7 +155,7 @@ def _build(assessment: Assessment, language: str, with_charts: bool) -> dict[str
     )
     previous = loading.previous_of(assessment)
     stamp = fingerprint(assessment)
-    key = f"partnerscan:results-page:{assessment.pk}:{language}:{int(with_charts)}"
+    key = _page_key(assessment.pk, language, with_charts)
     cached = cache.get(key)
     if cached is not None and cached[0] == stamp:
         figures = cached[1]

@@ -219,13 +219,17 @@ def _specs_by_set(
     return {set_id: tuple(dims) for set_id, dims in specs.items()}, code_of
 
 
+def scored_key(assessment_id: int) -> str:
+    return f"partnerscan:scored:{CACHE_VERSION}:{assessment_id}"
+
+
 def scored(
     assessment: Assessment, previous: Assessment | None, fingerprint: str
 ) -> tuple[Scored, Scored | None]:
     """The scan's scored result and its previous scan's (or None), from the cache
     while `fingerprint` (results.fingerprint) holds, else fresh from one
     `scoring_inputs` batch."""
-    key = f"partnerscan:scored:{CACHE_VERSION}:{assessment.pk}"
+    key = scored_key(assessment.pk)
     cached = cache.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]

@@ -17,11 +17,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ..branding import branding_of, profile_of_owner
+from ..erasure import respondent_data
+from ..erasure.notice import privacy_controller
 from ..export_formats import CONTENT_TYPES, own_answers_csv
 from ..forms.questionnaire import AnswersForm
 from ..models import COMMENT_MAX, Dimension, Respondent
@@ -32,9 +34,11 @@ from ..questionnaire import (
     answers_save,
     comments_of,
     first_open_step,
+    needs_consent,
     open_statements,
     question_dimension_ids,
     questionnaire_steps,
+    respondent_consent,
     respondent_open,
     respondent_submit,
 )
@@ -49,6 +53,7 @@ from ._answering import (
 )
 from .branding import logo_response
 from .confirm import confirm_page, is_confirmed
+from .erasure import json_download
 from .participant_session import (
     SESSION_RECEIPT,
     _invalid_link,
@@ -120,8 +125,13 @@ def open_invitation(request, token):
     return response
 
 
-@respondent_required
-def show_welcome(request, respondent):
+CONSENT_REFUSED = gettext_lazy(
+    "This scan asks you to agree to its privacy notice before you answer. Read "
+    "it below and tick the box to start."
+)
+
+
+def _welcome(request, respondent, *, consent_error="", status=200):
     assessment = respondent.assessment
     steps = questionnaire_steps(assessment.question_set)
     statements = sum(len(step.questions) for step in steps)
@@ -139,8 +149,40 @@ def show_welcome(request, respondent):
         "resume_url": _resume_url(respondent, answers) if answers else None,
         "locked": answers_lock(respondent.assessment, [respondent]),
         "branding": branding_of(assessment),
+        "controller": privacy_controller(assessment),
+        "needs_consent": needs_consent(respondent),
+        "consent_error": consent_error,
     }
-    return render(request, "assessments/questionnaire_welcome.html", context)
+    return render(
+        request, "assessments/questionnaire_welcome.html", context, status=status
+    )
+
+
+@respondent_required
+def show_welcome(request, respondent):
+    return _welcome(request, respondent)
+
+
+@require_POST
+@respondent_required
+def give_consent(request, respondent):
+    """The participant agrees to the privacy notice (scans that ask for it)."""
+    if request.POST.get("agree") != "yes":
+        return _welcome(
+            request, respondent, consent_error=str(CONSENT_REFUSED), status=400
+        )
+    respondent_consent(respondent=respondent)
+    return redirect(
+        _resume_url(respondent)
+        if answers_of([respondent])
+        else (reverse("assessments:questionnaire-step", kwargs={"step": 1}))
+    )
+
+
+def _to_consent(request):
+    """Where a participant who has not agreed yet is sent, with the reason."""
+    messages.error(request, CONSENT_REFUSED)
+    return redirect(reverse("assessments:questionnaire-welcome") + "#consent")
 
 
 @respondent_required
@@ -151,6 +193,8 @@ def show_welcome_logo(request, respondent):
 
 @respondent_required
 def answer_step(request, respondent, step):
+    if needs_consent(respondent):
+        return _to_consent(request)
     steps = questionnaire_steps(respondent.assessment.question_set)
     current = step_or_404(steps, step)
     form, status = None, 200
@@ -211,6 +255,8 @@ def _navigate(nav, current, steps):
 @respondent_required
 def save_answers(request, respondent):
     """The htmx autosave: one upsert, answered with a small status fragment."""
+    if needs_consent(respondent):
+        return save_status(request, error=str(CONSENT_REFUSED), status=403)
     questions = question_dimension_ids(respondent.assessment.question_set)
     form = AnswersForm(request.POST, questions=questions)
     if form.is_empty:
@@ -247,6 +293,8 @@ def _open_title(still_open):
 
 @respondent_required
 def review_answers(request, respondent):
+    if needs_consent(respondent):
+        return _to_consent(request)
     steps = questionnaire_steps(respondent.assessment.question_set)
     answers = answers_of([respondent])
     comments = comments_of([respondent])
@@ -285,6 +333,8 @@ def _confirm_send_open(request, still_open, first_open_url):
 @require_POST
 @respondent_required
 def submit_answers(request, respondent):
+    if needs_consent(respondent):
+        return _to_consent(request)
     locked = answers_lock(respondent.assessment, [respondent])
     if locked is None and not is_confirmed(request):
         steps = questionnaire_steps(respondent.assessment.question_set)
@@ -335,3 +385,15 @@ def download_own_answers(request):
         True, _("partnerscan-my-answers.csv")
     )
     return response
+
+
+@login_not_required
+@never_cache
+def download_own_data(request):
+    """Everything stored about the participant (an access request) as JSON, for
+    the same short while after sending as their answers, through their own
+    session only."""
+    respondent = _receipt_respondent(request)
+    if respondent is None:
+        return _invalid_link(request)
+    return json_download(respondent_data(respondent), _("partnerscan-my-data.json"))

@@ -214,6 +214,8 @@ def assessment_follow_up(
         remind_before_close_days=assessment.remind_before_close_days,
         close_automatically=assessment.close_automatically,
         notify_organisation_complete=assessment.notify_organisation_complete,
+        retention_months=assessment.retention_months,
+        require_consent=assessment.require_consent,
     )
     copies = []
     for person in assessment.respondents.filter(is_group=False):
@@ -269,11 +271,3 @@ def respondent_replace_link(*, respondent: Respondent) -> None:
     """A fresh link; the old one stops working. Answers given so far are kept."""
     respondent.issue_token()
     respondent.save(update_fields=["token_seed", "token_hash", "updated_at"])
-
-
-@transaction.atomic
-def respondent_delete(*, respondent: Respondent) -> None:
-    """Delete the respondent with their answers; the report follows (debounced:
-    a consultant tidying up deletes several in a row)."""
-    respondent.delete()
-    report_schedule(respondent.assessment)

@@ -6,7 +6,8 @@ The texts live in templates/assessments/email/<name>_<lang>.txt (lang `nl` or
 `en`); the first line is the subject. To a respondent: `invitation`, `reminder`
 (also the automatic ones), in the respondent's language. To the consultant:
 `scan_closed`, `organisation_complete`, `actions_due` (the weekly digest of agreed
-actions), in the language stored on the mail.
+actions), `retention_warning` (a month before a scan is anonymised), in the
+language stored on the mail.
 A password-reset mail is rendered in the request and only carried here.
 """
 
@@ -40,6 +41,7 @@ _TEMPLATES = {
     Kind.SCAN_CLOSED: "scan_closed",
     Kind.ORGANISATION_COMPLETE: "organisation_complete",
     Kind.ACTIONS_DUE: "actions_due",
+    Kind.RETENTION_WARNING: "retention_warning",
 }
 REMINDER_KINDS = [
     Kind.REMINDER,
@@ -142,6 +144,10 @@ def _to_consultant(mail: OutgoingMail) -> EmailMessage:
         raise NotSendable("no_address")
     if mail.kind == Kind.SCAN_CLOSED and assessment.status != Assessment.Status.CLOSED:
         raise NotSendable("reopened")
+    if mail.kind == Kind.RETENTION_WARNING and (
+        assessment.anonymised_at or assessment.retention_ends_on is None
+    ):
+        raise NotSendable("retention")
     language = mail.language or settings.LANGUAGE_CODE
     respondents = assessment.respondents.all()
     context = {
@@ -155,6 +161,8 @@ def _to_consultant(mail: OutgoingMail) -> EmailMessage:
         "results_url": _url("assessments:assessment-results", assessment),
         "report_url": _url("assessments:assessment-report", assessment)
         + f"?lang={language}",
+        "settings_url": _url("assessments:assessment-edit", assessment),
+        "retention_ends_on": assessment.retention_ends_on,
     }
     if mail.organisation_id:
         organisation = respondents.filter(organisation=mail.organisation_id)

@@ -255,7 +255,7 @@ def test_the_welcome_page_explains_the_scan(participant):
     assert "5 basisvoorwaarden" in text
     assert "9 ritsschakels" in text
     assert "72 stellingen in 14 stappen, ongeveer 15 minuten" in text
-    assert "Wie ziet je antwoorden" in text
+    assert "Wie ziet wat" in text and "Je privacy" in text
     assert "Kies de juiste partner" in text
     assert 'action="/i18n/setlang/"' in text
 

@@ -230,18 +230,24 @@ class TestRemove:
         client.post(_url("respondent-delete", assessment, opened), CONFIRMED)
         assert not assessment.respondents.filter(pk=opened.pk).exists()
 
-    def test_a_respondent_who_answered_stays(self, client, owner, assessment):
+    def test_a_respondent_who_answered_goes_after_a_page_that_counts(
+        self, client, owner, assessment
+    ):
+        """An erasure request: the answers go with them, once confirmed."""
         started = make_respondent(assessment, started_at=timezone.now())
         question = Question.objects.filter(
             dimension__question_set=assessment.question_set
         ).first()
         Answer.objects.create(respondent=started, question=question, value=None)
         client.force_login(owner)
-        response = client.post(
-            _url("respondent-delete", assessment, started), follow=True
-        )
-        assert "heeft al geantwoord" in response.text
+        url = _url("respondent-delete", assessment, started)
+        response = client.post(url)
+        assert "1 antwoord" in response.text
+        assert "tellen niet meer mee" in response.text
         assert assessment.respondents.filter(pk=started.pk).exists()
+        client.post(url, CONFIRMED)
+        assert not assessment.respondents.filter(pk=started.pk).exists()
+        assert not Answer.objects.filter(respondent_id=started.pk).exists()
 
     def test_the_row_and_the_view_ask_one_rule(self, client, owner, assessment):
         """`Respondent.may_be_removed`, alone or on the annotated rows."""

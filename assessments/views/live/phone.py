@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ...erasure.notice import privacy_controller
 from ...forms.live import JoinCodeForm, JoinForm
 from ...forms.questionnaire import AnswersForm
 from ...live import polling, screens
@@ -93,6 +94,7 @@ def choose_live_organisation(request):
         request.POST if request.method == "POST" else None,
         organisations=organisations,
         ask_names=session.ask_names,
+        ask_consent=session.assessment.require_consent,
     )
     if request.method == "POST" and form.is_valid():
         organisation = next(
@@ -104,12 +106,18 @@ def choose_live_organisation(request):
                 organisation=organisation,
                 label=form.cleaned_data.get("label", ""),
                 language=translation.get_language()[:2],
+                consented="consent" in form.cleaned_data,
             )
         except LiveRefused:
             return redirect("assessments:live-join")
         start_live_binding(request, participant)
         return redirect("assessments:live-phone")
-    context = {"form": form, "session": session}
+    context = {
+        "form": form,
+        "session": session,
+        "assessment": session.assessment,
+        "controller": privacy_controller(session.assessment),
+    }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "assessments/live_organisation.html", context, status=status)
 

@@ -56,6 +56,7 @@ def show_assessment(request, pk):
             assessment.follow_ups.select_related("partnership").order_by("created_at")
         ),
         "can_edit": editable,
+        "is_owner": assessment.partnership.owner_id == request.user.pk,
         "awaiting_minimum": organisations_awaiting_minimum(assessment),
         "live_session": running_session(assessment) if editable else None,
         "automation_plan": automation_plan(assessment),

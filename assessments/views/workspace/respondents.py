@@ -6,13 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ... import workspace
+from ... import erasure, workspace
 from ...access import get_assessment_for_user_rw, get_respondent_of
 from ...audit import Event, audit_event
 from ...background.mail import mail_retry
 from ...forms.respondents import RespondentForm, RespondentPasteForm, paste_examples
 from ...workspace import invitations
 from ..confirm import confirm_page, is_confirmed
+from ..erasure import footprint_items
 from .assessments import send_and_report
 
 
@@ -101,31 +102,37 @@ def edit_respondent(request, pk, respondent_pk):
 
 @require_http_methods(["GET", "POST"])
 def delete_respondent(request, pk, respondent_pk):
+    """Erase a respondent: who has not started is simply removed; who has answered
+    goes with their answers, comments and e-mails (an erasure request), after a
+    page that counts them."""
     assessment = get_assessment_for_user_rw(request, pk)
     respondent = get_respondent_of(assessment, respondent_pk)
-    if not respondent.may_be_removed:
-        messages.error(
-            request,
-            _("%(name)s has already answered; revoke the link instead.")
-            % {"name": respondent.label},
-        )
-        return _back(assessment)
     if not is_confirmed(request):
-        return _confirm(
-            request,
-            assessment,
-            title=_("Remove %(name)s?") % {"name": respondent.label},
-            consequences=[
+        consequences = [
+            _(
+                "%(name)s is removed from this scan with everything stored about "
+                "them. This cannot be undone; you can add them again, with a new link."
+            )
+            % {"name": respondent.label},
+            _old_link_stops(respondent),
+        ]
+        if not respondent.may_be_removed:
+            consequences.append(
                 _(
-                    "%(name)s is removed from this scan. This cannot be undone; you "
-                    "can add them again, with a new link."
+                    "Their answers no longer count in the results, and the report is "
+                    "made again without them."
                 )
-                % {"name": respondent.label},
-                _old_link_stops(respondent),
-            ],
+            )
+        return confirm_page(
+            request,
+            title=_("Remove %(name)s?") % {"name": respondent.label},
+            consequences=consequences,
+            items=footprint_items(erasure.respondent_footprint(respondent)),
             button=_("Remove %(name)s") % {"name": respondent.label},
+            cancel_url=_respondents_url(assessment),
+            context={"assessment": assessment, "partnership": assessment.partnership},
         )
-    workspace.respondent_delete(respondent=respondent)
+    erasure.respondent_erase(respondent=respondent, by=request)
     messages.success(request, _("%(name)s removed.") % {"name": respondent.label})
     return _back(assessment)
 
