@@ -9,6 +9,7 @@ Erasing what is already gone is harmless: the views find nothing and say so.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from auditlog.context import disable_auditlog
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -239,4 +240,8 @@ def consultant_erase(
     )
     if logo:
         transaction.on_commit(lambda: default_storage.delete(logo), robust=True)
-    consultant.delete()
+    # The rows that go with the account are not recorded as changes: django-auditlog
+    # would name the account being deleted as their actor (a dangling reference);
+    # the erasure event above records what happened.
+    with disable_auditlog():
+        consultant.delete()
