@@ -267,18 +267,29 @@ def answers_save(
     The scan's report is made again once its answers have been quiet for a while
     (`report_schedule`, after the answers' transaction: one short UPDATE).
     """
-    _answers_upsert([(respondent, values, comments)])
+    answers_upsert([(respondent, values, comments)])
     report_schedule(respondent.assessment)
 
 
 def workshop_answers_save(*, entries: Sequence[AnswerEntry]) -> None:
     """Save a workshop screen: `entries` is [(group respondent, values, comments)]."""
-    _answers_upsert(entries)
+    answers_upsert(entries)
     if entries:
         report_schedule(entries[0][0].assessment)
 
 
-@transaction.atomic
+def answers_upsert(entries: Sequence[AnswerEntry]) -> None:
+    """The writes of `answers_save` without scheduling the report: for a caller
+    that saves in a transaction of its own and schedules after it (a live
+    session's autosave). Raises AnswersLocked.
+
+    No savepoint of its own (`savepoint=False`): inside a caller's transaction an
+    error here aborts the caller's too, which every caller lets propagate; a
+    savepoint would cost two more round trips on every autosave."""
+    with transaction.atomic(savepoint=False):
+        _answers_upsert(entries)
+
+
 def _answers_upsert(entries: Sequence[AnswerEntry]) -> None:
     if not entries:
         return

@@ -74,8 +74,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required
-    # (landing page, invitation and questionnaire views, login itself).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # (landing page, invitation and questionnaire views, login itself). Django's
+    # own, asking the view before the session (assessments/web/login_required.py).
+    "assessments.web.login_required.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
