@@ -172,6 +172,7 @@ class CpuSampler(threading.Thread):
         self.stopped = threading.Event()
         self.gunicorn = {}  # pid -> (first, last) reading
         self.postgres = {}
+        self.series = []  # (time, gunicorn, postgres) after every sample
 
     def _read(self, table, pid, children=False):
         used = _cpu_seconds(pid, children)
@@ -190,6 +191,20 @@ class CpuSampler(threading.Thread):
             ).fetchall()
             for (pid,) in pids:
                 self._read(self.postgres, pid)
+        self.series.append((time.time(), *self.used()))
+
+    def used_since(self, since):
+        """(gunicorn, postgres) CPU seconds from the first sample at or after
+        `since` (a time.time()) to the last."""
+        after = [sample for sample in self.series if sample[0] >= since]
+        if len(after) < 2:
+            return None, None, 0.0
+        first, last = after[0], after[-1]
+        return (
+            round(last[1] - first[1], 2),
+            round(last[2] - first[2], 2),
+            last[0] - first[0],
+        )
 
     def run(self):
         db = None
@@ -243,6 +258,7 @@ def run(
     answer_seconds="0.5,1.5",
     client_nice=None,
     gunicorn_args=(),
+    join_seconds=30,
 ):
     out = fresh_folder(Path(out or ROOT / "bench" / "out" / "load" / f"live-{phones}"))
     site = site_for(db, out, database)
@@ -266,9 +282,10 @@ def run(
             plan_path,
             out / "locust",
             phones + 2,
-            seconds,
+            seconds + join_seconds,
             classes=["Phone", "Projector", "Facilitator"],
             env={
+                "LIVE_PHONES": str(phones),
                 "LIVE_STEP_SECONDS": str(step_seconds),
                 "LIVE_ANSWER_SECONDS": answer_seconds,
             },
@@ -306,8 +323,11 @@ def run(
             "target": target,
         }
     loads = [load for _at, load in sampler.samples]
-    requests_served = sum(record["statuses"].values())
-    gunicorn_cpu, postgres_cpu = cpu.used()
+    since = record["window"]["since"] or time.time()
+    requests_served = record["window"]["requests"]
+    gunicorn_cpu, postgres_cpu, window_seconds = cpu.used_since(since)
+    gunicorn_cpu, postgres_cpu = gunicorn_cpu or 0.0, postgres_cpu or 0.0
+    loads = [load for at, load in sampler.samples if at >= since] or loads
     client_cpu = round(
         client_after.ru_utime
         + client_after.ru_stime
@@ -336,7 +356,8 @@ def run(
             for name, times in served.items()
         },
         "cpu": {
-            "seconds": round(elapsed, 1),
+            "seconds": round(window_seconds, 1),
+            "run_seconds": round(elapsed, 1),
             "requests": requests_served,
             "gunicorn": gunicorn_cpu,
             "postgres": postgres_cpu,
@@ -345,8 +366,9 @@ def run(
             "server_ms_per_request": round(
                 (gunicorn_cpu + postgres_cpu) * 1000 / max(requests_served, 1), 2
             ),
+            # The generator's whole run (its start and the joins included).
             "client_ms_per_request": round(
-                client_cpu * 1000 / max(requests_served, 1), 2
+                client_cpu * 1000 / max(sum(record["statuses"].values()), 1), 2
             ),
         },
         "answer_seconds": answer_seconds,
@@ -431,10 +453,12 @@ def markdown(result):
             for name, f in result["server"].items()
         ),
         "",
-        f"CPU over {cpu['seconds']} s, {cpu['requests']} requests: gunicorn "
+        f"CPU once every phone had joined ({cpu['seconds']} s of the "
+        f"{cpu['run_seconds']} s run), {cpu['requests']} requests: gunicorn "
         f"{cpu['gunicorn']} s, PostgreSQL backends {cpu['postgres']} s "
         f"(server {cpu['server_ms_per_request']} ms a request), load generator "
-        f"{cpu['client']} s ({cpu['client_ms_per_request']} ms a request, nice "
+        f"{cpu['client']} s in the whole run ({cpu['client_ms_per_request']} ms a "
+        f"request, nice "
         f"{cpu['client_nice']}); think time per statement {result['answer_seconds']} "
         f"s; gunicorn {result['gunicorn_args'] or 'as configured'}",
         "",
