@@ -278,15 +278,16 @@ def workshop_answers_save(*, entries: Sequence[AnswerEntry]) -> None:
         report_schedule(entries[0][0].assessment)
 
 
-def answers_upsert(entries: Sequence[AnswerEntry]) -> None:
+def answers_upsert(entries: Sequence[AnswerEntry], *, savepoint: bool = True) -> None:
     """The writes of `answers_save` without scheduling the report: for a caller
     that saves in a transaction of its own and schedules after it (a live
     session's autosave). Raises AnswersLocked.
 
-    No savepoint of its own (`savepoint=False`): inside a caller's transaction an
-    error here aborts the caller's too, which every caller lets propagate; a
-    savepoint would cost two more round trips on every autosave."""
-    with transaction.atomic(savepoint=False):
+    `savepoint=False` (the live autosave): no savepoint inside the caller's
+    transaction, two round trips fewer on every save; an error here then spoils
+    the caller's whole transaction, so only a caller that lets it propagate out
+    of its atomic block may ask for it."""
+    with transaction.atomic(savepoint=savepoint):
         _answers_upsert(entries)
 
 

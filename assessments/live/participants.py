@@ -125,7 +125,8 @@ def _save(
     # open), instead of a query for the respondent's copy of it.
     respondent = participant.respondent
     respondent.assessment = session.assessment
-    answers_upsert([(respondent, values, {})])
+    # Errors propagate out of the caller's transaction: no savepoint needed.
+    answers_upsert([(respondent, values, {})], savepoint=False)
 
 
 def live_answers_save(
