@@ -23,6 +23,8 @@ def _int(name, default):
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # 2 x cores + 1 is gunicorn's rule of thumb for sync workers on I/O-bound apps.
 workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+# Live sessions too: gthread (5 x 4 threads) served a 50-phone room no better (CPU-
+# bound requests share one GIL per worker; bench/README.md, "Session 2").
 worker_class = "sync"
 # Longer than PDF_RENDER_TIMEOUT (20 s), so a slow render is stopped by the render
 # guard with a friendly page before gunicorn kills the whole worker.

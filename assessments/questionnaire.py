@@ -286,18 +286,30 @@ def answers_save(
     The scan's report is made again once its answers have been quiet for a while
     (`report_schedule`, after the answers' transaction: one short UPDATE).
     """
-    _answers_upsert([(respondent, values, comments)])
+    answers_upsert([(respondent, values, comments)])
     report_schedule(respondent.assessment)
 
 
 def workshop_answers_save(*, entries: Sequence[AnswerEntry]) -> None:
     """Save a workshop screen: `entries` is [(group respondent, values, comments)]."""
-    _answers_upsert(entries)
+    answers_upsert(entries)
     if entries:
         report_schedule(entries[0][0].assessment)
 
 
-@transaction.atomic
+def answers_upsert(entries: Sequence[AnswerEntry], *, savepoint: bool = True) -> None:
+    """The writes of `answers_save` without scheduling the report: for a caller
+    that saves in a transaction of its own and schedules after it (a live
+    session's autosave). Raises AnswersLocked.
+
+    `savepoint=False` (the live autosave): no savepoint inside the caller's
+    transaction, two round trips fewer on every save; an error here then spoils
+    the caller's whole transaction, so only a caller that lets it propagate out
+    of its atomic block may ask for it."""
+    with transaction.atomic(savepoint=savepoint):
+        _answers_upsert(entries)
+
+
 def _answers_upsert(entries: Sequence[AnswerEntry]) -> None:
     if not entries:
         return

@@ -188,6 +188,12 @@ urlpatterns = [
     ),
     path("live/phone/", live_phone.show_live_phone, name="live-phone"),
     path("live/phone/poll/", live_phone.poll_live_phone, name="live-phone-poll"),
+    # The same poll with the page's poll key (assessments/live/polling.py).
+    path(
+        "live/phone/poll/<str:token>/",
+        live_phone.poll_live_phone,
+        name="live-phone-poll-keyed",
+    ),
     path("live/phone/answer/", live_phone.save_live_answers, name="live-phone-answer"),
     path(
         "live/phone/hand-in/", live_phone.hand_in_live_step, name="live-phone-hand-in"

@@ -81,8 +81,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required
-    # (landing page, invitation and questionnaire views, login itself).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # (landing page, invitation and questionnaire views, login itself). Django's
+    # own, asking the view before the session (assessments/web/login_required.py).
+    "assessments.web.login_required.LoginRequiredMiddleware",
     # Which device verified this session (request.user.is_verified()), then: a user
     # who must give a code, or enrol first, can open nothing else until they have.
     "django_otp.middleware.OTPMiddleware",

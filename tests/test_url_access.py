@@ -128,6 +128,7 @@ EXPECTED = {
     "assessments:live-organisation": {"get": _same(302), "post": _same(302)},
     "assessments:live-phone": {"get": _same(404)},
     "assessments:live-phone-poll": {"get": _same(404)},
+    "assessments:live-phone-poll-keyed": {"get": _same(404)},
     "assessments:live-phone-answer": {"get": _same(405), "post": _same(404)},
     "assessments:live-phone-hand-in": {"get": _same(405), "post": _same(404)},
     "assessments:live-phone-change": {"get": _same(405), "post": _same(404)},

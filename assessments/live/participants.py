@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..background.files import report_schedule
 from ..models import (
     LiveAnswer,
     LiveHandIn,
@@ -23,8 +24,14 @@ from ..models import (
     Organisation,
     Respondent,
 )
-from ..questionnaire import answers_lock, answers_save, free_label
-from .sessions import LiveRefused, bump, current_step, locked_session, step_reveal
+from ..questionnaire import answers_lock, answers_upsert, free_label
+from .sessions import (
+    LiveRefused,
+    bump,
+    locked_session,
+    locked_session_step,
+    step_reveal,
+)
 
 
 def joinable_session(code: str) -> LiveSession | None:
@@ -81,15 +88,15 @@ def live_participant_join(
     return participant
 
 
-def _answerable_step(session: LiveSession) -> LiveStep:
-    """The step a phone may answer now, or LiveRefused."""
+def _answerable(session: LiveSession, step: LiveStep | None) -> LiveStep:
+    """The step a phone may answer now (the session's current one), or
+    LiveRefused."""
     if session.is_over:
         raise LiveRefused(LiveRefused.ENDED)
     if session.status != LiveSession.Status.RUNNING:
         raise LiveRefused(LiveRefused.NOT_NOW)
     if session.paused:
         raise LiveRefused(LiveRefused.PAUSED)
-    step = current_step(session)
     if step is None or step.revealed:
         raise LiveRefused(LiveRefused.NOT_NOW)
     return step
@@ -97,6 +104,7 @@ def _answerable_step(session: LiveSession) -> LiveStep:
 
 def _save(
     participant: LiveParticipant,
+    session: LiveSession,
     step: LiveStep,
     values: Mapping[int, int | None],
     questions: Mapping[int, int],
@@ -116,10 +124,14 @@ def _save(
         unique_fields=["participant", "question", "round"],
         update_fields=["value", "updated_at"],
     )
-    answers_save(respondent=participant.respondent, values=values, comments={})
+    # The scan as read under the session's lock just now (whether it is still
+    # open), instead of a query for the respondent's copy of it.
+    respondent = participant.respondent
+    respondent.assessment = session.assessment
+    # Errors propagate out of the caller's transaction: no savepoint needed.
+    answers_upsert([(respondent, values, {})], savepoint=False)
 
 
-@transaction.atomic
 def live_answers_save(
     *,
     participant: LiveParticipant,
@@ -129,12 +141,19 @@ def live_answers_save(
     """Save answers (question id -> 1-5 or None) to the current step, in its
     current round. `questions` maps the scan's question ids to dimension ids.
     Raises LiveRefused (not the current step, revealed, paused, ended) or
-    AnswersLocked (the scan closed)."""
-    session = locked_session(participant.session)
-    _save(participant, _answerable_step(session), values, questions)
+    AnswersLocked (the scan closed).
+
+    One short transaction holding the session's row lock: the lock with the
+    current step, the round's answer, the respondent's answer (bench/README.md,
+    "Live session under load"). The report is scheduled after the commit, as
+    the questionnaire's autosave does."""
+    with transaction.atomic():
+        session, step = locked_session_step(participant.session)
+        _save(participant, session, _answerable(session, step), values, questions)
+    if values:
+        report_schedule(session.assessment)
 
 
-@transaction.atomic
 def live_hand_in(
     *,
     participant: LiveParticipant,
@@ -145,9 +164,22 @@ def live_hand_in(
     an answer in this round ("weet niet" is one): without, the answers given are
     saved and False is returned. With automatic reveal, the last participant to
     hand in reveals the step."""
-    session = locked_session(participant.session)
-    step = _answerable_step(session)
-    _save(participant, step, values, questions)
+    with transaction.atomic():
+        session, step = locked_session_step(participant.session)
+        step = _answerable(session, step)
+        _save(participant, session, step, values, questions)
+        done = _hand_in(participant, session, step, questions)
+    if values:
+        report_schedule(session.assessment)
+    return done
+
+
+def _hand_in(
+    participant: LiveParticipant,
+    session: LiveSession,
+    step: LiveStep,
+    questions: Mapping[int, int],
+) -> bool:
     total = sum(1 for dimension in questions.values() if dimension == step.dimension_id)
     given = LiveAnswer.objects.filter(
         participant=participant,
@@ -178,8 +210,8 @@ def everyone_handed_in(session: LiveSession, step: LiveStep) -> bool:
 def live_hand_in_withdraw(*, participant: LiveParticipant) -> None:
     """Back to the statements to change an answer: no longer "klaar" until
     handed in again (only before the reveal)."""
-    session = locked_session(participant.session)
-    step = _answerable_step(session)
+    session, step = locked_session_step(participant.session)
+    step = _answerable(session, step)
     deleted, _rows = LiveHandIn.objects.filter(
         participant=participant, step=step, round=step.round
     ).delete()

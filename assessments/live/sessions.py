@@ -164,6 +164,24 @@ def locked_session(session: LiveSession) -> LiveSession:
     )
 
 
+def locked_session_step(session: LiveSession) -> tuple[LiveSession, LiveStep | None]:
+    """`locked_session` and its `current_step` in one query (a phone's save: the
+    fewer statements while the room's saves queue on this lock, the better)."""
+    step = (
+        LiveStep.objects.select_for_update(of=("session",))
+        .select_related("session__assessment__question_set")
+        .filter(session_id=session.pk, position=F("session__position"))
+        .order_by()
+        .first()
+    )
+    if step is not None:
+        return step.session, step
+    # No step at the session's position, or the facilitator moved it on while
+    # this waited for the lock: read both again, as the facilitator left them.
+    session = locked_session(session)
+    return session, current_step(session)
+
+
 def current_step(session: LiveSession) -> LiveStep | None:
     return (
         session.steps.select_related("dimension")

@@ -34,10 +34,12 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # Public views first: asking for the user loads the session, which the live
+        # session's keyed poll must not pay for (assessments/web/login_required.py).
+        if not getattr(view_func, "login_required", True):
+            return None
         user = request.user
         if not user.is_authenticated:
-            return None
-        if not getattr(view_func, "login_required", True):
             return None
         if getattr(view_func, "two_factor_exempt", False):
             return None

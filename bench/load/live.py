@@ -21,8 +21,11 @@ average is sampled through the run.
 import json
 import os
 import re
+import resource
 import statistics
+import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import requests
@@ -124,6 +127,127 @@ def missing_answers(site, acknowledged):
     return wanted, [key for key, value in wanted.items() if stored.get(key) != value]
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid, children=False):
+    """utime + stime of a process (and of its reaped children), in seconds."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    used = int(fields[11]) + int(fields[12])
+    if children:
+        used += int(fields[13]) + int(fields[14])
+    return used / TICKS
+
+
+def _children(pid):
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            if ppid == pid:
+                found.append(int(entry))
+    return found
+
+
+class CpuSampler(threading.Thread):
+    """CPU seconds used by the server during the run, sampled every second: the
+    gunicorn master with its workers (a worker recycled by max_requests is reaped
+    by the master, so its time moves into the master's children's time), and the
+    PostgreSQL backends serving this run's database (the last reading of each
+    backend counts; one that exits loses at most its last second)."""
+
+    def __init__(self, master_pid, database_url=None, every=1.0):
+        super().__init__(daemon=True)
+        self.master = master_pid
+        self.database_url = database_url
+        self.every = every
+        self.stopped = threading.Event()
+        self.gunicorn = {}  # pid -> (first, last) reading
+        self.postgres = {}
+        self.series = []  # (time, gunicorn, postgres) after every sample
+
+    def _read(self, table, pid, children=False):
+        used = _cpu_seconds(pid, children)
+        if used is not None:
+            first = table.get(pid, (used, used))[0]
+            table[pid] = (first, used)
+
+    def sample(self, db):
+        self._read(self.gunicorn, self.master, children=True)
+        for pid in _children(self.master):
+            self._read(self.gunicorn, pid)
+        if db is not None:
+            pids = db.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            ).fetchall()
+            for (pid,) in pids:
+                self._read(self.postgres, pid)
+        self.series.append((time.time(), *self.used()))
+
+    def used_since(self, since):
+        """(gunicorn, postgres) CPU seconds from the first sample at or after
+        `since` (a time.time()) to the last."""
+        after = [sample for sample in self.series if sample[0] >= since]
+        if len(after) < 2:
+            return None, None, 0.0
+        first, last = after[0], after[-1]
+        return (
+            round(last[1] - first[1], 2),
+            round(last[2] - first[2], 2),
+            last[0] - first[0],
+        )
+
+    def run(self):
+        db = None
+        if self.database_url:
+            import psycopg
+
+            db = psycopg.connect(self.database_url, autocommit=True)
+        with closing(db) if db else _nothing():
+            self.sample(db)
+            while not self.stopped.wait(self.every):
+                self.sample(db)
+
+    def used(self):
+        """(gunicorn, postgres) CPU seconds since the first sample."""
+        return tuple(
+            round(sum(last - first for first, last in table.values()), 2)
+            for table in (self.gunicorn, self.postgres)
+        )
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def server_timings(log, names):
+    """Each request's time inside the gunicorn worker (its access log's %D), ms,
+    by the locustfile's name of its path."""
+    found = {name: [] for name in names}
+    pattern = re.compile(r'"(?:GET|POST) ([^ ?]+)[^"]*" (\d+) \S+ (\d+)us')
+    for line in log.read_text(errors="replace").splitlines():
+        match = pattern.search(line)
+        if not match:
+            continue
+        path = re.sub(r"/live/screen/[^/]+/", "/live/screen/[token]/", match[1])
+        if path in found:
+            found[path].append(int(match[3]) / 1000)
+    return found
+
+
 def run(
     db="postgres",
     phones=200,
@@ -131,32 +255,56 @@ def run(
     step_seconds=25,
     out=None,
     database="partnerscan_load_live",
+    answer_seconds="0.5,1.5",
+    client_nice=None,
+    gunicorn_args=(),
+    join_seconds=30,
 ):
     out = fresh_folder(Path(out or ROOT / "bench" / "out" / "load" / f"live-{phones}"))
     site = site_for(db, out, database)
     plan = seed(site, out)
-    server = Gunicorn(site, workers=None).start()
+    server = Gunicorn(site, workers=None, extra_args=gunicorn_args).start()
     sampler = LoadSampler()
+    cpu = CpuSampler(server.process.pid, site.env.get("DATABASE_URL"))
     try:
         warm_up(server.url, 5)
         gunicorn_workers = server.log.read_text().count("Booting worker")
         plan |= open_session(server.url, plan)
         plan_path = out / "plan.json"
         plan_path.write_text(json.dumps(plan))
+        log_start = server.log.stat().st_size
         sampler.start()
+        cpu.start()
+        client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
         record = locust(
             server.url,
             plan_path,
             out / "locust",
             phones + 2,
-            seconds,
+            seconds + join_seconds,
             classes=["Phone", "Projector", "Facilitator"],
-            env={"LIVE_STEP_SECONDS": str(step_seconds)},
+            env={
+                "LIVE_PHONES": str(phones),
+                "LIVE_STEP_SECONDS": str(step_seconds),
+                "LIVE_ANSWER_SECONDS": answer_seconds,
+            },
             locustfile=LOCUSTFILE,
+            nice=client_nice,
         )
+        elapsed = time.monotonic() - started
+        client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.stopped.set()
+        cpu.join()
     finally:
         sampler.stopped.set()
+        cpu.stopped.set()
         server.stop()
+    run_log = out / "gunicorn-run.log"
+    with open(server.log, "rb") as whole:
+        whole.seek(log_start)
+        run_log.write_bytes(whole.read())
+    served = server_timings(run_log, [*TARGETS, PROJECTOR_POLL])
 
     wanted, missing = missing_answers(site, record["acknowledged"])
     steps = query(
@@ -175,6 +323,18 @@ def run(
             "target": target,
         }
     loads = [load for _at, load in sampler.samples]
+    since = record["window"]["since"] or time.time()
+    requests_served = record["window"]["requests"]
+    gunicorn_cpu, postgres_cpu, window_seconds = cpu.used_since(since)
+    gunicorn_cpu, postgres_cpu = gunicorn_cpu or 0.0, postgres_cpu or 0.0
+    loads = [load for at, load in sampler.samples if at >= since] or loads
+    client_cpu = round(
+        client_after.ru_utime
+        + client_after.ru_stime
+        - client_before.ru_utime
+        - client_before.ru_stime,
+        2,
+    )
     result = {
         "db": db,
         "phones": phones,
@@ -187,6 +347,32 @@ def run(
             "max": round(max(loads), 2) if loads else None,
         },
         "figures": figures,
+        "server": {
+            name: {
+                "count": len(times),
+                "p50": statistics.median(times) if times else None,
+                "p95": p95(times),
+            }
+            for name, times in served.items()
+        },
+        "cpu": {
+            "seconds": round(window_seconds, 1),
+            "run_seconds": round(elapsed, 1),
+            "requests": requests_served,
+            "gunicorn": gunicorn_cpu,
+            "postgres": postgres_cpu,
+            "client": client_cpu,
+            "client_nice": client_nice,
+            "server_ms_per_request": round(
+                (gunicorn_cpu + postgres_cpu) * 1000 / max(requests_served, 1), 2
+            ),
+            # The generator's whole run (its start and the joins included).
+            "client_ms_per_request": round(
+                client_cpu * 1000 / max(sum(record["statuses"].values()), 1), 2
+            ),
+        },
+        "answer_seconds": answer_seconds,
+        "gunicorn_args": " ".join(gunicorn_args),
         "hand_ins": record["hand_ins"],
         "readiness": {
             "count": len(delays),
@@ -229,6 +415,7 @@ def _ms(value):
 
 def markdown(result):
     load = result["load"]
+    cpu = result["cpu"]
     lines = [
         f"{result['db']}: {result['phones']} phones + projector + facilitator for "
         f"{result['seconds']} s ({result['at']}); gunicorn as configured "
@@ -255,6 +442,25 @@ def markdown(result):
         f"answers: {result['acknowledged']}, found in the database: {result['found']}, "
         f"missing or different: {len(result['missing'])}; 5xx: "
         f"{result['server_errors']}; status codes: {result['statuses']}",
+        "",
+        "",
+        "Inside the gunicorn worker (access log, %D):",
+        "",
+        "| request | count | p50 | p95 |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {name} | {f['count']} | {_ms(f['p50'])} | {_ms(f['p95'])} |"
+            for name, f in result["server"].items()
+        ),
+        "",
+        f"CPU once every phone had joined ({cpu['seconds']} s of the "
+        f"{cpu['run_seconds']} s run), {cpu['requests']} requests: gunicorn "
+        f"{cpu['gunicorn']} s, PostgreSQL backends {cpu['postgres']} s "
+        f"(server {cpu['server_ms_per_request']} ms a request), load generator "
+        f"{cpu['client']} s in the whole run ({cpu['client_ms_per_request']} ms a "
+        f"request, nice "
+        f"{cpu['client_nice']}); think time per statement {result['answer_seconds']} "
+        f"s; gunicorn {result['gunicorn_args'] or 'as configured'}",
         "",
         *endpoint_table(result["endpoints"]),
     ]

@@ -197,11 +197,37 @@ def fresh_folder(path):
     return path
 
 
+def lowered(nice):
+    """A child's preexec: `nice`, in a session of its own whose autogroup gets the
+    same nice (with autogroup scheduling, nice alone orders processes only within
+    one session; see `lower_priority` in assessments/management/commands/worker.py)."""
+
+    def lower():
+        os.nice(nice)
+        os.setsid()
+        try:
+            with open("/proc/self/autogroup", "w") as autogroup:
+                autogroup.write(str(nice))
+        except OSError:
+            pass
+
+    return lower
+
+
 def locust(
-    url, plan_path, prefix, users, seconds, classes=(), env=None, locustfile=LOCUSTFILE
+    url,
+    plan_path,
+    prefix,
+    users,
+    seconds,
+    classes=(),
+    env=None,
+    locustfile=LOCUSTFILE,
+    nice=None,
 ):
     """One headless locust run against `url`; its CSVs and record under `prefix`.
-    Returns the record (acknowledged answers, statuses, timings, downloads)."""
+    Returns the record (acknowledged answers, statuses, timings, downloads).
+    `nice`: run locust at that priority, in a scheduling group of its own."""
     acknowledged_path = Path(f"{prefix}_acknowledged.json")
     result = subprocess.run(
         [
@@ -240,6 +266,7 @@ def locust(
         capture_output=True,
         text=True,
         timeout=seconds + 300,
+        preexec_fn=lowered(nice) if nice is not None else None,  # noqa: PLW1509
     )
     Path(f"{prefix}.log").write_text(result.stdout + result.stderr)
     if result.returncode != 0:
@@ -358,12 +385,34 @@ def main(argv=None):
         help="a live session: phones, projector, facilitator (bench/load/live.py)",
     )
     parser.add_argument("--phones", type=int, default=200)
+    parser.add_argument(
+        "--answer-seconds",
+        default="0.5,1.5",
+        help="(--live) a phone's think time per statement, 'min,max' seconds",
+    )
+    parser.add_argument(
+        "--client-nice",
+        type=int,
+        default=None,
+        help="(--live) run locust at this nice, in a scheduling group of its own",
+    )
+    parser.add_argument(
+        "--gunicorn",
+        default="",
+        help="(--live) extra gunicorn arguments, e.g. '--worker-class gthread "
+        "--threads 4'",
+    )
     args = parser.parse_args(argv)
     if args.live:
         from bench.load import live
 
         result = live.run(
-            db=args.db or "postgres", phones=args.phones, seconds=args.seconds
+            db=args.db or "postgres",
+            phones=args.phones,
+            seconds=args.seconds,
+            answer_seconds=args.answer_seconds,
+            client_nice=args.client_nice,
+            gunicorn_args=args.gunicorn.split(),
         )
         print(live.markdown(result))
         print("OK" if result["ok"] else "FAILED")

@@ -584,6 +584,98 @@ def test_an_unchanged_poll_costs_the_same_for_two_or_twelve_phones(
     _poll_queries(django_assert_num_queries, phones[0], phone_poll, 2)
 
 
+def keyed_poll(phone):
+    """The poll URL the phone's page shows (with its poll key and version)."""
+    page = phone.get(reverse("assessments:live-phone")).content.decode()
+    return re.search(r'data-hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
+
+
+def test_an_unchanged_keyed_poll_is_one_query_without_the_session(
+    session, django_assert_num_queries
+):
+    """The page's poll key answers "unchanged" from one query, whatever the
+    number of phones; the browser's session is not even loaded."""
+    phones = [join(session, "Alfa"), join(session, "Beta")]
+    url = keyed_poll(phones[0])
+    assert "/live/phone/poll/" in url and "?v=" in url
+    _poll_queries(django_assert_num_queries, phones[0], url, 1)
+    phones += [join(session, org) for org in ("Alfa", "Beta") * 5]
+    url = keyed_poll(phones[0])
+    _poll_queries(django_assert_num_queries, phones[0], url, 1)
+    # The key alone answers only "unchanged": another browser with the same URL
+    # gets a 204 and nothing else (no fragment, no answer), as the phone does.
+    response = Client().get(url)
+    assert response.status_code == 204 and response.content == b""
+
+
+def test_a_keyed_poll_that_finds_a_change_renders_through_the_session(
+    consultant, session
+):
+    phone = join(session, "Alfa")
+    url = keyed_poll(phone)
+    control(consultant, session, "start")
+    response = phone.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'name="q-' in response.content.decode()
+    # Another browser holding the key but not the phone's session: the change
+    # is not shown to it.
+    assert Client().get(url, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_a_revoked_old_or_forged_poll_key_goes_the_session_way(session):
+    from assessments.live import polling
+
+    phone = join(session, "Alfa")
+    url = keyed_poll(phone)
+    key = url.split("/live/phone/poll/")[1].split("/")[0]
+    participant_id, stamp, mac = key.split("-")
+    version = url.split("?v=")[1]
+    assert polling.phone_version_by_key(key) == version
+    forged = f"{participant_id}-{stamp}-{'0' * len(mac)}"
+    old = int(stamp) - polling.PHONE_KEY_SECONDS - 1
+    for bad in (forged, f"{participant_id}-{old}-{mac}", "1-2", "x-y-z", "9" * 99):
+        assert polling.phone_version_by_key(bad) is None
+        poll = reverse("assessments:live-phone-poll-keyed", args=[bad])
+        assert Client().get(f"{poll}?v={version}").status_code == 404
+    # A revoked link (a new token): the key stops matching at once, and the
+    # phone hears that it is no longer part of the session.
+    respondent = phone.respondent
+    respondent.issue_token()
+    respondent.save()
+    assert polling.phone_version_by_key(key) is None
+    assert phone.get(url).status_code == 404
+
+
+def test_a_phone_save_costs_the_same_for_two_or_twelve_phones(
+    consultant, session, django_assert_num_queries
+):
+    """One autosave: the browser's session, the phone's participant, then one
+    transaction (the session's lock with its current step, the round's answer,
+    the respondent's stamp and answer), then the report's schedule (one read
+    while the scan is busy). Seven statements; nine here, where the test's own
+    transaction turns the save's into a savepoint and its release."""
+    phones = [join(session, "Alfa"), join(session, "Beta")]
+    control(consultant, session, "start")
+    questions = current_questions(session)
+    answer = reverse("assessments:live-phone-answer")
+    headers = {"HX-Request": "true"}
+
+    def save(phone, value):
+        data = {f"q-{questions[0].pk}": str(value)}
+        assert phone.post(answer, data, headers=headers).status_code == 200
+
+    save(phones[0], 1)  # the scan's first change schedules its report
+    with django_assert_num_queries(9):
+        save(phones[0], 2)
+    phones += [join(session, org) for org in ("Alfa", "Beta") * 5]
+    for phone in phones[1:]:
+        save(phone, 3)
+    with django_assert_num_queries(9):
+        save(phones[0], 4)
+    assert Answer.objects.get(respondent=phones[0].respondent).value == 4
+    assert LiveAnswer.objects.filter(question=questions[0]).count() == 12
+
+
 def _changed_poll_queries(url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -7,6 +7,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -152,6 +153,14 @@ def _phone_context(request, participant, *, form=None, error=None):
         "participant": participant,
         "screen": screen,
         "version": session.state_version,
+        "poll_url": reverse(
+            "assessments:live-phone-poll-keyed",
+            args=[
+                polling.phone_poll_key(
+                    participant.pk, participant.respondent.token_hash
+                )
+            ],
+        ),
         "error": error,
     }
     if screen.phase == screens.ANSWERING:
@@ -186,8 +195,19 @@ def show_live_phone(request, participant):
 
 @login_not_required
 @never_cache
-def poll_live_phone(request):
-    """The cheap poll: one query when nothing changed (polling.poll)."""
+def poll_live_phone(request, token=None):
+    """The cheap poll: one query when nothing changed (polling.poll). With the
+    page's poll key (`token`), that query is the only work and the browser's
+    session is not even loaded; anything but "unchanged" goes the session's
+    way."""
+    if token is not None and len(token) < 100:
+        version = polling.phone_version_by_key(token)
+        if version is not None:
+            return polling.poll(request, version, lambda: _session_poll(request))
+    return _session_poll(request)
+
+
+def _session_poll(request):
     binding = live_binding(request)
     version = polling.phone_version(*binding) if binding else None
     if version is None:
