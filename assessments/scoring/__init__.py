@@ -43,6 +43,9 @@ EPSILON = 1e-9
 CONDITION, LINK = "condition", "link"
 GREEN, AMBER, RED = "green", "amber", "red"
 ATTENTION, SIGNIFICANT = "attention", "significant"
+# How a flagged gap is marked wherever it is shown (page, PDF, charts, live
+# screens): one home, so a table and the chart beside it never disagree.
+GAP_MARKS = {ATTENTION: "▲", SIGNIFICANT: "▲▲"}
 CLOSED, WIDENED, UNCHANGED = "closed", "widened", "unchanged"
 
 
@@ -319,6 +322,11 @@ def gap_flag(value: float | None, method: Method) -> str | None:
     if _at_least(value, method.gap_attention):
         return ATTENTION
     return None
+
+
+def gap_mark(flag: str | None) -> str:
+    """ "▲" for a gap that needs attention, "▲▲" for a significant one, else ""."""
+    return GAP_MARKS.get(flag, "")
 
 
 def pair_gaps(
