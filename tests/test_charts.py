@@ -2,9 +2,9 @@
 name whole in the SVG's visible text, never "…", gap marks as in the tables."""
 
 import json
-import xml.etree.ElementTree as ET
 
 import pytest
+from defusedxml import ElementTree as ET
 
 from assessments import charts, scoring
 from assessments.questionsets import _default_questionset_text
