@@ -22,6 +22,7 @@ from ..access import (
     get_shared_link_of,
 )
 from ..background.models import PreparedFile
+from ..branding import branding_of, profile_of_owner
 from ..forms.sharing import SharedLinkForm
 from ..report import report_filename
 from ..sharing import (
@@ -32,6 +33,7 @@ from ..sharing import (
 )
 from ..web import throttle
 from . import prepared
+from .branding import branding_css_response, logo_response
 from .confirm import confirm_page, is_confirmed
 from .report import report_language
 
@@ -111,8 +113,29 @@ def shared_results(request, token):
     shared_link_open(link=link)
     context = shared_page_context(link)
     context["report_url"] = reverse("assessments:shared-report", args=[token])
+    context["token"] = token
     response = render(request, "assessments/shared_results.html", context)
     return _private(response)
+
+
+@login_not_required
+@require_GET
+def shared_logo(request, token):
+    """The consultant's logo for the shared page: the token opens it, as it opens
+    the page (the workspace's logo route needs a login)."""
+    link, refused = _link_or_404(request, token)
+    if refused:
+        return refused
+    return _private(logo_response(profile_of_owner(link.assessment)))
+
+
+@login_not_required
+@require_GET
+def shared_branding_css(request, token):
+    link, refused = _link_or_404(request, token)
+    if refused:
+        return refused
+    return _private(branding_css_response(branding_of(link.assessment)))
 
 
 @login_not_required
