@@ -408,7 +408,7 @@ def test_the_shared_page_shows_the_consultants_word_sanitised(client, owner, ans
     branding_save(consultant=owner, fields=BRAND)
     consultant_word_save(
         assessment=answered,
-        foreword="**Samen** verder.<script>alert(1)</script><img src=x>",
+        foreword="<strong>Samen</strong> verder.<script>alert(1)</script><img src=x>",
         recommendations=["Eerst de businesscase", "Dan de cultuur"],
         commentary={"RS1": "De baten zijn nog niet helder."},
     )
