@@ -5,6 +5,7 @@ import json
 
 import pytest
 from defusedxml import ElementTree as ET
+from django.utils import translation
 
 from assessments import charts, scoring
 from assessments.questionsets import _default_questionset_text
@@ -96,7 +97,8 @@ def test_the_zipper_marks_gaps_as_the_tables_do():
     rows = _rows({}, ["Alfa", "Beta"])
     flags = {row["gap_flag"] for row in rows}
     assert {scoring.ATTENTION, scoring.SIGNIFICANT} <= flags
-    svg = charts.zipper_chart(rows, ["Alfa", "Beta"], scoring.Method())
+    with translation.override("en"):
+        svg = charts.zipper_chart(rows, ["Alfa", "Beta"], scoring.Method())
     texts = visible_texts(svg)
     assert not any("!" in text for text in texts)
     significant = next(r for r in rows if r["gap_flag"] == scoring.SIGNIFICANT)
