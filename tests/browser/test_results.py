@@ -114,3 +114,34 @@ def test_the_results_page_has_no_serious_accessibility_violations(
     log_in(context, live_server, owner)
     page.goto(results_url)
     assert serious_violations(page) == []
+
+
+def test_the_consultants_pages_fit_a_phone_and_scroll_by_keyboard(
+    browser, live_server, owner, question_set
+):
+    names = ("Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Stichting Zeta Zorg")
+    partnership = make_partnership(owner, "Zes partners", names)
+    assessment = make_assessment(partnership, question_set)
+    for name in names:
+        _people(assessment, name, [3])
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl")
+    try:
+        log_in(context, live_server, owner)
+        page = context.new_page()
+        for path, shot in (
+            (f"/assessments/{assessment.pk}/", "assessment-360"),
+            (f"/partnerships/{partnership.pk}/", "partnership-360"),
+            (f"/assessments/{assessment.pk}/results/", "results-360"),
+        ):
+            assert page.goto(live_server.url + path).status == 200
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            # Every box that scrolls sideways can be reached and named.
+            for box in page.locator(".table-responsive").all():
+                assert box.get_attribute("tabindex") == "0"
+                assert box.get_attribute("role") == "region"
+                assert box.get_attribute("aria-labelledby") or box.get_attribute(
+                    "aria-label"
+                )
+            _look(page, shot)
+    finally:
+        context.close()
