@@ -392,6 +392,12 @@ urlpatterns = [
     ),
     path("r/<str:token>/", sharing_views.shared_results, name="shared-results"),
     path("r/<str:token>/report/", sharing_views.shared_report, name="shared-report"),
+    path("r/<str:token>/logo/", sharing_views.shared_logo, name="shared-logo"),
+    path(
+        "r/<str:token>/branding.css",
+        sharing_views.shared_branding_css,
+        name="shared-branding-css",
+    ),
     path(
         "r/<str:token>/report/status/",
         sharing_views.shared_report_status,

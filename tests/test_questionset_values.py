@@ -244,7 +244,7 @@ class TestAdmin:
         header = response["Content-Disposition"]
         assert "\r" not in header and "\n" not in header
         assert (
-            header == 'attachment; filename="x-set-cookie-ab-filenameevilexe-v1.json"'
+            header == 'attachment; filename="x-set-cookie-ab-filenameevilexe-v2.json"'
         )
 
 

@@ -126,7 +126,7 @@ def test_the_json_has_the_statements_of_every_dimension(three):
         "gap": 87.5,
         "gap_flag": "significant",
     }
-    assert sum(len(d["statements"]) for d in data["dimensions"]) == 72
+    assert sum(len(d["statements"]) for d in data["dimensions"]) == 85
 
 
 def test_the_figures_follow_a_changed_answer(three):

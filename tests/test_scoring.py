@@ -381,8 +381,9 @@ def test_agenda_ranks_by_shortfall_plus_gap():
     ]
     by_code = {i.code: i for i in agenda}
     assert by_code["BV4"].low_score is False  # there only for the gap
-    assert by_code["BV3"].advice_band == RED  # the lower side (40) reads red advice
-    assert by_code["BV4"].advice_band == AMBER
+    # The advice follows the partnership's band; the lower side (40) is named red.
+    assert by_code["BV3"].lowest_band == RED
+    assert by_code["BV4"].lowest_band == AMBER
 
 
 def test_agenda_ties_keep_dimension_order_and_size_limit():
@@ -477,7 +478,7 @@ def test_every_field_of_the_agenda_and_the_quick_wins():
             band=RED,
             gap_flag=None,
             low_score=True,
-            advice_band=RED,
+            lowest_band=RED,
         ),
         # (100 - 62.5) + 25 = 62.5: ties with BV1, so after it; Beta's 50: amber.
         AgendaItem(
@@ -488,7 +489,7 @@ def test_every_field_of_the_agenda_and_the_quick_wins():
             band=AMBER,
             gap_flag=ATTENTION,
             low_score=True,
-            advice_band=AMBER,
+            lowest_band=AMBER,
         ),
         # (100 - 81.25) + 37.5 = 56.25: green, there only for the gap.
         AgendaItem(
@@ -499,7 +500,7 @@ def test_every_field_of_the_agenda_and_the_quick_wins():
             band=GREEN,
             gap_flag=ATTENTION,
             low_score=False,
-            advice_band=AMBER,
+            lowest_band=AMBER,
         ),
         # (100 - 68.75) + 12.5 = 43.75: amber with a gap below attention.
         AgendaItem(
@@ -510,7 +511,7 @@ def test_every_field_of_the_agenda_and_the_quick_wins():
             band=AMBER,
             gap_flag=None,
             low_score=True,
-            advice_band=AMBER,
+            lowest_band=AMBER,
         ),
     )
     # Strength P - G: 93.75 - 12.5 = 81.25, 81.25 - 12.5 = 68.75.
@@ -684,7 +685,7 @@ def test_worked_example_verdict_agenda_and_quick_wins():
     assert result.verdict.significant_gaps == ("RS1",)
     assert result.verdict.red_dimensions == ()
     assert (result.weakest_link, result.largest_gap) == ("RS1", "RS1")
-    assert [(i.code, _two(i.priority), i.advice_band) for i in result.agenda] == [
+    assert [(i.code, _two(i.priority), i.lowest_band) for i in result.agenda] == [
         ("RS1", 87.5, RED)
     ]
     assert [(w.code, _two(w.strength)) for w in result.quick_wins] == [

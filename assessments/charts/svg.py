@@ -5,8 +5,9 @@ Strict CSP: presentation attributes only, never `style=""`. All text goes throug
 `_text`/`_title`, which escape it (organisation names are user input). Each chart has
 `role="img"` with a title and a description, and never relies on colour alone:
 every series has its own marker shape and line pattern, the second side of the
-zipper is hatched, gap flags carry a symbol and a number. The page shows an
-equivalent table next to each chart.
+zipper is hatched, gap flags carry a symbol (▲ / ▲▲, `scoring.gap_mark`) and a
+number. No text is ever cut short: labels wrap over `<tspan>` lines and the chart
+grows to fit. The page shows an equivalent table next to each chart.
 
 Nothing here queries or scores.
 """
@@ -14,6 +15,7 @@ Nothing here queries or scores.
 import functools
 import hashlib
 import html
+import textwrap
 
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -33,9 +35,9 @@ SERIES = [
     ("#56b4e9", "4 4", "circle"),
     ("#e69f00", "1 3", "square"),
 ]
-FLAG_MARKS = {scoring.ATTENTION: "!", scoring.SIGNIFICANT: "!!"}
 FLAG_COLOURS = {scoring.ATTENTION: "#8a5300", scoring.SIGNIFICANT: "#b3261e"}
 WIDTH = 760
+LEGEND_CHARS = 60  # a legend label longer than this wraps within its item
 
 # Several charts can share one page: ids must differ.
 
@@ -83,8 +85,34 @@ def _text(x, y, text, tip="", **attrs):
     return _el("text", _title(tip) + _escape(text), x=x, y=y, **attrs)
 
 
-def _short(text, limit):
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+# Helvetica's average glyph is a little over half the font size wide: the
+# estimate that decides where a label wraps (generous, so nothing reaches an edge).
+CHAR_WIDTH = 0.6
+
+
+def _chars(width, font_size):
+    """How many characters of `font_size` fit in `width` px (at least 10)."""
+    return max(10, int(width / (CHAR_WIDTH * font_size)))
+
+
+def _wrap(text, chars):
+    """`text` over lines of at most `chars` characters, broken at spaces only, so
+    the lines joined by spaces give the text back whole (never "…")."""
+    text = " ".join(str(text).split())
+    return textwrap.wrap(
+        text, chars, break_long_words=False, break_on_hyphens=False
+    ) or [""]
+
+
+def _lines(x, y, lines, line_height, tip="", **attrs):
+    """One `<text>` of several lines (`<tspan>`s), the first on baseline `y`."""
+    attrs.setdefault("font_size", 12)
+    attrs.setdefault("fill", INK)
+    body = _title(tip) + "".join(
+        _el("tspan", _escape(line), x=x, dy=0 if i == 0 else line_height)
+        for i, line in enumerate(lines)
+    )
+    return _el("text", body, x=x, y=y, **attrs)
 
 
 def _score_text(value):
@@ -155,13 +183,15 @@ def _org_score(row, name):
 
 
 def _legend(items, y):
-    """items: (label, colour, dash, shape, line width), wrapped over lines."""
-    parts, x = [], 20
+    """items: (label, colour, dash, shape, line width), wrapped over lines; a long
+    label wraps within its item. Returns the parts and the last line's y."""
+    parts, x, row_height = [], 20, 22
     for label, colour, dash, shape, stroke in items:
-        text = _short(label, 44)
-        item_width = 44 + 6.5 * len(text)
+        lines = _wrap(label, LEGEND_CHARS)
+        item_width = 44 + 6.5 * max(len(line) for line in lines)
         if x + item_width > WIDTH - 10 and x > 20:
-            x, y = 20, y + 22
+            x, y, row_height = 20, y + row_height, 22
+        row_height = max(row_height, 16 * len(lines) + 6)
         if stroke:
             parts.append(
                 _el(
@@ -176,17 +206,21 @@ def _legend(items, y):
                 )
             )
         parts.append(_marker(shape, x + 14, y, colour))
-        parts.append(_text(x + 36, y + 4, text))
+        parts.append(_lines(x + 36, y + 4, lines, 16))
         x += item_width + 16
-    return "".join(parts), y
+    return "".join(parts), y + row_height - 22
 
 
 def _flag_legend(method, y):
+    """The gap marks explained, wrapped; returns the parts and the last line's y."""
     text = _(
-        "! a gap of %(attention)s or more needs attention · !! %(significant)s or "
-        "more is significant"
+        "%(mark)s a gap of %(attention)s or more needs attention · %(marks)s "
+        "%(significant)s or more is significant"
     ) % {
+        "mark": scoring.gap_mark(scoring.ATTENTION),
+        "marks": scoring.gap_mark(scoring.SIGNIFICANT),
         "attention": scoring.display(method.gap_attention),
         "significant": scoring.display(method.gap_significant),
     }
-    return _text(20, y + 4, text)
+    lines = _wrap(text, _chars(WIDTH - 40, 12))
+    return _lines(20, y + 4, lines, 16), y + 16 * (len(lines) - 1)

@@ -6,25 +6,26 @@ from django.utils.translation import gettext as _
 from .. import scoring
 from .svg import (
     FLAG_COLOURS,
-    FLAG_MARKS,
     GRID,
     INK,
     MUTED,
     PARTNERSHIP_COLOUR,
     WIDTH,
+    _chars,
     _el,
     _escape,
     _flag_legend,
     _id,
     _legend,
+    _lines,
     _marker,
     _org_score,
     _score_text,
     _series,
-    _short,
     _svg,
     _text,
     _title,
+    _wrap,
 )
 
 
@@ -39,16 +40,37 @@ def zipper_chart(rows, shown, method):
     return _ranges(rows, series, method)
 
 
-def _row_label(row, y):
-    name = _escape(_short(row["name"], 26))
-    body = _title(row["name"]) + _el("tspan", _escape(row["code"]), font_weight="bold")
-    return _el("text", f"{body} {name}", x=8, y=y, font_size=12, fill=INK)
+LINE = 13  # px between the lines of a row label
+
+
+def _row_layout(rows, label_width, top):
+    """Each row's (y, height, label lines): a dimension's code and name wrap over
+    as many lines as the label column needs, and the row grows with them."""
+    chars, y, layout = _chars(label_width, 11), top, []
+    for row in rows:
+        lines = _wrap(f"{row['code']} {row['name']}", chars)
+        height = max(28, LINE * len(lines) + 10)
+        layout.append((y, height, lines))
+        y += height
+    return layout, y
+
+
+def _row_label(row, y, height, lines):
+    first = y + height / 2 + 4 - LINE * (len(lines) - 1) / 2
+    code, rest = lines[0].split(" ", 1) if " " in lines[0] else (lines[0], "")
+    body = (
+        _title(row["name"])
+        + _el("tspan", _escape(code), x=8, font_weight="bold")
+        + (_el("tspan", " " + _escape(rest)) if rest else "")
+        + "".join(_el("tspan", _escape(line), x=8, dy=LINE) for line in lines[1:])
+    )
+    return _el("text", body, x=8, y=first, font_size=11, fill=INK)
 
 
 def _gap_cell(row, y):
     flag = row["gap_flag"]
     text = "" if row["gap"] is None else str(scoring.display(row["gap"]))
-    label = f"{FLAG_MARKS.get(flag, '')} {text}".strip() or "–"
+    label = f"{scoring.gap_mark(flag)} {text}".strip() or "–"
     tip = " ".join(filter(None, [_("gap"), text, str(row["gap_flag_label"] or "")]))
     return _text(
         WIDTH - 8,
@@ -66,10 +88,16 @@ def _gap_heading():
 
 
 def _mirrored(rows, series, method):
-    top, row_h, scale = 64, 28, 2.3  # 100 points = 230 px on each side
+    row_h, scale = 28, 2.3  # 100 points = 230 px on each side
     spine_l, spine_r = 440, 452
     (left, lc, _ld, _ls), (right, rc, _rd, _rs) = series
     hatch = f"zip-hatch-{_id(rows, series)}"
+    # Organisation names wrap over as many header lines as they need.
+    left_lines = _wrap(f"◀ {left}", _chars(spine_l - 12, 13))
+    right_lines = _wrap(f"{right} ▶", _chars(WIDTH - spine_r - 60, 13))
+    header = 16 * max(len(left_lines), len(right_lines))
+    top = 48 + header
+    layout, bottom = _row_layout(rows, 174, top)
     parts = [
         _el(
             "defs",
@@ -84,20 +112,18 @@ def _mirrored(rows, series, method):
                 patternTransform="rotate(45)",
             ),
         ),
-        _text(
+        _lines(
             spine_l - 4,
             20,
-            f"◀ {_short(left, 30)}",
+            left_lines,
+            16,
             font_size=13,
             font_weight="bold",
             text_anchor="end",
         ),
-        _text(
-            spine_r + 4, 20, f"{_short(right, 30)} ▶", font_size=13, font_weight="bold"
-        ),
+        _lines(spine_r + 4, 20, right_lines, 16, font_size=13, font_weight="bold"),
         _gap_heading(),
     ]
-    bottom = top + row_h * len(rows)
     for level in (method.amber, method.green, 100):
         for x in (spine_l - level * scale, spine_r + level * scale):
             parts.append(
@@ -120,10 +146,10 @@ def _mirrored(rows, series, method):
                 )
             )
     sides = ((left, lc, lc, -1, spine_l), (right, rc, f"url(#{hatch})", 1, spine_r))
-    for i, row in enumerate(rows):
-        y = top + i * row_h
-        mid = y + row_h / 2 + 4
-        parts.append(_row_label(row, mid))
+    for row, (y, height, lines) in zip(rows, layout, strict=True):
+        mid = y + height / 2 + 4
+        bar_y = y + height / 2 - (row_h - 10) / 2
+        parts.append(_row_label(row, y, height, lines))
         for name, colour, fill, side, base in sides:
             value = _org_score(row, name)
             anchor = "end" if side < 0 else "start"
@@ -146,7 +172,7 @@ def _mirrored(rows, series, method):
                     "rect",
                     _title(tip),
                     x=base - length if side < 0 else base,
-                    y=y + 5,
+                    y=bar_y,
                     width=length,
                     height=row_h - 10,
                     fill=fill,
@@ -175,9 +201,14 @@ def _mirrored(rows, series, method):
         )
     )
     legend_y = bottom + 24
+    left_key = _wrap(left, _chars(300, 12))
+    right_key = _wrap(right, _chars(WIDTH - 416 - 10, 12))
+    flags, last = _flag_legend(
+        method, legend_y + 16 * max(len(left_key), len(right_key)) + 8
+    )
     parts.append(
         _el("rect", x=20, y=legend_y - 7, width=28, height=14, fill=lc)
-        + _text(56, legend_y + 4, _short(left, 36))
+        + _lines(56, legend_y + 4, left_key, 16)
         + _el(
             "rect",
             x=380,
@@ -187,28 +218,30 @@ def _mirrored(rows, series, method):
             fill=f"url(#{hatch})",
             stroke=rc,
         )
-        + _text(416, legend_y + 4, _short(right, 36))
-        + _flag_legend(method, legend_y + 24)
+        + _lines(416, legend_y + 4, right_key, 16)
+        + flags
     )
     desc = _(
         "Mirrored bars per dimension: %(left)s to the left, %(right)s to the right, "
         "longer means a higher score (0-100, dashed lines at %(amber)s and %(green)s). "
         "Where the bars differ in length the partners see the dimension differently; "
-        "the gap column marks ! for a gap that needs attention and !! for a "
-        "significant one. The table with the chart gives the same figures."
+        "the gap column marks %(mark)s for a gap that needs attention and %(marks)s "
+        "for a significant one. The table with the chart gives the same figures."
     ) % {
         "left": left,
         "right": right,
         "amber": scoring.display(method.amber),
         "green": scoring.display(method.green),
+        "mark": scoring.gap_mark(scoring.ATTENTION),
+        "marks": scoring.gap_mark(scoring.SIGNIFICANT),
     }
-    return _svg(legend_y + 40, _("Where the partners differ"), desc, "".join(parts))
+    return _svg(last + 24, _("Where the partners differ"), desc, "".join(parts))
 
 
 def _ranges(rows, series, method):
-    top, row_h, x0, scale = 44, 28, 250, 4.3  # 0-100 over 430 px
+    top, x0, scale = 44, 250, 4.3  # 0-100 over 430 px
+    layout, bottom = _row_layout(rows, 230, top)
     parts = [_gap_heading()]
-    bottom = top + row_h * len(rows)
     for level in (0, 25, method.amber, method.green, 100):
         x = x0 + level * scale
         dashed = level in (method.amber, method.green)
@@ -231,9 +264,9 @@ def _ranges(rows, series, method):
                 fill=MUTED,
             )
         )
-    for i, row in enumerate(rows):
-        mid = top + i * row_h + row_h / 2
-        parts.append(_row_label(row, mid + 4))
+    for row, (y, height, lines) in zip(rows, layout, strict=True):
+        mid = y + height / 2
+        parts.append(_row_label(row, y, height, lines))
         values = [(s, _org_score(row, s[0])) for s in series]
         defined = [v for _s, v in values if v is not None]
         if len(defined) >= 2:
@@ -274,16 +307,19 @@ def _ranges(rows, series, method):
         + [(_("Partnership"), PARTNERSHIP_COLOUR, "", "bar", 0)],
         bottom + 24,
     )
-    parts.append(legend + _flag_legend(method, legend_y + 24))
+    flags, last = _flag_legend(method, legend_y + 24)
+    parts.append(legend + flags)
     desc = _(
         "One line per dimension on a 0-100 scale (dashed at %(amber)s and %(green)s) "
         "with a marker per organisation (%(names)s) and an upright bar for the "
         "partnership; the grey band from the lowest to the highest organisation is "
-        "the gap, marked ! when it needs attention and !! when significant. The table "
-        "with the chart gives the same figures."
+        "the gap, marked %(mark)s when it needs attention and %(marks)s when "
+        "significant. The table with the chart gives the same figures."
     ) % {
         "amber": scoring.display(method.amber),
         "green": scoring.display(method.green),
         "names": ", ".join(s[0] for s in series) or _("none"),
+        "mark": scoring.gap_mark(scoring.ATTENTION),
+        "marks": scoring.gap_mark(scoring.SIGNIFICANT),
     }
-    return _svg(legend_y + 44, _("Where the partners differ"), desc, "".join(parts))
+    return _svg(last + 24, _("Where the partners differ"), desc, "".join(parts))

@@ -37,7 +37,6 @@ LOBBY, ANSWERING, REVEALED, PAUSED, ENDED = (
 # Bars of the answer spread are drawn in this many heights (CSS classes, as
 # the Content-Security-Policy allows no inline styles).
 BAR_STEPS = 10
-MARKS = {scoring.ATTENTION: "▲", scoring.SIGNIFICANT: "▲▲"}
 
 
 @dataclass(frozen=True)
@@ -188,7 +187,7 @@ def reveal(screen: Screen, language: str) -> dict[str, Any]:
         "gap": result.gap,
         "gap_flag": result.gap_flag,
         "gap_flag_label": _label(GAP_LABELS, result.gap_flag),
-        "gap_mark": MARKS.get(result.gap_flag, ""),
+        "gap_mark": scoring.gap_mark(result.gap_flag),
         "organisations": [_organisation_cell(o, method) for o in result.organisations],
         "statements": [
             _statement_row(question, statement, top)
@@ -255,7 +254,7 @@ def _statement_row(
         "organisations": cells,
         "gap": statement.gap,
         "gap_flag": statement.gap_flag,
-        "gap_mark": MARKS.get(statement.gap_flag, ""),
+        "gap_mark": scoring.gap_mark(statement.gap_flag),
         "is_top": statement.code in top,
     }
 
@@ -281,6 +280,6 @@ def _before(
     return {
         "gap": row.gap_before,
         "gap_flag": row.flag_before,
-        "gap_mark": MARKS.get(row.flag_before, ""),
+        "gap_mark": scoring.gap_mark(row.flag_before),
         "band_label": _label(BAND_LABELS, scoring.band(row.partnership_before, method)),
     }

@@ -98,9 +98,11 @@ def build_results_context(
         reason (one sentence), red_dimensions: [row], significant_gaps: [row]}
       weakest_link, largest_gap: a dimension row, or None
       agenda: [{rank, code, name, priority, partnership, band, band_label, gap,
-        gap_flag, gap_flag_label, low_score, advice_band, advice}]
+        gap_flag, gap_flag_label, low_score, advice_band (the partnership's band),
+        advice (the dimension row's own), lowest_band, lowest_band_label,
+        lowest_band_differs}]
       quick_wins: [{rank, code, name, strength, partnership, band, band_label, gap,
-        advice}]
+        quick_win (the dimension's "begin klein" text, "" when the set has none)}]
       trend: None, or {previous (Assessment), index_then, index_now, index_delta,
         index_delta_points, blocks_delta_points (changes as shown, see
         `scoring.display_change`), verdict_then, verdict_then_label, verdict_now,

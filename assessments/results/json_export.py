@@ -113,7 +113,11 @@ def results_json_from_context(ctx: Mapping[str, Any]) -> dict[str, Any]:
         "weakest_link": _ref(ctx["weakest_link"], "partnership"),
         "largest_gap": _ref(ctx["largest_gap"], "gap"),
         "agenda": [
-            {k: item[k] for k in item if k not in ("band_label", "gap_flag_label")}
+            {
+                k: item[k]
+                for k in item
+                if k not in ("band_label", "gap_flag_label", "lowest_band_label")
+            }
             for item in ctx["agenda"]
         ],
         "quick_wins": [

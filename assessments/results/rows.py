@@ -13,6 +13,7 @@ from .. import scoring
 from ..models import Assessment, Dimension, Organisation, localized
 from . import loading
 from .labels import (
+    BAND_LABELS,
     GAP_CHANGE_LABELS,
     GAP_LABELS,
     KIND_LABELS,
@@ -167,13 +168,20 @@ def _agenda_rows(
                 "gap_flag": item.gap_flag,
                 "gap_flag_label": _label(GAP_LABELS, item.gap_flag),
                 "low_score": item.low_score,
-                "advice_band": item.advice_band,
-                "advice": localized(dim, f"advice_{item.advice_band}", language),
+                # One advice per dimension: the partnership's band, as in the
+                # dimension's own section; the least ready side's band is named
+                # beside it when it is lower (docs/scoring.md, step 10).
+                "advice_band": item.band,
+                "advice": row["advice"],
+                "lowest_band": item.lowest_band,
+                "lowest_band_label": _label(BAND_LABELS, item.lowest_band),
+                "lowest_band_differs": item.lowest_band != item.band,
             }
         )
     wins = []
     for rank, item in enumerate(result.quick_wins, start=1):
         row = rows_by_code[item.code]
+        dim = dimensions_by_code[item.code]
         wins.append(
             {
                 "rank": rank,
@@ -183,7 +191,9 @@ def _agenda_rows(
                 "partnership": item.score,
                 **_band(item.band),
                 "gap": item.gap,
-                "advice": row["advice"],
+                # Its own "begin klein" text, never the improvement advice; a set
+                # without one shows the dimension alone.
+                "quick_win": localized(dim, "quick_win", language),
             }
         )
     return agenda, wins

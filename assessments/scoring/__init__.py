@@ -43,6 +43,9 @@ EPSILON = 1e-9
 CONDITION, LINK = "condition", "link"
 GREEN, AMBER, RED = "green", "amber", "red"
 ATTENTION, SIGNIFICANT = "attention", "significant"
+# How a flagged gap is marked wherever it is shown (page, PDF, charts, live
+# screens): one home, so a table and the chart beside it never disagree.
+GAP_MARKS = {ATTENTION: "▲", SIGNIFICANT: "▲▲"}
 CLOSED, WIDENED, UNCHANGED = "closed", "widened", "unchanged"
 
 
@@ -160,7 +163,7 @@ class AgendaItem:
     band: str
     gap_flag: str | None
     low_score: bool  # on the agenda because the score is below green
-    advice_band: str  # band of the lowest organisation: the advice to read
+    lowest_band: str  # band of the least ready organisation (named when it differs)
 
 
 @dataclass(frozen=True)
@@ -321,6 +324,11 @@ def gap_flag(value: float | None, method: Method) -> str | None:
     return None
 
 
+def gap_mark(flag: str | None) -> str:
+    """ "▲" for a gap that needs attention, "▲▲" for a significant one, else ""."""
+    return GAP_MARKS.get(flag, "")
+
+
 def pair_gaps(
     organisation_scores: Iterable[OrganisationScore],
 ) -> tuple[PairGap, ...]:
@@ -440,8 +448,11 @@ def agenda(
     On the agenda: every dimension with a partnership score below green, or with a
     gap flag. Priority = (100 - P) + G, with G = 0 when there is no gap: every point
     short of 100 and every point of disagreement weigh the same. Ties keep dimension
-    order; at most `method.agenda_size` items. The advice to read is the band of the
-    lowest organisation (the side that is least ready), or of P with one organisation.
+    order; at most `method.agenda_size` items. The advice to read is that of the
+    partnership's band `band`, as in the dimension's own section, so one dimension
+    never gets two advices; `lowest_band` is the band of the lowest organisation
+    (the side that is least ready; P's with one organisation), which the outputs
+    name when it differs.
     """
     items = []
     for d in dimension_results:
@@ -457,7 +468,7 @@ def agenda(
                 band=d.band,
                 gap_flag=d.gap_flag,
                 low_score=d.band != GREEN,
-                advice_band=band(lowest, method),
+                lowest_band=band(lowest, method),
             )
         )
     return tuple(_ranked(items, "priority", dimension_results)[: method.agenda_size])

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
+from ..branding import branding_of, word_of
 from ..models import Assessment, Organisation
 from ..results import build_results_context
 from .models import SharedLink
@@ -97,13 +98,10 @@ def links_of(assessment: Assessment) -> list[SharedLink]:
 def shared_page_context(
     link: SharedLink, language: str | None = None
 ) -> dict[str, Any]:
-    """The results page's context, as the partners see it.
-
-    Hook for the consultancy's report (branch `brand`): `branding` (the profile
-    of the partnership's owner) and `consultant_word` (foreword, three
-    recommendations, per-dimension commentary) are filled here once those models
-    exist; the template shows them when they are not None.
-    """
+    """The results page's context, as the partners see it: the same figures, the
+    owner's branding (`branding`, None without a profile) and the consultant's word
+    (`word`: foreword, recommendations, per-dimension commentary; None when nothing
+    is written), as the results page has them."""
     language = language or translation.get_language() or "nl"
     context = build_results_context(link.assessment, language)
     context |= {
@@ -111,7 +109,7 @@ def shared_page_context(
         "shared": True,  # the result includes leave out workspace links and exports
         "can_edit": False,
         "greeted_organisation": link.organisation,
-        "branding": None,
-        "consultant_word": None,
+        "branding": branding_of(link.assessment),
+        "word": word_of(link.assessment, context.get("dimensions")),
     }
     return context

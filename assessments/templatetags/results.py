@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..scoring import display
+from ..scoring import display, gap_mark as _gap_mark
 
 register = template.Library()
 
@@ -21,3 +21,9 @@ def signed_points(value):
         return ""
     shown = display(value)
     return f"+{shown}" if shown > 0 else str(shown)
+
+
+@register.filter
+def gap_mark(flag):
+    """▲ / ▲▲ for a gap flag (`scoring.gap_mark`), "" without one."""
+    return _gap_mark(flag)

@@ -58,7 +58,12 @@ def show_assessment_branding_css(request, pk):
     Content-Security-Policy allows no inline styles. Text takes the colour only
     with 4.5:1 contrast against white; otherwise it only colours a rule."""
     assessment = get_assessment_for_user(request, pk, with_question_set=False)
-    branding = branding_of(assessment)
+    return branding_css_response(branding_of(assessment))
+
+
+def branding_css_response(branding):
+    """The stylesheet of a branding (or an empty one), for the results page and
+    the page shared with the partners."""
     accent = branding["accent"] if branding else ""
     css = ""
     if accent:

@@ -64,7 +64,8 @@ from .participant_session import (
     respondent_required,
 )
 
-# About 12.5 seconds per statement: 72 statements take some 15 minutes.
+# About 12.5 seconds per statement: the default set's 85 statements take some 20
+# minutes.
 SECONDS_PER_STATEMENT = 12.5
 
 

@@ -23,6 +23,7 @@ from ..access import (
 )
 from ..audit import Event, audit_event
 from ..background.models import PreparedFile
+from ..branding import branding_of, profile_of_owner
 from ..forms.sharing import SharedLinkForm
 from ..report import report_filename
 from ..sharing import (
@@ -33,6 +34,7 @@ from ..sharing import (
 )
 from ..web import throttle
 from . import prepared
+from .branding import branding_css_response, logo_response
 from .confirm import confirm_page, is_confirmed
 from .report import report_language
 
@@ -115,8 +117,29 @@ def shared_results(request, token):
     audit_event(request, Event.SHARED_LINK_OPENED, link)
     context = shared_page_context(link)
     context["report_url"] = reverse("assessments:shared-report", args=[token])
+    context["token"] = token
     response = render(request, "assessments/shared_results.html", context)
     return _private(response)
+
+
+@login_not_required
+@require_GET
+def shared_logo(request, token):
+    """The consultant's logo for the shared page: the token opens it, as it opens
+    the page (the workspace's logo route needs a login)."""
+    link, refused = _link_or_404(request, token)
+    if refused:
+        return refused
+    return _private(logo_response(profile_of_owner(link.assessment)))
+
+
+@login_not_required
+@require_GET
+def shared_branding_css(request, token):
+    link, refused = _link_or_404(request, token)
+    if refused:
+        return refused
+    return _private(branding_css_response(branding_of(link.assessment)))
 
 
 @login_not_required

@@ -67,7 +67,7 @@ def test_sending_with_open_statements_asks_first(page, live_server, respondent):
 
     page.click("text=Verstuur mijn antwoorden")
     expect(page.locator("h1")).to_have_text(
-        f"Nog {72 - answered} van 72 stellingen open"
+        f"Nog {85 - answered} van 85 stellingen open"
     )
     respondent.refresh_from_db()
     assert respondent.submitted_at is None

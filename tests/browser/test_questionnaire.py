@@ -106,7 +106,7 @@ def test_a_participant_answers_stops_resumes_and_submits(
 
     respondent.refresh_from_db()
     assert respondent.submitted_at is not None
-    assert saved_count(respondent) == 72
+    assert saved_count(respondent) == 85
     assert problems == []
     assert Answer.objects.filter(respondent=respondent, value=None).count() == len(
         steps[8].questions
@@ -139,7 +139,7 @@ def test_an_english_participant_on_a_phone_completes_the_scan(
         expect(page.locator("h1")).to_have_text("Thank you!")
     finally:
         context.close()
-    assert saved_count(respondent) == 72
+    assert saved_count(respondent) == 85
 
 
 def test_a_statement_can_be_answered_with_the_keyboard_alone(

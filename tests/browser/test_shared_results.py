@@ -11,7 +11,10 @@ from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from assessments.branding import branding_save, consultant_word_save
 from assessments.models import SharedLink
+from assessments.sharing import shared_link_create
+from tests.conftest import png_logo
 from tests.test_results import _people
 
 from .conftest import log_in, serious_violations
@@ -127,3 +130,60 @@ def test_the_shared_page_fits_a_phone(
         _look(shared, "shared-360")
     finally:
         partner.close()
+
+
+def test_the_shared_page_shows_the_branding_and_the_consultants_word(
+    browser, live_server, owner, answered
+):
+    branding_save(
+        consultant=owner,
+        fields={
+            "firm_name": "Rits & Partners Advies",
+            "accent_colour": "#1f4e79",
+            "contact_name": "Carla Consultant",
+        },
+        logo=png_logo(),
+    )
+    consultant_word_save(
+        assessment=answered,
+        foreword="Samen <strong>verder</strong>, in kleine stappen.",
+        recommendations=["Eerst de businesscase", "Dan de cultuur", "Dan de techniek"],
+        commentary={},
+    )
+    link = shared_link_create(
+        assessment=answered,
+        organisation=None,
+        last_day=timezone.localdate() + timedelta(days=7),
+        created_by=owner,
+    )
+    for width in (360, 1280):
+        partner = _partner(browser, width=width)
+        try:
+            problems = []
+            partner.on(
+                "console",
+                lambda m, seen=problems: m.type == "error" and seen.append(m.text),
+            )
+            shared = partner.new_page()
+            assert shared.goto(live_server.url + link.url).status == 200
+            expect(shared.locator(".results-branding")).to_contain_text(
+                "Rits & Partners Advies"
+            )
+            logo = shared.locator(".branding-logo")
+            expect(logo).to_be_visible()
+            assert logo.evaluate("img => img.complete && img.naturalWidth > 0")
+            word = shared.locator(".consultant-word")
+            expect(word).to_contain_text("Het woord van de adviseur")
+            expect(word.locator("strong")).to_have_text("verder")
+            expect(word.locator("ol li")).to_have_count(3)
+            expect(shared.locator("#statements-heading")).to_be_visible()
+            border = shared.locator(".results-branding").evaluate(
+                "el => getComputedStyle(el).borderBottomColor"
+            )
+            assert border == "rgb(31, 78, 121)"  # the accent, from the token route
+            assert shared.evaluate("document.documentElement.scrollWidth") <= width
+            assert "Geheimnaam" not in shared.content()
+            assert problems == []
+            _look(shared, f"shared-branded-{width}")
+        finally:
+            partner.close()

@@ -74,7 +74,7 @@ def test_new_draft_version_from_the_change_page(admin_client, question_set, asse
     url = reverse("admin:assessments_questionset_clone", args=[question_set.pk])
     assert admin_client.get(url).status_code == 405
     response = admin_client.post(url)
-    clone = QuestionSet.objects.get(version=2)
+    clone = QuestionSet.objects.get(version=3)
     assert response.status_code == 302 and response.url == _change_url(clone)
     assert clone.status == QuestionSet.Status.DRAFT
     assert clone.dimensions.count() == 14
@@ -83,7 +83,7 @@ def test_new_draft_version_from_the_change_page(admin_client, question_set, asse
 def test_export_downloads_json(admin_client, question_set):
     url = reverse("admin:assessments_questionset_export", args=[question_set.pk])
     response = admin_client.get(url)
-    assert response["Content-Disposition"].endswith('partnerscan-v1.json"')
+    assert response["Content-Disposition"].endswith('partnerscan-v2.json"')
     assert json.loads(response.content)["slug"] == "partnerscan"
 
 

@@ -254,7 +254,7 @@ def test_the_welcome_page_explains_the_scan(participant):
     text = participant.get(WELCOME).text
     assert "5 basisvoorwaarden" in text
     assert "9 ritsschakels" in text
-    assert "72 stellingen in 14 stappen, ongeveer 15 minuten" in text
+    assert "85 stellingen in 14 stappen, ongeveer 20 minuten" in text
     assert "Wie ziet wat" in text and "Je privacy" in text
     assert "Kies de juiste partner" in text
     assert 'action="/i18n/setlang/"' in text
@@ -531,7 +531,7 @@ def test_the_review_counts_open_statements_and_goes_back_to_the_first(
     )
     answered = sum(len(step.questions) for step in steps[:3])
     text = participant.get(REVIEW).text
-    assert f"Nog {72 - answered} van 72 stellingen open" in text
+    assert f"Nog {85 - answered} van 85 stellingen open" in text
     first_open = f'href="{step_url(4)}#s-{steps[3].questions[0].pk}"'
     # The notice's link, the statement's own link, and the button that used to
     # go back to step 14.
@@ -557,7 +557,7 @@ def test_sending_with_open_statements_asks_first(participant, respondent):
     response = participant.post(SUBMIT)
     assert response.status_code == 200
     answered = len(steps[0].questions)
-    assert f"Nog {72 - answered} van 72 stellingen open" in response.text
+    assert f"Nog {85 - answered} van 85 stellingen open" in response.text
     assert f'href="{step_url(2)}#s-{steps[1].questions[0].pk}"' in response.text
     assert "Toch versturen" in response.text
     assert f'href="{REVIEW}"' in response.text

@@ -51,7 +51,7 @@ def test_every_dimension_has_a_closed_drill_down_with_its_statements(
     assert _text(next(drill_downs[0].iter(f"{XHTML}summary"))).startswith("BV1 ")
     (table,) = drill_downs[0].iter(f"{XHTML}table")
     groups = list(table.iter(f"{XHTML}tbody"))
-    assert len(groups) == 6  # BV1 has six statements, a row group each
+    assert len(groups) == 7  # BV1 has seven statements, a row group each
     head = [_text(th) for th in table.find(f"{XHTML}thead").iter(f"{XHTML}th")]
     assert head == [
         "Organisation",
@@ -147,4 +147,4 @@ def test_an_editor_adds_an_action_from_a_dimensions_drill_down(
         "action-add-link" in (a.get("class") or "")
         for a in drill_down.iter(f"{XHTML}a")
     )
-    assert len(list(drill_down.iter(f"{XHTML}tbody"))) == 6
+    assert len(list(drill_down.iter(f"{XHTML}tbody"))) == 7

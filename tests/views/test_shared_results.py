@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from assessments.branding import branding_save, consultant_word_save
 from assessments.models import DimensionComment, SharedLink
-from assessments.sharing import MAX_DAYS, shared_link_create
+from assessments.sharing import MAX_DAYS, shared_link_create, shared_link_revoke
 from assessments.web import throttle
 
-from ..conftest import CONFIRMED, make_action, make_respondent, run_tasks
+from ..conftest import CONFIRMED, make_action, make_respondent, png_logo, run_tasks
 from ..test_results import answer_level
 
 pytestmark = pytest.mark.django_db
@@ -353,3 +354,76 @@ def _page(response, path):
     language switch returns to."""
     html = response.content.decode().replace(path, "PATH")
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+# What the results page shows besides the figures (issue 16.7): branding, the
+# consultant's word, the statement figures.
+
+BRAND = {
+    "firm_name": "Rits & Partners Advies",
+    "accent_colour": "#1f4e79",
+    "contact_name": "Carla Consultant",
+    "contact_email": "carla@rits.example",
+}
+
+
+def test_the_shared_page_carries_the_consultants_branding(client, owner, answered):
+    branding_save(consultant=owner, fields=BRAND, logo=png_logo())
+    link = _share(answered)
+    html = _open(client, link).content.decode()
+    assert "Rits &amp; Partners Advies" in html
+    assert "carla@rits.example" in html
+    assert f'src="{link.url}logo/?v=' in html
+    assert f'href="{link.url}branding.css?v=' in html
+    # The workspace's login routes are never used from the partners' page.
+    assert f"/assessments/{answered.pk}/logo/" not in html
+    logo = client.get(link.url + "logo/")
+    assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
+    assert "no-store" in logo["Cache-Control"]
+    css = client.get(link.url + "branding.css")
+    assert css.status_code == 200 and "#1f4e79" in css.content.decode()
+
+
+def test_the_logo_and_stylesheet_close_with_the_link(client, owner, answered):
+    branding_save(consultant=owner, fields=BRAND, logo=png_logo())
+    link = _share(answered)
+    logo_url, css_url = link.url + "logo/", link.url + "branding.css"
+    assert client.get(logo_url).status_code == 200
+    link.refresh_from_db()
+    shared_link_revoke(link=link)
+    assert client.get(logo_url).status_code == 404
+    assert client.get(css_url).status_code == 404
+    other = reverse("assessments:shared-logo", args=["y" * 64])
+    assert client.get(other).status_code == 404
+
+
+def test_without_a_profile_the_shared_page_is_neutral(client, answered):
+    link = _share(answered)
+    html = _open(client, link).content.decode()
+    assert "results-branding" not in html
+    assert client.get(link.url + "logo/").status_code == 404
+
+
+def test_the_shared_page_shows_the_consultants_word_sanitised(client, owner, answered):
+    branding_save(consultant=owner, fields=BRAND)
+    consultant_word_save(
+        assessment=answered,
+        foreword="<strong>Samen</strong> verder.<script>alert(1)</script><img src=x>",
+        recommendations=["Eerst de businesscase", "Dan de cultuur"],
+        commentary={"RS1": "De baten zijn nog niet helder."},
+    )
+    html = _open(client, _share(answered), "nl").content.decode()
+    assert "Het woord van de adviseur (Rits &amp; Partners Advies)" in html
+    assert "Eerst de businesscase" in html and "Dan de cultuur" in html
+    assert "De baten zijn nog niet helder." in html
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html and 'src="x"' not in html
+    assert "Schrijf een voorwoord" not in html  # nothing to edit here
+
+
+def test_the_shared_page_shows_the_statement_figures(client, answered):
+    html = _open(client, _share(answered), "nl").content.decode()
+    statement = answered.question_set.dimensions.get(code="BV1").questions.first()
+    assert "Stelling voor stelling" in html
+    assert statement.text_nl in html
+    assert NAME not in html and "Bert Beta" not in html

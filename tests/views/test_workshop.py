@@ -318,7 +318,7 @@ def test_the_review_shows_both_views_and_what_is_missing(
     text = consultant.get(url("review", assessment)).text
     assert '<th scope="col">Alfa</th>' in text
     assert "Helemaal oneens" in text and "Helemaal eens" in text
-    assert "71 stellingen zijn nog niet door elke organisatie beantwoord" in text
+    assert "84 stellingen zijn nog niet door elke organisatie beantwoord" in text
     assert text.count('<span aria-hidden="true">⚠</span> Verschil</span>') == 1
     # Back goes to the first statement an organisation has not answered yet.
     second = steps_of(assessment)[0].questions[1]
@@ -348,7 +348,7 @@ def test_finishing_asks_first_and_says_what_is_open(consultant, assessment, grou
     ):
         assert response.status_code == 200
         assert "Workshop afronden?" in response.text
-        assert "72 van 72 stellingen zijn nog niet door elke organisatie" in (
+        assert "85 van 85 stellingen zijn nog niet door elke organisatie" in (
             response.text
         )
         assert f'href="{url("step", assessment, 1)}#s-{question.pk}"' in response.text

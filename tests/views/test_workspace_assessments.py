@@ -155,7 +155,7 @@ class TestDetail:
             (2, 1, 1, 0),
             (1, 0, 0, 1),
         ]
-        assert "bezig (5 van 72)" in response.text
+        assert "bezig (5 van 85)" in response.text
         assert done.invitation_url() in response.text
 
     def test_the_privacy_note_follows_the_results_rule_not_submission(
