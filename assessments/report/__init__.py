@@ -23,8 +23,10 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from weasyprint import HTML, __version__ as weasyprint_version
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -48,10 +50,14 @@ TEMPLATE = "assessments/report/report.html"
 LOGO_PATH = "branding/logo"
 LOGO_URL = f"{REPORT_ORIGIN}/{LOGO_PATH}"
 REPORT_LANGUAGES = LANGUAGE_CODES
-# Tagged: the PDF carries its structure (headings, tables, lists, reading order), so
-# screen readers can follow it and readers can reflow it. It costs about 12 % more
-# render time, within the per-page budget (bench/README.md).
-PDF_OPTIONS = {"pdf_tags": True}
+# PDF/UA-1 (WeasyPrint's `pdf/ua-1` variant: PDF 1.7, tagged, the PDF/UA
+# identification in the XMP metadata, the title shown instead of the file name): the
+# PDF carries its structure (headings, tables with their header cells, lists, reading
+# order, the charts' alternative text), so screen readers can follow it and readers
+# can reflow it. Backgrounds, borders and rules are drawn as artifacts, which is why
+# decorative bars are CSS backgrounds, not images. Tagging costs about 12 % more
+# render time; the identification nothing measurable (bench/README.md).
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 
 # What the report may load from static/: stylesheets, fonts, images. No HTML, no JS.
 _ALLOWED_SUFFIXES = {
@@ -171,6 +177,7 @@ def _resources(context: Mapping[str, Any]) -> dict[str, tuple[bytes, str]]:
 # Context -----------------------------------------------------------------------------
 
 _TOOLTIP = re.compile(r"<title>[^<]*</title>")
+_CHART_TITLE = re.compile(r'(<title id="chart-[^"<>]*">)([^<]*)(</title>)')
 
 
 def build_report_context(assessment: Assessment, language: str) -> dict[str, Any]:
@@ -199,23 +206,59 @@ def build_report_context(assessment: Assessment, language: str) -> dict[str, Any
                 "word": word_of(assessment, context["dimensions"]),
             }
         )
-        if "charts" in context:
-            context["charts"] = {
-                name: _for_paper(svg) for name, svg in context["charts"].items()
-            }
         limit_report(context)
+        if "charts" in context:
+            alt = chart_alternative(context)
+            context["charts"] = {
+                name: _for_paper(svg, alt) for name, svg in context["charts"].items()
+            }
     return context
 
 
-def _for_paper(svg: str) -> SafeString:
+def _for_paper(svg: str, alternative: str = "") -> SafeString:
     """The chart without the tooltip on every shape: it means nothing on paper and
-    costs render time. The chart's own title (it has an id) and description stay.
+    costs render time. The chart's own title (it has an id) and description stay;
+    with `alternative` the title reads that text after its own: a tagged PDF takes
+    a chart's alternative text from its title.
 
     Only whole `<title>` elements holding plain (already escaped) text go, so the
-    markup stays as safe as charts/svg.py made it.
+    markup stays as safe as charts/svg.py made it; `alternative` is escaped here.
     """
+    svg = _TOOLTIP.sub("", str(svg))
+    if alternative:
+        svg = _CHART_TITLE.sub(
+            lambda m: f"{m[1]}{m[2]}. {escape(alternative)}{m[3]}", svg, count=1
+        )
     # Removing elements from already escaped SVG (see docstring) adds no markup.
-    return mark_safe(_TOOLTIP.sub("", str(svg)))  # noqa: S308  # nosec B308 B703
+    return mark_safe(svg)  # noqa: S308  # nosec B308 B703
+
+
+def chart_alternative(context: Mapping[str, Any]) -> str:
+    """The charts' figures as one text, the same figures as the score table that is
+    their table equivalent (_table.html): per dimension every organisation's score,
+    the partnership's and the gap, in the report's language."""
+    lines = []
+    for row in context["dimensions"]:
+        cells = [
+            f"{cell['label']} {_figure(cell['score'])}"
+            for cell in row["organisations"]
+            if not cell["withheld"]
+        ]
+        lines.append(
+            f"{row['code']} {row['name']}: "
+            + ", ".join(
+                [
+                    *cells,
+                    f"{_('Partnership')} {_figure(row['partnership'])}",
+                    f"{_('Gap')} {_figure(row['gap'])}",
+                ]
+            )
+        )
+    return _("Scores per organisation") + ": " + "; ".join(lines) + "."
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None else str(scoring.display(value))
 
 
 def _ends(row: Mapping[str, Any] | None) -> dict[str, str] | None:

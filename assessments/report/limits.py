@@ -98,6 +98,8 @@ def limit_report(context: dict) -> None:
     )
     shown = [labels.get(name, name) for name in context["shown_organisations"]]
     context["score_tables"] = _score_tables(shown, context["dimensions"])
+    # More than two organisations: each score stands above its band (_table.html).
+    context["stacked_scores"] = len(shown) > 2
     context["statement_columns"] = _statement_columns(context, shown, labels)
     columns = context["statement_columns"]
     # The statement tables' width class and how many columns a dimension row spans.
