@@ -237,6 +237,10 @@ EXPECTED = {
     "assessments:shared-results": {"get": _same(200)},
     "assessments:shared-report": {"get": _same(200)},
     "assessments:shared-report-status": {"get": _same(200)},
+    # The consultant's logo and accent colour on the shared page: the token is the
+    # key, as for the page itself (the world's owner has a branding profile).
+    "assessments:shared-logo": {"get": _same(200)},
+    "assessments:shared-branding-css": {"get": _same(200)},
     # Question sets: only staff with the question-set permission, none of these
     # personas (tests/views/test_questionsets.py climbs that ladder).
     "assessments:questionset-list": {"get": SET_ADMIN},

@@ -21,6 +21,9 @@ class AccountEraseForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
+        # Django's own password forms cap nothing, but hashing a megabyte is work an
+        # attacker would like us to do; no real password comes near this.
+        max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     understood = forms.BooleanField(
