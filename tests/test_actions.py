@@ -158,8 +158,8 @@ class TestTrend:
         _scan(follow_up, 4, 5)
         trend = build_results_context(follow_up, "en")["trend"]
         assert trend["method_change"] == {
-            "then": 1,
-            "now": 2,
+            "then": question_set.version,
+            "now": newer.version,
             "same_set": True,
             "name_then": question_set.name,
             "name_now": newer.name,
@@ -169,7 +169,7 @@ class TestTrend:
             "removed": [],
         }
         data = results_json(follow_up, "en")
-        assert data["trend"]["method_change"]["now"] == 2
+        assert data["trend"]["method_change"]["now"] == newer.version
         assert QuestionSet.objects.count() == 2
 
 

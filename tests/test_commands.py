@@ -76,15 +76,21 @@ class TestExportImport:
 
     def test_export_then_import_round_trips(self, tmp_path, question_set):
         target = tmp_path / "set.json"
-        _run("export_questionset", "partnerscan", "--version", "1", "-o", str(target))
+        version = str(question_set.version)
+        _run(
+            "export_questionset", "partnerscan", "--version", version, "-o", str(target)
+        )
         data = json.loads(target.read_text())
-        data["version"] = 2
+        assert data["version"] == question_set.version
+        data["version"] = question_set.version + 1
         target.write_text(json.dumps(data))
         output = _run("import_questionset", str(target))
         assert "Imported" in output
-        imported = QuestionSet.objects.get(version=2)
+        imported = QuestionSet.objects.get(version=data["version"])
         assert imported.status == QuestionSet.Status.DRAFT
-        again = json.loads(_run("export_questionset", "partnerscan", "--version", "2"))
+        again = json.loads(
+            _run("export_questionset", "partnerscan", "--version", str(data["version"]))
+        )
         data.pop("status"), again.pop("status")
         assert again == data
 

@@ -28,7 +28,8 @@ def _dim(data, code):
 def test_the_same_content_has_no_differences(old, new):
     diff = questionset_diff(old, new)
     assert diff.is_empty and not diff.method_changed
-    assert (diff.old_version, diff.new_version) == (1, 2)
+    assert (diff.old_version, diff.new_version) == (old["version"], new["version"])
+    assert diff.new_version == diff.old_version + 1
 
 
 def test_a_reworded_statement_keeps_both_texts_in_both_languages(old, new):

@@ -61,7 +61,7 @@ def test_the_database_refuses_a_second_published_version(question_set):
 
 def test_importing_published_goes_through_the_service(question_set):
     data = questionset_data()
-    data["version"] = 2
+    data["version"] = question_set.version + 1
     questionset_import(data=data, status=QuestionSet.Status.PUBLISHED)
     question_set.refresh_from_db()
     assert question_set.status == QuestionSet.Status.RETIRED
@@ -69,12 +69,13 @@ def test_importing_published_goes_through_the_service(question_set):
 
 def test_a_shipped_new_default_version_retires_the_old_one(question_set, monkeypatch):
     data = json.loads(_default_questionset_text())
-    data["version"] = 2
+    data["version"] = question_set.version + 1
     monkeypatch.setattr(
         "assessments.questionsets._default_questionset_text", lambda: json.dumps(data)
     )
     shipped, created = questionset_install_default()
     assert created and shipped.status == QuestionSet.Status.PUBLISHED
+    assert shipped.version == question_set.version + 1
     question_set.refresh_from_db()
     assert question_set.status == QuestionSet.Status.RETIRED
 
@@ -82,18 +83,19 @@ def test_a_shipped_new_default_version_retires_the_old_one(question_set, monkeyp
 def test_a_shipped_default_behind_the_admins_version_arrives_as_draft(
     question_set, monkeypatch
 ):
-    admins = questionset_clone(question_set=question_set)  # version 2
-    questionset_clone(question_set=admins)  # version 3, a draft
-    questionset_publish(question_set=QuestionSet.objects.get(version=3))
+    admins = questionset_clone(question_set=question_set)  # shipped + 1
+    newest = questionset_clone(question_set=admins)  # shipped + 2, a draft
+    questionset_publish(question_set=newest)
     data = json.loads(_default_questionset_text())
-    data["version"] = 2
-    QuestionSet.objects.filter(version=2).delete()
+    data["version"] = admins.version
+    admins.delete()
     monkeypatch.setattr(
         "assessments.questionsets._default_questionset_text", lambda: json.dumps(data)
     )
     shipped, created = questionset_install_default()
     assert created and shipped.status == QuestionSet.Status.DRAFT
-    assert QuestionSet.objects.published().get().version == 3
+    assert shipped.version == admins.version
+    assert QuestionSet.objects.published().get().version == newest.version
 
 
 def test_the_migration_keeps_the_newest_published_version(question_set):

@@ -20,7 +20,7 @@ from .test_report import pdf_text
 
 @pytest.fixture
 def newer(question_set):
-    """Version 2: one RS4 statement weighs more, green starts at 80."""
+    """The next version: one RS4 statement weighs more, green starts at 80."""
     newer = questionset_clone(question_set=question_set)
     statement = newer.dimensions.get(code="RS4").questions.order_by("position")[0]
     statement.weight += 1
@@ -48,8 +48,21 @@ def test_the_method_change_names_dimensions_and_settings(question_set, newer):
     change = questionset_method_change(then=question_set, now=newer)
     assert change["dimensions"] == ["RS4"]
     assert [str(label) for label in change["settings"]] == ["Groen vanaf"]
-    assert (change["then"], change["now"], change["same_set"]) == (1, 2, True)
+    assert (change["then"], change["now"], change["same_set"]) == (
+        question_set.version,
+        newer.version,
+        True,
+    )
+    assert change["then"] != change["now"]
     assert questionset_method_change(then=newer, now=newer) is None
+
+
+def _says_the_versions(then, now):
+    assert then != now
+    return (
+        f"Deze scan gebruikt versie {now} van de vragenset, "
+        f"de vorige scan versie {then}."
+    )
 
 
 def test_the_trend_marks_the_changed_dimension_only(follow_up):
@@ -58,24 +71,20 @@ def test_the_trend_marks_the_changed_dimension_only(follow_up):
     assert marked == ["RS4"]
 
 
-def test_the_results_page_says_so(client, owner, follow_up):
+def test_the_results_page_says_so(client, owner, question_set, newer, follow_up):
     client.force_login(owner)
     page = client.get(reverse("assessments:assessment-results", args=[follow_up.pk]))
     text = " ".join(page.text.split())
-    assert (
-        "Deze scan gebruikt versie 2 van de vragenset, de vorige scan versie 1." in text
-    )
+    assert _says_the_versions(question_set.version, newer.version) in text
     assert "stellingen, gewichten of omgekeerde scoring gewijzigd voor RS4" in text
     assert "gewijzigd voor elke dimensie: Groen vanaf" in text
     assert text.count('method-changed">methode gewijzigd') == 1
 
 
 @pytest.mark.slow
-def test_the_pdf_says_so(follow_up):
+def test_the_pdf_says_so(question_set, newer, follow_up):
     text = pdf_text(render_pdf(build_report_context(follow_up, "nl")))
-    assert (
-        "Deze scan gebruikt versie 2 van de vragenset, de vorige scan versie 1." in text
-    )
+    assert _says_the_versions(question_set.version, newer.version) in text
     assert "gewijzigd voor RS4" in text
     assert "METHODE GEWIJZIGD" in text.upper()
 

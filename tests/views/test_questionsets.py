@@ -97,48 +97,71 @@ class TestAccess:
 
 class TestPages:
     def test_the_list_groups_versions_with_status_and_scans(
-        self, client, set_admin, draft, assessment, django_assert_max_num_queries
+        self,
+        client,
+        set_admin,
+        question_set,
+        draft,
+        assessment,
+        django_assert_max_num_queries,
     ):
         client.force_login(set_admin)
         with django_assert_max_num_queries(8):
             page = client.get(_list()).text
         text = " ".join(page.split())
-        assert "Versie 2" in text and "Versie 1" in text
+        assert f"Versie {draft.version}" in text
+        assert f"Versie {question_set.version}" in text
         assert "concept" in text and "gepubliceerd" in text
         assert "Gebruikt door nieuwe scans" in text
 
     def test_the_detail_shows_settings_in_words_and_the_diff(
-        self, client, set_admin, draft
+        self, client, set_admin, question_set, draft
     ):
         client.force_login(set_admin)
         page = " ".join(client.get(_detail(draft)).text.split())
         assert "67 % van het stellingsgewicht" in page
         assert "basisvoorwaarden 50 %, ritsschakels 50 %" in page
         assert "75 (op de schaal 1-5 4,0)" in page
-        assert "Wat is er veranderd van versie 1 naar versie 2" in page
+        assert (
+            f"Wat is er veranderd van versie {question_set.version} "
+            f"naar versie {draft.version}"
+        ) in page
         assert "Herschreven stelling." in page
         assert "methode gewijzigd" in page
 
-    def test_any_two_versions_can_be_compared(self, client, set_admin, draft):
+    def test_any_two_versions_can_be_compared(
+        self, client, set_admin, question_set, draft
+    ):
         third = questionset_clone(question_set=draft)
+        first, second = question_set.version, draft.version
         client.force_login(set_admin)
-        page = client.get(_detail(third) + "?compare=1").text
-        assert "van versie 1 naar versie 3" in " ".join(page.split())
-        page = client.get(_detail(third) + "?compare=2").text
-        assert "van versie 2 naar versie 3" in " ".join(page.split())
+        page = client.get(_detail(third) + f"?compare={first}").text
+        assert f"van versie {first} naar versie {third.version}" in " ".join(
+            page.split()
+        )
+        page = client.get(_detail(third) + f"?compare={second}").text
+        assert f"van versie {second} naar versie {third.version}" in " ".join(
+            page.split()
+        )
         # Nothing usable asked: a draft is compared with the published version.
         page = client.get(_detail(third) + "?compare=abc").text
-        assert "van versie 1 naar versie 3" in " ".join(page.split())
+        assert f"van versie {first} naar versie {third.version}" in " ".join(
+            page.split()
+        )
 
 
 class TestPublish:
-    def test_it_asks_first_and_shows_the_diff(self, client, set_admin, draft):
+    def test_it_asks_first_and_shows_the_diff(
+        self, client, set_admin, question_set, draft
+    ):
         client.force_login(set_admin)
         for response in (client.get(_publish(draft)), client.post(_publish(draft))):
             assert response.status_code == 200
             text = " ".join(response.text.split())
-            assert "Partnerscan versie 2 publiceren?" in text
-            assert "Versie 1 wordt uitgefaseerd voor nieuwe scans" in text
+            assert f"Partnerscan versie {draft.version} publiceren?" in text
+            assert (
+                f"Versie {question_set.version} wordt uitgefaseerd voor nieuwe scans"
+            ) in text
             assert "Herschreven stelling." in text
             assert 'name="confirmed" value="yes"' in text
         draft.refresh_from_db()
@@ -149,8 +172,8 @@ class TestPublish:
     ):
         client.force_login(set_admin)
         response = client.post(_publish(draft), CONFIRMED, follow=True)
-        assert "Partnerscan versie 2 is gepubliceerd" in response.text
-        assert "Versie 1 is uitgefaseerd" in response.text
+        assert f"Partnerscan versie {draft.version} is gepubliceerd" in response.text
+        assert f"Versie {question_set.version} is uitgefaseerd" in response.text
         draft.refresh_from_db()
         question_set.refresh_from_db()
         assert draft.status == QuestionSet.Status.PUBLISHED
@@ -163,7 +186,9 @@ class TestPublish:
         client.force_login(set_admin)
         client.post(_publish(draft), CONFIRMED)
         choices = list(AssessmentForm().fields["question_set"].choices)
-        assert [label for _value, label in choices] == ["Partnerscan versie 2"]
+        assert [label for _value, label in choices] == [
+            f"Partnerscan versie {draft.version}"
+        ]
 
     def test_an_old_scans_figures_stay_identical(
         self, client, set_admin, owner, draft, partnership, question_set
@@ -179,7 +204,8 @@ class TestPublish:
         client.post(_publish(draft), CONFIRMED)
         after = build_results_context(Assessment.objects.get(pk=old.pk), "nl")
         assert after["result"] == before["result"]
-        assert after["question_set"].version == 1
+        assert after["question_set"].version == question_set.version
+        assert after["question_set"].version != draft.version
 
     def test_only_a_draft_can_be_published(self, client, set_admin, question_set):
         client.force_login(set_admin)
@@ -207,7 +233,9 @@ class TestRoundTrip:
         xlsx = client.get(
             reverse("assessments:questionset-download", args=[question_set.pk, "xlsx"])
         )
-        assert xlsx["Content-Disposition"].endswith('partnerscan-v1.xlsx"')
+        assert xlsx["Content-Disposition"].endswith(
+            f'partnerscan-v{question_set.version}.xlsx"'
+        )
         assert xlsx.content[:2] == b"PK"
         as_json = client.get(
             reverse("assessments:questionset-download", args=[question_set.pk, "json"])
@@ -228,7 +256,7 @@ class TestRoundTrip:
         client.force_login(set_admin)
         raw = questionset_to_xlsx(questionset_to_dict(question_set))
         response = self._upload(client, question_set, raw)
-        draft = QuestionSet.objects.get(version=2)
+        draft = QuestionSet.objects.get(version=question_set.version + 1)
         assert response.url == _detail(draft)
         assert draft.status == QuestionSet.Status.DRAFT
 
