@@ -407,6 +407,9 @@ LOGGING = {
 # django-auditlog records changes; assessments/audit/receivers.py keeps anything
 # personal out of its rows.
 AUDITLOG_STORE_JSON_CHANGES = True
+# Restoring a backup (loaddata) is not a change anyone made: the restored trail is
+# the record, and a second entry per restored row would double it.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 # Entries older than this are deleted by the schedule ("audit_retention").
 PARTNERSCAN_AUDIT_RETENTION_DAYS = int(
     os.environ.get("PARTNERSCAN_AUDIT_RETENTION_DAYS", "730")

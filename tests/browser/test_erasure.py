@@ -21,6 +21,10 @@ def _fresh_throttle():
     cache.clear()
 
 
+# The shipped question set's statements (one answer each).
+STATEMENTS = 85
+
+
 def _shoot(page, name):
     for width in (360, 1280):
         page.set_viewport_size({"width": width, "height": 900})
@@ -60,11 +64,11 @@ def test_the_consultant_downloads_and_erases_a_respondent(
         page.click("text=Gegevens downloaden (JSON)")
     data = json.loads(open(download.value.path(), encoding="utf-8").read())
     assert data["identity"]["email"] == "f@example.org"
-    assert len(data["answers"]) == 72
+    assert len(data["answers"]) == STATEMENTS
 
     page.click("button:has-text('Fatima en de gegevens verwijderen')")
     expect(page.locator("h1")).to_have_text("Fatima verwijderen?")
-    expect(page.locator(".confirm-items")).to_contain_text("72 antwoorden")
+    expect(page.locator(".confirm-items")).to_contain_text(f"{STATEMENTS} antwoorden")
     _shoot(page, "confirm")
     assert Respondent.objects.filter(pk=fatima.pk).exists()
     page.click("button:has-text('Fatima verwijderen')")

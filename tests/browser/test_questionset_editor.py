@@ -45,8 +45,9 @@ def test_an_admin_edits_a_new_draft_and_previews_it_in_english_on_a_phone(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{live_server.url}/dashboard/")
-    page.get_by_role("link", name="Vragenlijsten").click()
-    page.get_by_role("link", name="Bekijken").first.click()
+    page.get_by_role("link", name="Vragensets").first.click()
+    page.get_by_role("link", name=f"Versie {question_set.version}").first.click()
+    page.get_by_role("link", name="Openen in de editor").click()
     assert page.locator("fieldset.qs-fields[disabled]").count() == 1
     page.get_by_role("button", name="Nieuwe conceptversie maken").click()
     draft = QuestionSet.objects.get(version=question_set.version + 1)

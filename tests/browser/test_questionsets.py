@@ -47,18 +47,18 @@ def test_compare_and_publish(browser, live_server, set_admin, draft, width):
     page.get_by_role("link", name="Vragensets").first.click()
     assert page.evaluate(OVERFLOW) <= 0
     page.screenshot(path=f"{SHOTS}/list-{width}.png", full_page=True)
-    page.get_by_role("link", name="Versie 2").click()
-    page.get_by_text("Wat is er veranderd van versie 1 naar versie 2").wait_for()
+    page.get_by_role("link", name="Versie 3").click()
+    page.get_by_text("Wat is er veranderd van versie 2 naar versie 3").wait_for()
     assert page.evaluate(OVERFLOW) <= 0
     page.screenshot(path=f"{SHOTS}/detail-{width}.png", full_page=True)
     page.get_by_role("button", name="Publiceren…").click()
-    page.get_by_text("Versie 1 wordt uitgefaseerd voor nieuwe scans").wait_for()
+    page.get_by_text("Versie 2 wordt uitgefaseerd voor nieuwe scans").wait_for()
     assert page.evaluate(OVERFLOW) <= 0
     page.screenshot(path=f"{SHOTS}/publish-{width}.png", full_page=True)
     page.get_by_role("button", name="Publiceren", exact=True).click()
-    page.get_by_text("Partnerscan versie 2 is gepubliceerd").wait_for()
+    page.get_by_text("Partnerscan versie 3 is gepubliceerd").wait_for()
     page.screenshot(path=f"{SHOTS}/published-{width}.png", full_page=True)
-    assert QuestionSet.objects.published().get().version == 2
+    assert QuestionSet.objects.published().get().version == 3
     context.close()
 
 

@@ -65,7 +65,9 @@ def test_a_dimension_opens_and_closes_by_keyboard(
     page.keyboard.press("Enter")
     details = page.locator("details.results-statements").first
     expect(details).to_have_attribute("open", "")
-    expect(details.locator("tbody")).to_have_count(6)  # BV1's six statements
+    expect(details.locator("tbody")).to_have_count(
+        7
+    )  # BV1's seven statements (question set v2)
     expect(details.locator("thead")).to_contain_text("weet niet")
     page.keyboard.press("Enter")
     expect(details).not_to_have_attribute("open", "")
