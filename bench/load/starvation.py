@@ -13,7 +13,8 @@ all. Alternating, both kinds of window see the same machine: on a shared machine
 other work comes and goes, and two phases one after the other would each see
 different neighbours. The first `guard` seconds of every window are not counted
 (the previous window's downloads, polls and renders die down; at the start, every
-participant opens their link).
+participant opens their link). After the last window the users go on for `finish`
+seconds, unmeasured, so that a download clicked late still reaches its PDF.
 
 Recorded: the autosave's p95 in each kind of window (exact, from every response
 time) and their ratio (target <= 1.2), each download's time from the click to the
@@ -111,6 +112,7 @@ def run(
     debounce=5,
     burner=False,
     worker_nice=None,
+    finish=30,
     out=None,
     database="partnerscan_load",
 ):
@@ -147,8 +149,10 @@ def run(
             plan_path,
             out / "locust",
             users + downloaders,
-            # A few seconds for every user to start before the first window.
-            windows * window + 5,
+            # A few seconds for every user to start before the first window, and
+            # `finish` seconds after the last for downloads clicked in it to reach
+            # the PDF (a render takes seconds; nothing is measured then).
+            windows * window + 5 + finish,
             classes=["Participant", "ReportDownloader"],
             env={
                 "LOAD_WINDOW_SECONDS": str(window),
@@ -205,6 +209,7 @@ def run(
         "windows": windows,
         "guard": guard,
         "debounce": debounce,
+        "finish": finish,
         "burner": burner,
         "worker_nice": 10 if worker_nice is None else worker_nice,
         "gunicorn_workers": gunicorn_workers,
