@@ -5,8 +5,6 @@ stored: `assessments.scoring` recomputes them from answers and the pinned questi
 """
 
 import calendar
-import hashlib
-import secrets
 from datetime import date
 
 from django.conf import settings
@@ -25,8 +23,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, get_language_info, gettext_lazy as _
+
+from .tokens import token_hash, token_issue, token_recover
 
 # The languages of the UI, the questionnaire, the texts of a question set and the
 # report: settings.LANGUAGES, written once. Each language is offered in its own
@@ -789,10 +788,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def has_started(*, answered: int, submitted: bool) -> bool:
     """The one rule for "started": at least one statement answered ("don't know"
     counts), or submitted. Opening the link is not starting.
@@ -811,6 +806,7 @@ def has_started(*, answered: int, submitted: bool) -> bool:
 _PERSON_TO_MAIL = Q(is_group=False, submitted_at__isnull=True, token_hash__isnull=False)
 _MAILABLE = _PERSON_TO_MAIL & ~Q(email="")
 _REMINDERS = ["reminder", "remind_after", "remind_close"]
+INVITATION_SALT = "partnerscan.invitation"
 
 
 def _mail_on_its_way(kinds):
@@ -838,7 +834,7 @@ class RespondentQuerySet(models.QuerySet):
         """The respondent an invitation token belongs to (revoked tokens match none)."""
         if not token or len(token) > 200:
             return self.none()
-        return self.filter(token_hash=_hash_token(token))
+        return self.filter(token_hash=token_hash(token))
 
     def individuals(self):
         """People with a personal link, not workshop groups."""
@@ -978,19 +974,12 @@ class Respondent(models.Model):
     def has_valid_token(self):
         return bool(self.token_hash)
 
-    def _token_from_seed(self):
-        return salted_hmac(
-            "partnerscan.invitation", self.token_seed, algorithm="sha256"
-        ).hexdigest()
-
     def issue_token(self):
         """Give the respondent a fresh invitation token (the old link stops working).
 
         Returns the token; the caller saves the respondent.
         """
-        self.token_seed = secrets.token_hex(16)
-        token = self._token_from_seed()
-        self.token_hash = _hash_token(token)
+        self.token_seed, token, self.token_hash = token_issue(INVITATION_SALT)
         return token
 
     def revoke_token(self):
@@ -1000,12 +989,7 @@ class Respondent(models.Model):
     @property
     def token(self):
         """The current invitation token, or None when revoked."""
-        if not self.token_hash or not self.token_seed:
-            return None
-        token = self._token_from_seed()
-        # A rotated SECRET_KEY makes old links unrecoverable; say so rather than
-        # hand out a link that will not work.
-        return token if _hash_token(token) == self.token_hash else None
+        return token_recover(INVITATION_SALT, self.token_seed, self.token_hash)
 
     def invitation_path(self):
         token = self.token

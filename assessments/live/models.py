@@ -11,14 +11,12 @@ respondent (the last round counts in the results); `LiveAnswer` keeps each round
 so the results can show a gap before and after the discussion.
 """
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from ..tokens import token_issue, token_recover
 
 # Six characters without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B): 23**6 is
 # about 148 million codes, and guessing is throttled per client.
@@ -26,10 +24,7 @@ JOIN_CODE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 JOIN_CODE_LENGTH = 6
 AGREEMENT_MAX = 2000
 ROUNDS = (1, 2)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+PROJECTOR_SALT = "partnerscan.projector"
 
 
 class LiveSession(models.Model):
@@ -127,27 +122,17 @@ class LiveSession(models.Model):
 
     def issue_projector_token(self) -> str:
         """A fresh projector link (the old one stops working); the caller saves."""
-        self.projector_seed = secrets.token_hex(16)
-        token = self._projector_token_from_seed()
-        self.projector_hash = hash_token(token)
+        self.projector_seed, token, self.projector_hash = token_issue(PROJECTOR_SALT)
         return token
 
     def revoke_projector_token(self) -> None:
         self.projector_seed = ""
         self.projector_hash = None
 
-    def _projector_token_from_seed(self):
-        return salted_hmac(
-            "partnerscan.projector", self.projector_seed, algorithm="sha256"
-        ).hexdigest()
-
     @property
     def projector_token(self) -> str | None:
         """The current projector token, or None when revoked (or SECRET_KEY moved)."""
-        if not self.projector_hash or not self.projector_seed:
-            return None
-        token = self._projector_token_from_seed()
-        return token if hash_token(token) == self.projector_hash else None
+        return token_recover(PROJECTOR_SALT, self.projector_seed, self.projector_hash)
 
 
 class LiveStep(models.Model):

@@ -9,8 +9,6 @@ again later. Revoking clears both; an expired link keeps them until it is revoke
 but is refused by `SharedLinkQuerySet.active`.
 """
 
-import hashlib
-import secrets
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -18,14 +16,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from ..tokens import token_hash, token_issue, token_recover
+
 TOKEN_MAX = 100  # longer input is never a token: refused before hashing
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+LINK_SALT = "partnerscan.shared-results"
 
 
 class SharedLinkQuerySet(models.QuerySet):
@@ -37,7 +33,7 @@ class SharedLinkQuerySet(models.QuerySet):
     def by_token(self, token: str) -> "SharedLinkQuerySet":
         if not token or len(token) > TOKEN_MAX:
             return self.none()
-        return self.filter(token_hash=hash_token(token))
+        return self.filter(token_hash=token_hash(token))
 
 
 class SharedLink(models.Model):
@@ -106,27 +102,17 @@ class SharedLink(models.Model):
 
     def issue_token(self) -> str:
         """A fresh token (an earlier one stops working); the caller saves."""
-        self.token_seed = secrets.token_hex(16)
-        token = self._token_from_seed()
-        self.token_hash = hash_token(token)
+        self.token_seed, token, self.token_hash = token_issue(LINK_SALT)
         return token
 
     def clear_token(self) -> None:
         self.token_seed = ""
         self.token_hash = None
 
-    def _token_from_seed(self) -> str:
-        return salted_hmac(
-            "partnerscan.shared-results", self.token_seed, algorithm="sha256"
-        ).hexdigest()
-
     @property
     def token(self) -> str | None:
         """The current token, or None when revoked (or SECRET_KEY moved)."""
-        if not self.token_hash or not self.token_seed:
-            return None
-        token = self._token_from_seed()
-        return token if hash_token(token) == self.token_hash else None
+        return token_recover(LINK_SALT, self.token_seed, self.token_hash)
 
     @property
     def url(self) -> str | None:

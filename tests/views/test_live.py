@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from assessments import scoring
 from assessments.live import sessions
-from assessments.live.models import JOIN_CODE_ALPHABET, hash_token
+from assessments.live.models import JOIN_CODE_ALPHABET
 from assessments.models import (
     AgreementNote,
     Answer,
@@ -23,6 +23,7 @@ from assessments.models import (
 )
 from assessments.questionnaire import questionnaire_steps
 from assessments.scoring import item_score
+from assessments.tokens import token_hash
 from tests.conftest import CONFIRMED, make_assessment
 
 pytestmark = pytest.mark.django_db
@@ -705,7 +706,7 @@ def test_a_changed_poll_costs_the_same_for_two_or_twelve_phones(consultant, sess
 
 def test_the_projector_link_is_stored_hashed(session):
     token = session.projector_token
-    assert session.projector_hash == hash_token(token)
+    assert session.projector_hash == token_hash(token)
     assert token not in (session.projector_seed, session.projector_hash)
 
 

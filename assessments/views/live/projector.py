@@ -9,9 +9,9 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from ...live import polling, screens
-from ...live.models import hash_token
 from ...live.qr import qr_svg
 from ...models import AgreementNote, LiveSession
+from ...tokens import token_hash
 from ...web import throttle
 
 
@@ -46,7 +46,7 @@ def screen_context(request, session, with_qr=True):
 
 
 def _session_for(token):
-    found = polling.projector_version(hash_token(token)) if len(token) < 100 else None
+    found = polling.projector_version(token_hash(token)) if len(token) < 100 else None
     if found is None:
         return None, None
     session = LiveSession.objects.select_related(
@@ -80,7 +80,7 @@ def show_projector(request, token):
 @never_cache
 def poll_projector(request, token):
     """One query when nothing changed; the ended screen when the link stopped."""
-    found = polling.projector_version(hash_token(token)) if len(token) < 100 else None
+    found = polling.projector_version(token_hash(token)) if len(token) < 100 else None
     if found is None:
         return _ended(request, "assessments/includes/_live_projector_ended.html")
 
