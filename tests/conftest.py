@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import override_settings
+from django.utils import translation
 
 from assessments import questionnaire
 from assessments.models import (
@@ -67,6 +68,15 @@ def pytest_runtest_teardown(item, nextitem):
             ).exists():
                 questionset_install_default()
     return result
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Dutch), whatever a test before it
+    in the same process activated: a lazy label read outside a request is in the
+    active language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

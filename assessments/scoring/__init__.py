@@ -27,173 +27,44 @@ Steps (DESIGN.md "Scoring"):
 Per statement (`score_statements`): per organisation the mean item score of its
 respondents who answered it and how many gave each answer; the statement gap is
 max - min over the organisations shown.
+
+Modules: `values` (the settings, inputs and frozen results), this one (steps 1-10),
+`trend` (step 11), `statements` (statement by statement, and the live session's
+rounds). Every name is importable from `assessments.scoring`.
 """
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations
 from typing import Any
 
-# Threshold comparisons forgive float noise: 4 of 6 equal weights must count as 2/3,
-# and a mean that should be exactly 75 must be green.
-EPSILON = 1e-9
-
-CONDITION, LINK = "condition", "link"
-GREEN, AMBER, RED = "green", "amber", "red"
-ATTENTION, SIGNIFICANT = "attention", "significant"
-# How a flagged gap is marked wherever it is shown (page, PDF, charts, live
-# screens): one home, so a table and the chart beside it never disagree.
-GAP_MARKS = {ATTENTION: "▲", SIGNIFICANT: "▲▲"}
-CLOSED, WIDENED, UNCHANGED = "closed", "widened", "unchanged"
-
-
-@dataclass(frozen=True)
-class Method:
-    """The question set's thresholds and weights (defaults as in DESIGN.md), and the
-    scan's privacy minimum: everything a score depends on besides the answers."""
-
-    min_coverage: float = 2 / 3
-    condition_weight: float = 50.0
-    link_weight: float = 50.0
-    green: float = 75.0
-    amber: float = 50.0
-    gap_attention: float = 25.0
-    gap_significant: float = 40.0
-    # How many items the agenda and the quick wins list at most.
-    agenda_size: int = 5
-    quick_win_size: int = 3
-    privacy_minimum: int = 1
-
-
-@dataclass(frozen=True)
-class QuestionSpec:
-    code: str
-    weight: float = 1.0
-    reverse: bool = False
-
-
-@dataclass(frozen=True)
-class DimensionSpec:
-    code: str
-    kind: str  # CONDITION or LINK
-    questions: tuple[QuestionSpec, ...]
-    weight: float = 1.0
-
-
-@dataclass(frozen=True)
-class Response:
-    """One respondent's answers: question code -> 1-5, or None for "weet niet".
-
-    `group` marks a workshop group: the organisation's answers given together, in
-    the room, rather than one person's."""
-
-    respondent: str
-    organisation: str
-    answers: Mapping[str, int | None]
-    group: bool = False
-
-
-@dataclass(frozen=True)
-class OrganisationScore:
-    """Step 3: one organisation on one dimension, with the spread inside it.
-
-    `withheld`: the organisation has scored respondents here, but too few for the
-    privacy minimum, so every figure is None and nothing else may use them."""
-
-    name: str
-    score: float | None
-    n: int
-    min: float | None = None
-    max: float | None = None
-    sd: float | None = None
-    withheld: bool = False
-
-
-@dataclass(frozen=True)
-class PairGap:
-    a: str
-    b: str
-    gap: float | None
-
-
-@dataclass(frozen=True)
-class DimensionResult:
-    code: str
-    kind: str
-    weight: float
-    organisations: tuple[OrganisationScore, ...]
-    partnership: float | None
-    band: str | None
-    gap: float | None
-    gap_flag: str | None
-    pairs: tuple[PairGap, ...]
-
-    def organisation(self, name: str) -> OrganisationScore:
-        return next(o for o in self.organisations if o.name == name)
-
-
-@dataclass(frozen=True)
-class RespondentResult:
-    label: str
-    organisation: str
-    items: Mapping[str, float | None]
-    dimensions: Mapping[str, float | None]
-    group: bool = False
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Step 9. `band` is the verdict; `capped` says the zipper rule lowered it."""
-
-    band: str | None
-    index_band: str | None
-    capped: bool
-    red_dimensions: tuple[str, ...]
-    significant_gaps: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    code: str
-    priority: float
-    score: float
-    gap: float | None
-    band: str
-    gap_flag: str | None
-    low_score: bool  # on the agenda because the score is below green
-    lowest_band: str  # band of the least ready organisation (named when it differs)
-
-
-@dataclass(frozen=True)
-class QuickWin:
-    code: str
-    strength: float
-    score: float
-    gap: float
-    band: str
-
-
-@dataclass(frozen=True)
-class AssessmentResult:
-    method: Method
-    organisations: tuple[str, ...]
-    respondents: tuple[RespondentResult, ...]
-    dimensions: tuple[DimensionResult, ...]
-    blocks: Mapping[str, float | None]
-    index: float | None
-    verdict: Verdict
-    weakest_link: str | None
-    largest_gap: str | None
-    agenda: tuple[AgendaItem, ...]
-    quick_wins: tuple[QuickWin, ...]
-    # Organisations with scored respondents that the privacy minimum hides on every
-    # dimension: they get no column anywhere (see `withheld_organisations`).
-    withheld: tuple[str, ...] = ()
-
-    def dimension(self, code: str) -> DimensionResult:
-        return next(d for d in self.dimensions if d.code == code)
+from .values import (
+    AMBER as AMBER,
+    ATTENTION as ATTENTION,
+    CLOSED as CLOSED,
+    CONDITION as CONDITION,
+    EPSILON as EPSILON,
+    GAP_MARKS as GAP_MARKS,
+    GREEN as GREEN,
+    LINK as LINK,
+    RED as RED,
+    SIGNIFICANT as SIGNIFICANT,
+    UNCHANGED as UNCHANGED,
+    WIDENED as WIDENED,
+    AgendaItem as AgendaItem,
+    AssessmentResult as AssessmentResult,
+    DimensionResult as DimensionResult,
+    DimensionSpec as DimensionSpec,
+    Method as Method,
+    OrganisationScore as OrganisationScore,
+    PairGap as PairGap,
+    QuestionSpec as QuestionSpec,
+    QuickWin as QuickWin,
+    RespondentResult as RespondentResult,
+    Response as Response,
+    Verdict as Verdict,
+)
 
 
 def answer_spread(values: Iterable[object]) -> int | None:
@@ -630,104 +501,9 @@ def score_assessment(
     )
 
 
-# Step 11 --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DimensionTrend:
-    code: str
-    score_then: float | None
-    score_now: float | None
-    delta: float | None  # now - then
-    gap_then: float | None
-    gap_now: float | None
-    gap_change: str | None  # CLOSED, WIDENED or UNCHANGED
-    band_then: str | None
-    band_now: str | None
-
-
-@dataclass(frozen=True)
-class Trend:
-    index_then: float | None
-    index_now: float | None
-    index_delta: float | None
-    verdict_then: str | None
-    verdict_now: str | None
-    blocks_delta: Mapping[str, float | None]
-    dimensions: tuple[DimensionTrend, ...]
-
-    def dimension(self, code: str) -> DimensionTrend:
-        return next(d for d in self.dimensions if d.code == code)
-
-
-def _delta(then: float | None, now: float | None) -> float | None:
-    return None if then is None or now is None else now - then
-
-
-def display_change(then: float | None, now: float | None) -> int | float | None:
-    """A change as people read it, the one way every output shows it: the
-    difference of the two displayed (rounded) scores, so "59 -> 55" reads -4 and
-    never -3. None when either is missing. `DimensionTrend.delta` stays exact."""
-    if then is None or now is None:
-        return None
-    return display(now) - display(then)
-
-
-def gap_change(gap_then: float | None, gap_now: float | None) -> str | None:
-    """ "closed" when the gap got smaller, "widened" when larger, else "unchanged"."""
-    if gap_then is None or gap_now is None:
-        return None
-    if gap_now < gap_then - EPSILON:
-        return CLOSED
-    if gap_now > gap_then + EPSILON:
-        return WIDENED
-    return UNCHANGED
-
-
-def compare(previous: AssessmentResult, current: AssessmentResult) -> Trend:
-    """Step 11: the current result against the previous one, dimension by dimension
-    matched on code (kept stable across question-set versions). Dimensions only in
-    the previous scan follow the current ones, with "now" figures None."""
-    before = {d.code: d for d in previous.dimensions}
-    codes = [d.code for d in current.dimensions]
-    codes += [code for code in before if code not in set(codes)]
-    now = {d.code: d for d in current.dimensions}
-    rows = []
-    for code in codes:
-        then_d, now_d = before.get(code), now.get(code)
-        score_then = then_d.partnership if then_d else None
-        score_now = now_d.partnership if now_d else None
-        gap_then = then_d.gap if then_d else None
-        gap_now = now_d.gap if now_d else None
-        rows.append(
-            DimensionTrend(
-                code=code,
-                score_then=score_then,
-                score_now=score_now,
-                delta=_delta(score_then, score_now),
-                gap_then=gap_then,
-                gap_now=gap_now,
-                gap_change=gap_change(gap_then, gap_now),
-                band_then=then_d.band if then_d else None,
-                band_now=now_d.band if now_d else None,
-            )
-        )
-    return Trend(
-        index_then=previous.index,
-        index_now=current.index,
-        index_delta=_delta(previous.index, current.index),
-        verdict_then=previous.verdict.band,
-        verdict_now=current.verdict.band,
-        blocks_delta={
-            kind: _delta(previous.blocks.get(kind), current.blocks.get(kind))
-            for kind in (CONDITION, LINK)
-        },
-        dimensions=tuple(rows),
-    )
-
-
-# Statement by statement and the live session's rounds live in `statements`; their
-# names are part of this module's (imported last: they build on the rules above).
+# The trend (step 11) and the statement-by-statement figures live in their own
+# modules; their names are part of this module's (imported last: they build on the
+# rules above).
 from .statements import (
     AnswerCounts as AnswerCounts,
     Discussion as Discussion,
@@ -740,4 +516,11 @@ from .statements import (
     score_statement as score_statement,
     score_statements as score_statements,
     statement_score as statement_score,
+)
+from .trend import (
+    DimensionTrend as DimensionTrend,
+    Trend as Trend,
+    compare as compare,
+    display_change as display_change,
+    gap_change as gap_change,
 )
