@@ -1,206 +1,30 @@
+"""The consultant's workspace: dashboard and account, two-step login,
+partnerships, scans, respondents, results, shared links, exports, the report and
+the agreed actions."""
+
 from django.urls import path
 
-from .views import (
+from ..views import (
     accounts,
     actions as action_views,
     activity,
     branding,
     erasure as erasure_views,
     exports as export_views,
-    questionnaire,
-    questionset_editor,
-    questionset_preview,
-    questionsets as questionset_views,
     report as report_views,
     results as results_views,
     sharing as sharing_views,
     two_factor,
-    workshop,
 )
-from .views.live import (
-    facilitator as live_facilitator,
-    phone as live_phone,
-    projector as live_projector,
-)
-from .views.workspace import (
+from ..views.workspace import (
     assessments as ws_assessments,
     dashboard,
     partnerships,
     respondents,
 )
 
-app_name = "assessments"
-
 # One block per area; keep each block's routes together.
 urlpatterns = [
-    # Participants: invitation link and questionnaire.
-    path("i/<str:token>/", questionnaire.open_invitation, name="invitation"),
-    path("q/", questionnaire.show_welcome, name="questionnaire-welcome"),
-    path("q/logo/", questionnaire.show_welcome_logo, name="questionnaire-logo"),
-    path("q/consent/", questionnaire.give_consent, name="questionnaire-consent"),
-    path("q/step/<int:step>/", questionnaire.answer_step, name="questionnaire-step"),
-    path("q/save/", questionnaire.save_answers, name="questionnaire-save"),
-    path("q/review/", questionnaire.review_answers, name="questionnaire-review"),
-    path("q/submit/", questionnaire.submit_answers, name="questionnaire-submit"),
-    path("q/thanks/", questionnaire.show_thanks, name="questionnaire-thanks"),
-    path(
-        "q/my-data.json",
-        questionnaire.download_own_data,
-        name="questionnaire-own-data",
-    ),
-    path(
-        "q/my-answers.csv",
-        questionnaire.download_own_answers,
-        name="questionnaire-own-answers",
-    ),
-    # The question-set editor and preview (staff with the question-set permission).
-    path(
-        "questionsets/<int:pk>/edit/",
-        questionset_editor.edit_questionset,
-        name="questionset-edit",
-    ),
-    path(
-        "questionsets/<int:pk>/new-draft/",
-        questionset_editor.new_draft,
-        name="questionset-new-draft",
-    ),
-    path(
-        "questionsets/<int:pk>/statements/<int:question_pk>/remove/",
-        questionset_editor.remove_question,
-        name="questionset-question-remove",
-    ),
-    path(
-        "questionsets/<int:pk>/dimensions/<int:dimension_pk>/remove/",
-        questionset_editor.remove_dimension,
-        name="questionset-dimension-remove",
-    ),
-    path(
-        "questionsets/<int:pk>/preview/",
-        questionset_preview.questionset_preview,
-        name="questionset-preview",
-    ),
-    path(
-        "questionsets/<int:pk>/preview/<str:lang>/",
-        questionset_preview.preview_welcome,
-        name="questionset-preview-welcome",
-    ),
-    path(
-        "questionsets/<int:pk>/preview/<str:lang>/step/<int:step>/",
-        questionset_preview.preview_step,
-        name="questionset-preview-step",
-    ),
-    path(
-        "questionsets/<int:pk>/preview/<str:lang>/review/",
-        questionset_preview.preview_review,
-        name="questionset-preview-review",
-    ),
-    path(
-        "questionsets/<int:pk>/preview/<str:lang>/submit/",
-        questionset_preview.preview_submit,
-        name="questionset-preview-submit",
-    ),
-    # Workshop ("samen invullen").
-    path(
-        "assessments/<int:pk>/workshop/start/",
-        workshop.start_workshop,
-        name="workshop-start",
-    ),
-    path(
-        "assessments/<int:pk>/workshop/step/<int:step>/",
-        workshop.answer_workshop_step,
-        name="workshop-step",
-    ),
-    path(
-        "assessments/<int:pk>/workshop/save/",
-        workshop.save_workshop_answers,
-        name="workshop-save",
-    ),
-    path(
-        "assessments/<int:pk>/workshop/review/",
-        workshop.review_workshop,
-        name="workshop-review",
-    ),
-    path(
-        "assessments/<int:pk>/workshop/finish/",
-        workshop.finish_workshop,
-        name="workshop-finish",
-    ),
-    path(
-        "assessments/<int:pk>/workshop/reopen/",
-        workshop.reopen_workshop,
-        name="workshop-reopen",
-    ),
-    # Live session: the facilitator (edit rights), the projector (its link is
-    # the key) and the participants' phones (the join code is the key).
-    path(
-        "assessments/<int:pk>/live/",
-        live_facilitator.start_live_session,
-        name="live-start",
-    ),
-    path(
-        "assessments/<int:pk>/live/<int:session_pk>/",
-        live_facilitator.run_live_session,
-        name="live-facilitator",
-    ),
-    path(
-        "assessments/<int:pk>/live/<int:session_pk>/poll/",
-        live_facilitator.poll_live_session,
-        name="live-facilitator-poll",
-    ),
-    path(
-        "assessments/<int:pk>/live/<int:session_pk>/control/",
-        live_facilitator.control_live_session,
-        name="live-control",
-    ),
-    path(
-        "assessments/<int:pk>/live/<int:session_pk>/agreement/",
-        live_facilitator.save_agreement,
-        name="live-agreement",
-    ),
-    path(
-        "assessments/<int:pk>/live/<int:session_pk>/end/",
-        live_facilitator.end_live_session,
-        name="live-end",
-    ),
-    path(
-        "assessments/<int:pk>/live/<int:session_pk>/projector/revoke/",
-        live_facilitator.revoke_projector,
-        name="live-projector-revoke",
-    ),
-    path(
-        "assessments/<int:pk>/live/<int:session_pk>/projector/new/",
-        live_facilitator.renew_projector,
-        name="live-projector-new",
-    ),
-    path(
-        "live/screen/<str:token>/", live_projector.show_projector, name="live-projector"
-    ),
-    path(
-        "live/screen/<str:token>/poll/",
-        live_projector.poll_projector,
-        name="live-projector-poll",
-    ),
-    path("live/", live_phone.join_live_session, name="live-join"),
-    path(
-        "live/organisation/",
-        live_phone.choose_live_organisation,
-        name="live-organisation",
-    ),
-    path("live/phone/", live_phone.show_live_phone, name="live-phone"),
-    path("live/phone/poll/", live_phone.poll_live_phone, name="live-phone-poll"),
-    # The same poll with the page's poll key (assessments/live/polling.py).
-    path(
-        "live/phone/poll/<str:token>/",
-        live_phone.poll_live_phone,
-        name="live-phone-poll-keyed",
-    ),
-    path("live/phone/answer/", live_phone.save_live_answers, name="live-phone-answer"),
-    path(
-        "live/phone/hand-in/", live_phone.hand_in_live_step, name="live-phone-hand-in"
-    ),
-    path(
-        "live/phone/change/", live_phone.change_live_answers, name="live-phone-change"
-    ),
     # Consultant workspace: dashboard, partnerships, assessments, respondents.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/", accounts.account, name="account"),
@@ -475,32 +299,5 @@ urlpatterns = [
         "assessments/<int:pk>/actions/<int:action_pk>/delete/",
         action_views.delete_action,
         name="action-delete",
-    ),
-    # Question sets, for the admins who maintain them (staff with the permission).
-    path("questionsets/", questionset_views.questionset_list, name="questionset-list"),
-    path(
-        "questionsets/<int:pk>/",
-        questionset_views.questionset_detail,
-        name="questionset-detail",
-    ),
-    path(
-        "questionsets/<int:pk>/publish/",
-        questionset_views.questionset_publish_view,
-        name="questionset-publish",
-    ),
-    path(
-        "questionsets/<int:pk>/retire/",
-        questionset_views.questionset_retire_view,
-        name="questionset-retire",
-    ),
-    path(
-        "questionsets/<int:pk>/download.<str:fmt>",
-        questionset_views.questionset_download,
-        name="questionset-download",
-    ),
-    path(
-        "questionsets/<int:pk>/upload/",
-        questionset_views.questionset_upload,
-        name="questionset-upload",
     ),
 ]
