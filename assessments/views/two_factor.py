@@ -30,32 +30,39 @@ def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
-def _code_attempt(request):
-    """Count a code attempt per client address and user, like the password's; a
-    429 response once over the limit, else the throttle key."""
+def _attempt(request, form, check):
+    """One code attempt with `form`'s code: counted per client address and user like
+    the password's (a 429 response once over the limit), refused while the user's
+    devices back off after wrong codes, else `check(code)`. Returns (result, None)
+    when the code was right (the count starts again), (None, None) with the error
+    on the form when not, or (None, the 429 response)."""
     key = f"otp|{throttle.client_key(request)}|{request.user.pk}"
     if throttle.hit("login", key):
         return None, throttle.too_many_requests(request, "login")
-    return key, None
-
-
-def _check(user, code, check):
-    """Run `check` unless the user's devices still back off after wrong codes;
-    returns (result, error message)."""
-    wait = devices.locked_seconds(user)
+    wait = devices.locked_seconds(request.user)
     if wait:
-        return None, ngettext(
-            "Too many wrong codes. Wait %(seconds)s second and try again.",
-            "Too many wrong codes. Wait %(seconds)s seconds and try again.",
-            wait,
-        ) % {"seconds": wait}
-    result = check(code)
-    if result is None:
-        return None, _(
-            "This code is not right. Type the code your authenticator app shows "
-            "now (it changes every 30 seconds), or a recovery code you have not "
-            "used yet."
+        form.add_error(
+            "code",
+            ngettext(
+                "Too many wrong codes. Wait %(seconds)s second and try again.",
+                "Too many wrong codes. Wait %(seconds)s seconds and try again.",
+                wait,
+            )
+            % {"seconds": wait},
         )
+        return None, None
+    result = check(form.cleaned_data["code"])
+    if result is None:
+        form.add_error(
+            "code",
+            _(
+                "This code is not right. Type the code your authenticator app shows "
+                "now (it changes every 30 seconds), or a recovery code you have not "
+                "used yet."
+            ),
+        )
+        return None, None
+    throttle.reset("login", key)
     return result, None
 
 
@@ -86,16 +93,12 @@ def verify_login(request):
         return redirect(next_url)
     form = LoginCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        key, refused = _code_attempt(request)
+        device, refused = _attempt(
+            request, form, lambda code: devices.code_check(user, code)
+        )
         if refused:
             return refused
-        device, error = _check(
-            user, form.cleaned_data["code"], lambda code: devices.code_check(user, code)
-        )
-        if error:
-            form.add_error("code", error)
-        else:
-            throttle.reset("login", key)
+        if device is not None:
             devices.verified_login(request, device)
             response = redirect(next_url)
             if isinstance(device, RecoveryCodeDevice):
@@ -131,20 +134,16 @@ def enrol_two_factor(request):
     device = devices.pending_totp_device(user)
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        key, refused = _code_attempt(request)
-        if refused:
-            return refused
-        codes, error = _check(
-            user,
-            form.cleaned_data["code"],
+        codes, refused = _attempt(
+            request,
+            form,
             lambda code: devices.enrolment_confirm(
                 request=request, device=device, code=code
             ),
         )
-        if error:
-            form.add_error("code", error)
-        else:
-            throttle.reset("login", key)
+        if refused:
+            return refused
+        if codes is not None:
             return _recovery_codes_page(request, codes, next_url)
     response = render(
         request,
@@ -190,16 +189,12 @@ def disable_two_factor(request):
         return redirect("assessments:account")
     form = DisableForm(request.POST if is_confirmed(request) else None)
     if form.is_bound and form.is_valid():
-        key, refused = _code_attempt(request)
+        device, refused = _attempt(
+            request, form, lambda code: devices.code_check(user, code)
+        )
         if refused:
             return refused
-        device, error = _check(
-            user, form.cleaned_data["code"], lambda code: devices.code_check(user, code)
-        )
-        if error:
-            form.add_error("code", error)
-        else:
-            throttle.reset("login", key)
+        if device is not None:
             devices.two_factor_disable(request=request, user=user)
             messages.success(request, _("Two-step verification is off."))
             response = redirect("assessments:account")
