@@ -159,10 +159,14 @@ def _children(pid):
 
 class CpuSampler(threading.Thread):
     """CPU seconds used by the server during the run, sampled every second: the
-    gunicorn master with its workers (a worker recycled by max_requests is reaped
-    by the master, so its time moves into the master's children's time), and the
-    PostgreSQL backends serving this run's database (the last reading of each
-    backend counts; one that exits loses at most its last second)."""
+    gunicorn master with its workers, and the PostgreSQL backends serving this
+    run's database (the last reading of each backend counts; one that exits loses
+    at most its last second). gunicorn's figure is a total at each sample: the
+    master's own time, its reaped children's (a worker recycled by max_requests
+    moves there whole when the master reaps it) and its live workers'. Until
+    session 3 each worker's first and last reading were added to the master's
+    children's time, so a recycled worker's whole life counted twice (about half
+    of the figure in a 200-phone run with five recycled workers)."""
 
     def __init__(self, master_pid, database_url=None, every=1.0):
         super().__init__(daemon=True)
@@ -170,20 +174,21 @@ class CpuSampler(threading.Thread):
         self.database_url = database_url
         self.every = every
         self.stopped = threading.Event()
-        self.gunicorn = {}  # pid -> (first, last) reading
-        self.postgres = {}
+        self.gunicorn = None  # (first, last) total
+        self.postgres = {}  # pid -> (first, last) reading
         self.series = []  # (time, gunicorn, postgres) after every sample
 
-    def _read(self, table, pid, children=False):
-        used = _cpu_seconds(pid, children)
+    def _read(self, table, pid):
+        used = _cpu_seconds(pid)
         if used is not None:
             first = table.get(pid, (used, used))[0]
             table[pid] = (first, used)
 
     def sample(self, db):
-        self._read(self.gunicorn, self.master, children=True)
-        for pid in _children(self.master):
-            self._read(self.gunicorn, pid)
+        total = _cpu_seconds(self.master, children=True)
+        if total is not None:
+            total += sum(_cpu_seconds(pid) or 0.0 for pid in _children(self.master))
+            self.gunicorn = ((self.gunicorn or (total,))[0], total)
         if db is not None:
             pids = db.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
@@ -219,10 +224,9 @@ class CpuSampler(threading.Thread):
 
     def used(self):
         """(gunicorn, postgres) CPU seconds since the first sample."""
-        return tuple(
-            round(sum(last - first for first, last in table.values()), 2)
-            for table in (self.gunicorn, self.postgres)
-        )
+        first, last = self.gunicorn or (0.0, 0.0)
+        postgres = sum(end - start for start, end in self.postgres.values())
+        return round(last - first, 2), round(postgres, 2)
 
 
 class _nothing:

@@ -165,14 +165,17 @@ def _phone_context(request, participant, *, form=None, error=None):
     }
     if screen.phase == screens.ANSWERING:
         answers, handed_in = screens.participant_state(participant, screen.step)
-        respondent = participant.respondent
-        keyed = {(respondent.pk, pk): value for pk, value in answers.items()}
-        forms = {respondent.pk: form} if form is not None else None
-        context |= {
-            "rows": statement_rows(screen.page, keyed, [respondent], forms),
-            "scale": scale_choices(),
-            "handed_in": handed_in and form is None,
-        }
+        context["handed_in"] = handed_in and form is None
+        if not context["handed_in"]:
+            # Handed in, the phone shows only "klaar" and the way back: the
+            # statements are rendered again when it asks for them.
+            respondent = participant.respondent
+            keyed = {(respondent.pk, pk): value for pk, value in answers.items()}
+            forms = {respondent.pk: form} if form is not None else None
+            context |= {
+                "rows": statement_rows(screen.page, keyed, [respondent], forms),
+                "scale": scale_choices(),
+            }
     elif screen.phase == screens.REVEALED:
         context["reveal"] = screens.reveal(screen, translation.get_language())
     return context
