@@ -28,8 +28,9 @@ from ..questionnaire import answers_lock, answers_upsert, free_label
 from .sessions import (
     LiveRefused,
     bump,
+    current_step,
     locked_session,
-    locked_session_step,
+    shared_session_step,
     step_reveal,
 )
 
@@ -143,12 +144,12 @@ def live_answers_save(
     Raises LiveRefused (not the current step, revealed, paused, ended) or
     AnswersLocked (the scan closed).
 
-    One short transaction holding the session's row lock: the lock with the
-    current step, the round's answer, the respondent's answer (bench/README.md,
-    "Live session under load"). The report is scheduled after the commit, as
-    the questionnaire's autosave does."""
+    One short transaction under the session row's shared lock
+    (`shared_session_step`): the current step, the round's answer, the
+    respondent's answer. The report is scheduled after the commit, as the
+    questionnaire's autosave does."""
     with transaction.atomic():
-        session, step = locked_session_step(participant.session)
+        session, step = shared_session_step(participant.session)
         _save(participant, session, _answerable(session, step), values, questions)
     if values:
         report_schedule(session.assessment)
@@ -165,10 +166,12 @@ def live_hand_in(
     saved and False is returned. With automatic reveal, the last participant to
     hand in reveals the step."""
     with transaction.atomic():
-        session, step = locked_session_step(participant.session)
+        session, step = shared_session_step(participant.session)
         step = _answerable(session, step)
         _save(participant, session, step, values, questions)
-        done = _hand_in(participant, session, step, questions)
+        done, counted = _hand_in(participant, session, step, questions)
+    if counted and session.auto_reveal:
+        _auto_reveal(session, step)
     if values:
         report_schedule(session.assessment)
     return done
@@ -179,7 +182,8 @@ def _hand_in(
     session: LiveSession,
     step: LiveStep,
     questions: Mapping[int, int],
-) -> bool:
+) -> tuple[bool, bool]:
+    """(handed in, newly): False when a statement of the step has no answer."""
     total = sum(1 for dimension in questions.values() if dimension == step.dimension_id)
     given = LiveAnswer.objects.filter(
         participant=participant,
@@ -187,15 +191,33 @@ def _hand_in(
         question__dimension_id=step.dimension_id,
     ).count()
     if given < total:
-        return False
+        return False, False
     _hand_in, created = LiveHandIn.objects.get_or_create(
         participant=participant, step=step, round=step.round
     )
     if created:
-        bump(session, progress=True)
-    if session.auto_reveal and everyone_handed_in(session, step):
-        step_reveal(session=session, step=step)
-    return True
+        bump(session, progress=True)  # last: other hand-ins wait from here to commit
+    return True, created
+
+
+@transaction.atomic
+def _auto_reveal(session: LiveSession, step: LiveStep) -> None:
+    """Reveal the step when everyone who joined has handed it in: after the
+    hand-in's commit, under the row's exclusive lock like the facilitator's
+    button, so every hand-in in flight is counted (two last hand-ins at once:
+    the later one reveals) and the step is revealed once."""
+    session = locked_session(session)
+    current = current_step(session)
+    if (
+        session.status == LiveSession.Status.RUNNING
+        and not session.paused
+        and current is not None
+        and current.pk == step.pk
+        and current.round == step.round
+        and not current.revealed
+        and everyone_handed_in(session, current)
+    ):
+        step_reveal(session=session, step=current)
 
 
 def everyone_handed_in(session: LiveSession, step: LiveStep) -> bool:
@@ -210,7 +232,7 @@ def everyone_handed_in(session: LiveSession, step: LiveStep) -> bool:
 def live_hand_in_withdraw(*, participant: LiveParticipant) -> None:
     """Back to the statements to change an answer: no longer "klaar" until
     handed in again (only before the reveal)."""
-    session, step = locked_session_step(participant.session)
+    session, step = shared_session_step(participant.session)
     step = _answerable(session, step)
     deleted, _rows = LiveHandIn.objects.filter(
         participant=participant, step=step, round=step.round

@@ -62,6 +62,9 @@ TIMED = {PHONE_POLL, PROJECTOR_POLL, ANSWER, HAND_IN}
 PHONES = int(os.environ.get("LIVE_PHONES", "0"))
 joined_phones = 0
 window = {"since": None, "requests": 0}
+# Every request in the window as (start, name, ms): where in the session the slow
+# ones fall (a step change, the hand-ins at a step's end), not only how many.
+trace = []
 
 
 @events.request.add_listener
@@ -70,6 +73,7 @@ def _record(name, response, exception, response_time, **kwargs):
     if window["since"] is None:
         return
     window["requests"] += 1
+    trace.append((round(kwargs.get("start_time", 0), 3), name, round(response_time, 1)))
     if name in TIMED and exception is None:
         timings[name].append(response_time)
 
@@ -86,6 +90,7 @@ def _write(environment, **kwargs):
                 "hand_ins": sum(len(times) for times in hand_ins.values()),
                 "locked": [],
                 "window": window,
+                "trace": trace,
             },
             out,
         )

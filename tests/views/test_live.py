@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -651,10 +652,12 @@ def test_a_phone_save_costs_the_same_for_two_or_twelve_phones(
     consultant, session, django_assert_num_queries
 ):
     """One autosave: the browser's session, the phone's participant, then one
-    transaction (the session's lock with its current step, the round's answer,
-    the respondent's stamp and answer), then the report's schedule (one read
-    while the scan is busy). Seven statements; nine here, where the test's own
-    transaction turns the save's into a savepoint and its release."""
+    transaction (the session's shared lock with its current step, the round's
+    answer, the respondent's stamp and answer), then the report's schedule (one
+    read while the scan is busy). Seven statements; nine here, where the test's
+    own transaction turns the save's into a savepoint and its release. On
+    PostgreSQL the shared lock is a statement of its own (FOR KEY SHARE, which
+    the ORM cannot add to the step's query)."""
     phones = [join(session, "Alfa"), join(session, "Beta")]
     control(consultant, session, "start")
     questions = current_questions(session)
@@ -666,12 +669,13 @@ def test_a_phone_save_costs_the_same_for_two_or_twelve_phones(
         assert phone.post(answer, data, headers=headers).status_code == 200
 
     save(phones[0], 1)  # the scan's first change schedules its report
-    with django_assert_num_queries(9):
+    expected = 9 + (connection.vendor == "postgresql")
+    with django_assert_num_queries(expected):
         save(phones[0], 2)
     phones += [join(session, org) for org in ("Alfa", "Beta") * 5]
     for phone in phones[1:]:
         save(phone, 3)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(expected):
         save(phones[0], 4)
     assert Answer.objects.get(respondent=phones[0].respondent).value == 4
     assert LiveAnswer.objects.filter(question=questions[0]).count() == 12
