@@ -260,6 +260,7 @@ def run(
     out=None,
     database="partnerscan_load_live",
     answer_seconds="0.5,1.5",
+    phone_pace="1,1",
     client_nice=None,
     gunicorn_args=(),
     join_seconds=30,
@@ -292,6 +293,7 @@ def run(
                 "LIVE_PHONES": str(phones),
                 "LIVE_STEP_SECONDS": str(step_seconds),
                 "LIVE_ANSWER_SECONDS": answer_seconds,
+                "LIVE_PHONE_PACE": phone_pace,
             },
             locustfile=LOCUSTFILE,
             nice=client_nice,
@@ -376,6 +378,8 @@ def run(
             ),
         },
         "answer_seconds": answer_seconds,
+        "phone_pace": phone_pace,
+        "step_seconds": step_seconds,
         "gunicorn_args": " ".join(gunicorn_args),
         "hand_ins": record["hand_ins"],
         "readiness": {
@@ -464,7 +468,9 @@ def markdown(result):
         f"{cpu['client']} s in the whole run ({cpu['client_ms_per_request']} ms a "
         f"request, nice "
         f"{cpu['client_nice']}); think time per statement {result['answer_seconds']} "
-        f"s; gunicorn {result['gunicorn_args'] or 'as configured'}",
+        f"s, times each phone's pace {result['phone_pace']}; a step revealed when "
+        f"all handed in or after {result['step_seconds']} s; gunicorn "
+        f"{result['gunicorn_args'] or 'as configured'}",
         "",
         *endpoint_table(result["endpoints"]),
     ]

@@ -39,6 +39,12 @@ POLL_SECONDS = 2.0
 ANSWER_SECONDS = tuple(
     float(x) for x in os.environ.get("LIVE_ANSWER_SECONDS", "0.5,1.5").split(",")
 )
+# Each phone's own pace, drawn once: its think times are multiplied by a factor
+# uniform between these. "1,1" (the default) gives every phone the same pace, so
+# a room hands in within a second or two; a real room reads at different speeds.
+PHONE_PACE = tuple(
+    float(x) for x in os.environ.get("LIVE_PHONE_PACE", "1,1").split(",")
+)
 PHONE_POLL = "/live/phone/poll/"
 PROJECTOR_POLL = "/live/screen/[token]/poll/"
 ANSWER = "/live/phone/answer/"
@@ -121,6 +127,8 @@ class Phone(FastHttpUser):
         self.answering = None  # the state version of the step being answered
         self.done = set()  # state versions handed in
         self.rng = random.Random(_phone_number)  # noqa: S311 - load data
+        self.pace = self.rng.uniform(*PHONE_PACE)
+        self.answer_at = None  # when the next statement is answered
         code = PLAN["join_code"]
         self.client.get(f"/live/?code={code}", name="/live/")
         joined = self.client.post(
@@ -182,11 +190,20 @@ class Phone(FastHttpUser):
     def follow_the_session(self):
         wait = self._poll_if_due()
         if self.answering is None:
+            self.answer_at = None
             time.sleep(min(wait, POLL_SECONDS))
             return
-        time.sleep(min(wait, self.rng.uniform(*ANSWER_SECONDS)))
-        if self.answering is None:
+        # The think time before the next statement (or the hand-in), polling on
+        # meanwhile. Until session 3 the sleep was cut short at the next poll and
+        # the phone answered then: think times above the poll interval (2 s)
+        # became about 2 s.
+        now = time.monotonic()
+        if self.answer_at is None:
+            self.answer_at = now + self.pace * self.rng.uniform(*ANSWER_SECONDS)
+        if self.answer_at > now:
+            time.sleep(min(wait, self.answer_at - now))
             return
+        self.answer_at = None
         state, questions, left = self.answering
         headers = {"X-CSRFToken": self._csrf(), "HX-Request": "true"}
         if left:

@@ -391,6 +391,19 @@ def main(argv=None):
         help="(--live) a phone's think time per statement, 'min,max' seconds",
     )
     parser.add_argument(
+        "--phone-pace",
+        default="1,1",
+        help="(--live) each phone's own pace: its think times times a factor "
+        "drawn once, 'min,max' (default 1,1: every phone at the same pace)",
+    )
+    parser.add_argument(
+        "--step-seconds",
+        type=float,
+        default=25,
+        help="(--live) the facilitator reveals a step when everyone handed in, or "
+        "after this many seconds",
+    )
+    parser.add_argument(
         "--client-nice",
         type=int,
         default=None,
@@ -411,6 +424,8 @@ def main(argv=None):
             phones=args.phones,
             seconds=args.seconds,
             answer_seconds=args.answer_seconds,
+            phone_pace=args.phone_pace,
+            step_seconds=args.step_seconds,
             client_nice=args.client_nice,
             gunicorn_args=args.gunicorn.split(),
         )
