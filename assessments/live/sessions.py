@@ -164,48 +164,28 @@ def locked_session(session: LiveSession) -> LiveSession:
     )
 
 
-def locked_session_step(session: LiveSession) -> tuple[LiveSession, LiveStep | None]:
-    """`locked_session` and its `current_step` in one query (a phone's save: the
-    fewer statements while the room's saves queue on this lock, the better)."""
-    step = (
-        LiveStep.objects.select_for_update(of=("session",))
-        .select_related("session__assessment__question_set")
-        .filter(session_id=session.pk, position=F("session__position"))
-        .order_by()
-        .first()
-    )
-    if step is not None:
-        return step.session, step
-    # No step at the session's position, or the facilitator moved it on while
-    # this waited for the lock: read both again, as the facilitator left them.
-    session = locked_session(session)
-    return session, current_step(session)
-
-
 def shared_session_step(session: LiveSession) -> tuple[LiveSession, LiveStep | None]:
     """For a phone's save, hand-in or withdrawal: the session and its current step,
     read after taking the session row's shared lock (PostgreSQL's FOR KEY SHARE,
     until commit). Phones hold it side by side; the facilitator's controls, a join
-    and the end take the row FOR UPDATE, so they wait for the saves in flight and
-    the saves wait for them: no answer lands in a step being revealed or moved
-    on. A hand-in's progress bump (an UPDATE of the row) does not conflict with
-    the phones' shared locks, only with another bump, for the moment between it
-    and its commit.
+    and the end take the row FOR UPDATE (`locked_session`), so they wait for the
+    saves in flight and the saves wait for them: no answer lands in a step being
+    revealed or moved on. A hand-in's progress bump (an UPDATE of the row) does not
+    conflict with the phones' shared locks, only with another bump, for the moment
+    between it and its commit. SQLite knows no row locks and needs none: every
+    transaction there begins by taking the database's one write lock.
 
     Until session 3 every save took the row FOR UPDATE: a room's saves and
     hand-ins queued one after the other, with five gunicorn workers waiting on
-    the lock while 200 phones handed in (bench/README.md, "Session 3"). SQLite
-    serialises writers anyway and knows no row locks: there it is
-    `locked_session_step`."""
-    if connection.vendor != "postgresql":
-        return locked_session_step(session)
-    with connection.cursor() as cursor:
-        # The ORM writes FOR UPDATE and FOR NO KEY UPDATE, not FOR KEY SHARE.
-        cursor.execute(
-            f"SELECT 1 FROM {connection.ops.quote_name(LiveSession._meta.db_table)} "  # noqa: S608  # nosec B608 - the table's own name
-            "WHERE id = %s FOR KEY SHARE",
-            [session.pk],
-        )
+    the lock while 200 phones handed in (bench/README.md, "Session 3")."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(LiveSession._meta.db_table)
+        with connection.cursor() as cursor:
+            # The ORM writes FOR UPDATE and FOR NO KEY UPDATE, not FOR KEY SHARE.
+            cursor.execute(
+                f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE",  # noqa: S608  # nosec B608 - the table's own name
+                [session.pk],
+            )
     step = (
         LiveStep.objects.select_related("session__assessment__question_set")
         .filter(session_id=session.pk, position=F("session__position"))
@@ -214,6 +194,8 @@ def shared_session_step(session: LiveSession) -> tuple[LiveSession, LiveStep | N
     )
     if step is not None:
         return step.session, step
+    # No step at the session's position (the lobby, or ended): the session as the
+    # facilitator left it, and no step.
     session = LiveSession.objects.select_related("assessment__question_set").get(
         pk=session.pk
     )
