@@ -47,6 +47,20 @@ def lower_priority(nice: int) -> None:
         pass  # no autogroups here (other systems, kernels built without them)
 
 
+class _NotWhileRunning(logging.Filter):
+    """The base loop ends each round with "... exiting gracefully" (no more tasks,
+    or this round's share run): true of the round, not of this worker, which goes
+    on. Shown right after "Starting worker", it read as if the worker had
+    stopped."""
+
+    def __init__(self, worker: "ScheduledWorker"):
+        super().__init__()
+        self.worker = worker
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (self.worker.running and "exiting gracefully" in record.getMessage())
+
+
 class ScheduledWorker(Worker):
     def __init__(self, *, schedule_every: float | None, **kwargs):
         super().__init__(**kwargs)
@@ -58,6 +72,7 @@ class ScheduledWorker(Worker):
         # The base loop in batch mode runs tasks until the queue is empty (or this
         # round's share is done); between rounds we look at the schedule and sleep.
         self.batch = True
+        logging.getLogger("django_tasks_db").addFilter(_NotWhileRunning(self))
         first_round = True
         while self.running:
             if self.schedule_every and time.monotonic() >= self._next_schedule:
