@@ -17,6 +17,9 @@ install: $(STAMP)
 # The web server and the background worker (reports, exports, mail, the schedule) in
 # one command; Ctrl+C stops both. `make run PORT=8123` serves on another port.
 PORT ?= 8000
+# The links the demo prints and the e-mails carry point at this server's port,
+# unless SITE_URL says otherwise.
+run: export SITE_URL := $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
